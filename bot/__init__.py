@@ -1,0 +1,1 @@
+"""Tambon: a LINE bot and back office for a Thai local administration."""

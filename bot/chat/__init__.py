@@ -1,0 +1,1 @@
+"""The dialog engine: routers, typed postbacks, per-resident conversation state, global commands."""

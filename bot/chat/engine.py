@@ -1,0 +1,225 @@
+"""Routers and the dispatcher: one resident's event in, replies and state changes out.
+
+Order of routing for a message: global commands (ยกเลิก, เมนู, ช่วยเหลือ) → the step of the
+conversation state the resident is in → entry points (typed keyword or tapped postback) of every
+router, in the priority order `bot.main` gives → the polite fallback. Routes that touch personal
+data wait until the resident has consented to the current PDPA notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.chat import state as conversation_state
+from bot.chat.callbacks import CallbackData, CallbackError
+from bot.chat.events import EventKind, Incoming
+from bot.chat.messages import Message
+from bot.chat.state import Conversation
+from bot.organisation import Organisation
+from bot.residents import service as residents
+from bot.residents.models import Resident
+
+Handler = Callable[["Turn"], None]
+
+
+@dataclass
+class Turn:
+    """One event being handled: who, what they sent, their conversation, and what we answer."""
+
+    session: Session
+    now: datetime
+    org: Organisation
+    resident: Resident
+    incoming: Incoming
+    conversation: Conversation
+    conversation_ttl: timedelta
+    expired: bool = False
+    callback: CallbackData | None = None
+    replies: list[Message] = field(default_factory=list)
+
+    @property
+    def p(self) -> str:
+        """The deployment's polite particle (ค่ะ / ครับ)."""
+        return self.org.particle
+
+    @property
+    def state(self) -> str | None:
+        return self.conversation.state
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.conversation.values()
+
+    @property
+    def consented(self) -> bool:
+        return residents.has_current_consent(self.resident, self.org)
+
+    def reply(self, *messages: Message) -> None:
+        self.replies.extend(messages)
+
+    def goto(self, state: str, **data: Any) -> None:
+        conversation_state.enter(self.conversation, state, self.now, self.conversation_ttl, **data)
+
+    def end(self) -> None:
+        conversation_state.clear(self.conversation, self.now)
+
+
+@dataclass(frozen=True)
+class Entry:
+    handler: Handler
+    keywords: tuple[str, ...]
+    callback: type[CallbackData] | None
+    states: tuple[str, ...]  # a tapped button is only valid in these states (empty: always valid)
+    needs_consent: bool
+    prefix_match: bool  # "ติดตาม C2570-00042" reaches the ติดตาม entry
+
+
+class Router:
+    """A feature's chat routes: entry points, conversation steps, follow/unfollow hooks."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.entries: list[Entry] = []
+        self.steps: dict[str, Handler] = {}
+        self.follow_handlers: list[Handler] = []
+        self.unfollow_handlers: list[Handler] = []
+
+    def entry(
+        self,
+        *keywords: str,
+        callback: type[CallbackData] | None = None,
+        states: Sequence[str] = (),
+        needs_consent: bool = True,
+        prefix_match: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Register a handler reached by typing one of `keywords` or tapping a `callback` button."""
+
+        def register(handler: Handler) -> Handler:
+            normalised = tuple(normalise(k) for k in keywords)
+            self.entries.append(Entry(handler, normalised, callback, tuple(states), needs_consent, prefix_match))
+            return handler
+
+        return register
+
+    def step(self, *states: str) -> Callable[[Handler], Handler]:
+        """Register the handler for whatever the resident sends while in one of `states`."""
+
+        def register(handler: Handler) -> Handler:
+            for name in states:
+                if name in self.steps:
+                    raise ValueError(f"state {name!r} has two steps in router {self.name!r}")
+                self.steps[name] = handler
+            return handler
+
+        return register
+
+    def on_follow(self, handler: Handler) -> Handler:
+        self.follow_handlers.append(handler)
+        return handler
+
+    def on_unfollow(self, handler: Handler) -> Handler:
+        self.unfollow_handlers.append(handler)
+        return handler
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What the dispatcher does when no route fits; supplied by the core dialogs."""
+
+    global_commands: Router
+    needs_consent: Handler
+    stale_button: Handler
+    fallback: Handler
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Typed keywords compare without surrounding or repeated spaces and without case."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+class Dispatcher:
+    def __init__(self, routers: Sequence[Router], hooks: Hooks, conversation_ttl: timedelta) -> None:
+        self.routers = [hooks.global_commands, *routers]
+        self.hooks = hooks
+        self.ttl = conversation_ttl
+        self.steps: dict[str, Handler] = {}
+        for router in self.routers:
+            for name, handler in router.steps.items():
+                if name in self.steps:
+                    raise ValueError(f"conversation state {name!r} claimed by two routers")
+                self.steps[name] = handler
+
+    def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime) -> Turn:
+        """Route one event; the caller commits the session with the outbox rows for `turn.replies`."""
+        resident = residents.find_or_create(session, incoming.user_id, now)
+        conversation, expired = conversation_state.load_conversation(session, resident.id or 0, now)
+        turn = Turn(session, now, org, resident, incoming, conversation, self.ttl, expired)
+        if incoming.kind is EventKind.FOLLOW:
+            for router in self.routers:
+                for handler in router.follow_handlers:
+                    handler(turn)
+        elif incoming.kind is EventKind.UNFOLLOW:
+            for router in self.routers:
+                for handler in router.unfollow_handlers:
+                    handler(turn)
+        elif incoming.kind is EventKind.POSTBACK:
+            self._tap(turn)
+        else:
+            self._message(turn)
+        return turn
+
+    def _tap(self, turn: Turn) -> None:
+        try:
+            turn.callback = CallbackData.unpack(turn.incoming.postback_data or "")
+        except CallbackError:
+            self.hooks.stale_button(turn)
+            return
+        for router in self.routers:
+            for entry in router.entries:
+                if entry.callback is not None and isinstance(turn.callback, entry.callback):
+                    if entry.states and turn.state not in entry.states:
+                        self.hooks.stale_button(turn)
+                    else:
+                        self._run(entry, turn)
+                    return
+        self.hooks.stale_button(turn)
+
+    def _message(self, turn: Turn) -> None:
+        typed = normalise(turn.incoming.text or "") if turn.incoming.kind is EventKind.TEXT else None
+        if typed is not None:
+            for entry in self.hooks.global_commands.entries:
+                if typed in entry.keywords:
+                    self._run(entry, turn)
+                    return
+        if turn.state and turn.state in self.steps:
+            self.steps[turn.state](turn)
+            return
+        if typed is not None:
+            entry = self._keyword_entry(typed)
+            if entry is not None:
+                self._run(entry, turn)
+                return
+        self.hooks.fallback(turn)
+
+    def _keyword_entry(self, typed: str) -> Entry | None:
+        for router in self.routers:
+            for entry in router.entries:
+                for keyword in entry.keywords:
+                    if typed == keyword or (entry.prefix_match and typed.startswith(keyword + " ")):
+                        return entry
+        return None
+
+    def _run(self, entry: Entry, turn: Turn) -> None:
+        if entry.needs_consent and not turn.consented:
+            self.hooks.needs_consent(turn)
+            return
+        entry.handler(turn)

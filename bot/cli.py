@@ -1,0 +1,144 @@
+"""The `tambon` command: serve, worker, db upgrade, staff add, richmenu deploy."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import Annotated
+
+import structlog
+import typer
+import uvicorn
+
+from bot.config import Settings
+from bot.db import make_engine
+from bot.staff.models import Role
+
+app = typer.Typer(help="Tambon: LINE bot and back office of a Thai local administration.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+richmenu_app = typer.Typer(help="The LINE rich menu.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(staff_app, name="staff")
+app.add_typer(richmenu_app, name="richmenu")
+
+log = structlog.get_logger("tambon")
+
+
+def _local_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="web only; run `tambon worker` apart")] = False,
+) -> None:
+    """Run migrations, then the web app and (unless --no-worker) the background worker."""
+    from bot import migrate
+    from bot.main import create_app
+
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    base = f"http://{_local_host(host)}:{port}"
+    simulator_api = None
+    if settings.simulator_mode:
+        simulator_api = settings.line_api_base_url if "line_api_base_url" in settings.model_fields_set \
+            else f"{base}/simulator/line"
+        typer.secho("โหมดจำลอง LINE (simulator mode): no LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN set.",
+                    fg=typer.colors.YELLOW)
+        typer.secho(f"Open the LINE simulator: {base}/simulator", fg=typer.colors.GREEN, bold=True)
+    else:
+        typer.echo(f"LINE webhook URL to register: https://<your public host>/line/webhook (listening on {base})")
+    typer.echo(f"Admin API docs: {base}/docs   Health: {base}/healthz")
+    web = create_app(settings, engine, run_worker=not no_worker, simulator_base_url=simulator_api)
+    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+
+
+@app.command()
+def worker() -> None:
+    """Process the inbox and deliver the outbox (for deployments that run web and worker apart)."""
+    from bot.line.sender import Sender
+    from bot.main import build_dispatcher
+    from bot.runtime import Runtime
+    from bot.worker import InboxProcessor, run_worker
+
+    settings = Settings()
+    if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
+        typer.secho("Simulator mode: set LINE_API_BASE_URL to http://<serve host>:<port>/simulator/line",
+                    fg=typer.colors.RED)
+        raise typer.Exit(2)
+    runtime = Runtime.build(settings, make_engine(settings.database_url))
+    processor = InboxProcessor(runtime, build_dispatcher(settings))
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, stop.set)
+        log.info("worker.started")
+        await run_worker(runtime, processor, Sender(runtime), stop)
+
+    asyncio.run(main())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the latest migration."""
+    from bot import migrate
+
+    settings = Settings()
+    migrate.upgrade(make_engine(settings.database_url))
+    typer.echo("database is up to date")
+
+
+@staff_app.command("add")
+def staff_add(
+    name: Annotated[str, typer.Option(help="the staff member's name")],
+    role: Annotated[Role, typer.Option(help="officer, integrity_officer, manager or admin")],
+    unit: Annotated[str | None, typer.Option(help="unit key from the organisation file")] = None,
+) -> None:
+    """Create a staff account; its API token is printed once, alone on the last line."""
+    from sqlmodel import Session
+
+    from bot import migrate
+    from bot.staff import service
+    from bot.thai import utcnow
+
+    settings = Settings()
+    if unit is not None and unit not in {u.key for u in settings.organisation.units}:
+        typer.secho(f"unknown unit {unit!r}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        member, token = service.create_staff(session, name=name, role=role, unit=unit, now=utcnow())
+        service.audit(session, actor=None, actor_name="cli", action="staff.create", record_type="staff_member",
+                      record_id=member.id, now=utcnow(), detail={"role": role})
+        session.commit()
+        typer.echo(f"created {member.role} #{member.id} {member.name}; API token (shown once):")
+    typer.echo(token)
+
+
+@richmenu_app.command("deploy")
+def richmenu_deploy(
+    image_out: Annotated[str | None, typer.Option(help="also save the generated image here")] = None,
+) -> None:
+    """Create the Thai rich menu through the LINE API and make it everyone's default."""
+    from bot.line import richmenu
+
+    settings = Settings()
+    if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
+        typer.secho("Simulator mode: set LINE_API_BASE_URL and LINE_DATA_API_BASE_URL to "
+                    "http://127.0.0.1:8000/simulator/line (while `tambon serve` runs)", fg=typer.colors.RED)
+        raise typer.Exit(2)
+    rich_menu_id = asyncio.run(richmenu.deploy(settings, image_out=image_out))
+    typer.echo(f"rich menu {rich_menu_id} is now the default")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,49 @@
+"""Settings read from the environment (and an optional `.env`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.organisation import Organisation, load_organisation
+
+
+class Settings(BaseSettings):
+    """Every knob an operator can turn; names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///tambon.db"
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"
+    # Our bot's user id (the webhook `destination`). Learned from the first signed webhook when unset.
+    line_bot_user_id: str | None = None
+    tambon_config: Path | None = None
+
+    webhook_max_body_bytes: int = 1_000_000
+    # LINE documents reply tokens as short-lived; past this age we push instead of replying.
+    reply_token_ttl_seconds: float = 50.0
+    conversation_ttl_minutes: int = 30
+    inbox_max_attempts: int = 3
+    outbox_max_attempts: int = 25
+    outbox_give_up_hours: float = 12.0  # well inside LINE's 24-hour retry-key window
+    outbox_backoff_base_seconds: float = 1.0
+    outbox_backoff_cap_seconds: float = 300.0
+    outbox_pause_on_401_seconds: float = 300.0
+    line_request_timeout_seconds: float = 10.0
+    loading_animation_after_seconds: float = 2.0
+    worker_poll_seconds: float = 0.5
+
+    @property
+    def simulator_mode(self) -> bool:
+        """True when no LINE channel is configured: the built-in simulator stands in for LINE."""
+        return not (self.line_channel_secret and self.line_channel_access_token)
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return load_organisation(self.tambon_config)

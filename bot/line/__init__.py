@@ -1,0 +1,1 @@
+"""The LINE adapter: the only package that imports `linebot`."""

@@ -1,0 +1,187 @@
+"""The inbox: webhook events stored once by `webhookEventId`, claimed in order per user, and read
+into the engine's SDK-free `Incoming`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    ImageMessageContent,
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    StickerMessageContent,
+    TextMessageContent,
+    UnfollowEvent,
+    UserSource,
+)
+from sqlalchemy import exists, insert, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from bot.chat.events import EventKind, Incoming
+from bot.line.models import ChannelFact, InboxEvent, InboxStatus
+
+BOT_USER_ID = "bot_user_id"
+
+
+class WebhookBodyError(ValueError):
+    """The body is not a LINE webhook request (wrong shape): answer 400, store nothing."""
+
+
+class WrongDestinationError(ValueError):
+    """Signed correctly, but addressed to another bot than ours."""
+
+
+def _row(event: Any, now: datetime) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise WebhookBodyError("event is not an object")
+    event_id, event_type, timestamp = event.get("webhookEventId"), event.get("type"), event.get("timestamp")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 64:
+        raise WebhookBodyError("event without a valid webhookEventId")
+    if not isinstance(event_type, str) or not isinstance(timestamp, int) or isinstance(timestamp, bool):
+        raise WebhookBodyError("event without type or timestamp")
+    source = event.get("source") if isinstance(event.get("source"), dict) else {}
+    user_id = source.get("userId") if isinstance(source.get("userId"), str) else None
+    key = source.get("groupId") or source.get("roomId") or user_id or "unknown"
+    delivery = event.get("deliveryContext") if isinstance(event.get("deliveryContext"), dict) else {}
+    return {
+        "webhook_event_id": event_id,
+        "event_type": event_type[:40],
+        "source_key": str(key)[:64],
+        "user_id": user_id[:64] if user_id else None,
+        "mode": str(event.get("mode", "active"))[:16],
+        "is_redelivery": bool(delivery.get("isRedelivery", False)),
+        "event_ts": timestamp,
+        "payload": json.dumps(event, ensure_ascii=False),
+        "received_at": now,
+        "status": InboxStatus.PENDING,
+        "attempts": 0,
+    }
+
+
+def parse_body(body: bytes) -> tuple[str | None, list[Any]]:
+    """`destination` and `events` of a webhook body, or WebhookBodyError."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise WebhookBodyError("body is not JSON") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+        raise WebhookBodyError("body has no events list")
+    destination = payload.get("destination")
+    if destination is not None and not isinstance(destination, str):
+        raise WebhookBodyError("destination is not a string")
+    return destination, payload["events"]
+
+
+def check_destination(session: Session, destination: str | None, configured: str | None, now: datetime) -> None:
+    """Reject events for another bot once we know our own id (configured, or learned the first time)."""
+    if destination is None:
+        return
+    known = configured
+    if known is None:
+        fact = session.get(ChannelFact, BOT_USER_ID)
+        if fact is None:
+            session.add(ChannelFact(key=BOT_USER_ID, value=destination, updated_at=now))
+            return
+        known = fact.value
+    if destination != known:
+        raise WrongDestinationError(destination)
+
+
+def store(session: Session, events: list[Any], now: datetime) -> int:
+    """Insert events not seen before (a redelivery or a concurrent duplicate is a no-op); how many were new."""
+    rows = [_row(event, now) for event in events]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(InboxEvent).values(rows).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+    if dialect not in ("postgresql", "sqlite"):  # other stores: plain insert, duplicates raise
+        statement = insert(InboxEvent).values(rows)
+    return session.execute(statement).rowcount or 0
+
+
+def claim_next(session: Session) -> InboxEvent | None:
+    """Lock the oldest pending event whose user has no earlier pending event (one at a time per user).
+
+    The row lock is held until the caller's transaction ends, so other workers skip it (and, because
+    it is still pending, every later event of the same user too).
+    """
+    earlier = aliased(InboxEvent)
+    waiting_behind = exists().where(
+        earlier.source_key == InboxEvent.source_key,
+        earlier.status == InboxStatus.PENDING,
+        tuple_(earlier.event_ts, earlier.id) < tuple_(InboxEvent.event_ts, InboxEvent.id),
+    )
+    query = (
+        select(InboxEvent)
+        .where(InboxEvent.status == InboxStatus.PENDING, ~waiting_behind)
+        .order_by(col(InboxEvent.event_ts), col(InboxEvent.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return session.exec(query).first()
+
+
+def waiting_users(session: Session, older_than_ms: int, limit: int = 50) -> list[str]:
+    """1:1 users with a message event pending since before `older_than_ms` (for the loading animation)."""
+    query = (
+        select(InboxEvent.user_id)
+        .where(
+            InboxEvent.status == InboxStatus.PENDING,
+            col(InboxEvent.event_type).in_(["message", "postback"]),
+            InboxEvent.event_ts < older_than_ms,
+            col(InboxEvent.user_id).is_not(None),
+            InboxEvent.source_key == InboxEvent.user_id,
+        )
+        .distinct()
+        .limit(limit)
+    )
+    return [user_id for user_id in session.exec(query).all() if user_id]
+
+
+def to_incoming(row: InboxEvent) -> Incoming | None:
+    """The engine's view of a stored event; None for what we record but do not act on."""
+    try:
+        event = Event.from_dict(json.loads(row.payload))
+    except Exception:  # the SDK rejects unknown or malformed types: recorded, ignored
+        return None
+    if event is None or not isinstance(event.source, UserSource) or not event.source.user_id:
+        return None
+    at = datetime.fromtimestamp(event.timestamp / 1000, UTC)
+    base: dict[str, Any] = {"user_id": event.source.user_id, "at": at}
+    token = getattr(event, "reply_token", None)
+    if token:
+        base["reply_token"] = token
+    if isinstance(event, FollowEvent):
+        return Incoming(EventKind.FOLLOW, unblocked=bool(event.follow and event.follow.is_unblocked), **base)
+    if isinstance(event, UnfollowEvent):
+        return Incoming(EventKind.UNFOLLOW, **base)
+    if isinstance(event, PostbackEvent):
+        params = event.postback.params if event.postback.params else None
+        return Incoming(EventKind.POSTBACK, postback_data=event.postback.data, postback_params=params, **base)
+    if not isinstance(event, MessageEvent):
+        return None
+    content = event.message
+    if isinstance(content, TextMessageContent):
+        return Incoming(EventKind.TEXT, text=content.text, message_id=content.id, **base)
+    if isinstance(content, LocationMessageContent):
+        return Incoming(
+            EventKind.LOCATION,
+            latitude=content.latitude,
+            longitude=content.longitude,
+            address=content.address,
+            message_id=content.id,
+            **base,
+        )
+    if isinstance(content, ImageMessageContent):
+        return Incoming(EventKind.IMAGE, message_id=content.id, **base)
+    if isinstance(content, StickerMessageContent):
+        return Incoming(EventKind.STICKER, message_id=content.id, **base)
+    return Incoming(EventKind.OTHER_MESSAGE, message_id=getattr(content, "id", None), **base)

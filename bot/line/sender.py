@@ -1,0 +1,188 @@
+"""Delivers outbox rows through line-bot-sdk v3's async client, and decides what each failure means.
+
+reply while the token is fresh, else push; push/multicast/broadcast carry the row's X-Line-Retry-Key
+(a 409 on retry means LINE already has it: success). Timeouts, connection errors, 5xx and 429 are
+retried with capped, jittered back-off; 400/403/404 go to the dead letters (a reply LINE refuses for
+its token is pushed instead); 401 pauses all sending and logs loudly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiohttp
+import structlog
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    BroadcastRequest,
+    Configuration,
+    Message,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
+)
+from linebot.v3.messaging.exceptions import ApiException
+from sqlmodel import Session
+
+from bot.line.models import ChannelFact
+from bot.outbox import service as outbox
+from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
+from bot.runtime import Runtime
+from bot.thai import utcnow
+
+log = structlog.get_logger(__name__)
+
+PAUSED_UNTIL = "sending_paused_until"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # sent | retry | dead | to_push | pause
+    error: str = ""
+
+
+class Sender:
+    """One per process; use as an async context manager around the delivery loop."""
+
+    def __init__(self, runtime: Runtime, api_base_url: str | None = None, clock=utcnow) -> None:
+        settings = runtime.settings
+        token = settings.line_channel_access_token
+        self.runtime = runtime
+        self.clock = clock
+        self.configuration = Configuration(
+            host=api_base_url or settings.line_api_base_url,
+            access_token=token.get_secret_value() if token else "simulator",
+        )
+        self.timeout = aiohttp.ClientTimeout(total=settings.line_request_timeout_seconds)
+        self._client: AsyncApiClient | None = None
+        self.api: AsyncMessagingApi | None = None
+
+    async def __aenter__(self) -> Sender:
+        self._client = AsyncApiClient(self.configuration)
+        self.api = AsyncMessagingApi(self._client)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.close()
+
+    async def deliver_due(self, limit: int = 20) -> int:
+        """Send what is due now; returns how many rows were attempted."""
+        rows = await asyncio.to_thread(self._claim, self.clock(), limit)
+        if not rows:
+            return 0
+        outcomes = await asyncio.gather(*(self._attempt(row) for row in rows))
+        await asyncio.to_thread(self._record, list(zip(rows, outcomes, strict=True)))
+        return len(rows)
+
+    def _claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        with Session(self.runtime.engine, expire_on_commit=False) as session:
+            paused = session.get(ChannelFact, PAUSED_UNTIL)
+            if paused is not None and datetime.fromisoformat(paused.value) > now:
+                return []
+            rows = outbox.claim_due(session, now, limit)
+            sendable = outbox.skip_unreachable(session, rows)
+            session.commit()
+            return sendable
+
+    async def _attempt(self, row: OutboxMessage) -> Outcome:
+        assert self.api is not None, "use Sender as an async context manager"
+        try:
+            messages = [Message.from_dict(item) for item in json.loads(row.messages)]
+            if row.kind == OutboxKind.REPLY:
+                if row.reply_expires_at is None or row.reply_expires_at <= self.clock():
+                    return Outcome("to_push", "reply token expired before sending")
+                request = ReplyMessageRequest(replyToken=row.reply_token, messages=messages)
+                await self.api.reply_message(request, _request_timeout=self.timeout)
+            elif row.kind == OutboxKind.PUSH:
+                push = PushMessageRequest(to=row.recipient, messages=messages)
+                await self.api.push_message(push, x_line_retry_key=row.retry_key, _request_timeout=self.timeout)
+            elif row.kind == OutboxKind.MULTICAST:
+                multicast = MulticastRequest(to=json.loads(row.recipient or "[]"), messages=messages)
+                await self.api.multicast(multicast, x_line_retry_key=row.retry_key, _request_timeout=self.timeout)
+            else:
+                broadcast = BroadcastRequest(messages=messages)
+                await self.api.broadcast(broadcast, x_line_retry_key=row.retry_key, _request_timeout=self.timeout)
+        except ApiException as error:
+            return classify(row, error.status or 0, _body_text(error))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return Outcome("retry", f"network: {type(error).__name__}")
+        except ValueError as error:  # the SDK refused to build the request: it will never work
+            return Outcome("dead", f"invalid message: {error}")
+        return Outcome("sent")
+
+    def _record(self, results: list[tuple[OutboxMessage, Outcome]]) -> None:
+        settings = self.runtime.settings
+        now = self.clock()
+        with Session(self.runtime.engine) as session:
+            for claimed, outcome in results:
+                row = session.get(OutboxMessage, claimed.id, with_for_update=True)
+                if row is None or row.status != OutboxStatus.SENDING or row.attempts != claimed.attempts:
+                    continue  # our lease expired and another sender took the row over
+                if outcome.action == "sent":
+                    outbox.mark_sent(row, now)
+                elif outcome.action == "to_push":
+                    outbox.reply_to_push(row, now, outcome.error)
+                elif outcome.action == "pause":
+                    pause = settings.outbox_pause_on_401_seconds
+                    log.error("line.unauthorized_sending_paused", seconds=pause, outbox_id=row.id)
+                    _set_fact(session, PAUSED_UNTIL, (now + timedelta(seconds=pause)).isoformat(), now)
+                    outbox.schedule_retry(row, now, pause, outcome.error)
+                    row.attempts -= 1  # our credentials' fault, not the message's
+                elif outcome.action == "dead" or self._gave_up(row, now):
+                    outbox.mark_dead(row, outcome.error)
+                    log.warning("outbox.dead_letter", outbox_id=row.id, error=outcome.error[:200])
+                else:
+                    delay = outbox.backoff(row.attempts, settings.outbox_backoff_base_seconds,
+                                           settings.outbox_backoff_cap_seconds)
+                    outbox.schedule_retry(row, now, delay, outcome.error)
+            session.commit()
+
+    def _gave_up(self, row: OutboxMessage, now: datetime) -> bool:
+        settings = self.runtime.settings
+        too_old = now - row.created_at > timedelta(hours=settings.outbox_give_up_hours)
+        return too_old or row.attempts >= settings.outbox_max_attempts
+
+    async def show_loading(self, user_id: str, seconds: int = 20) -> None:
+        """LINE's typing indicator for a resident who waits; best effort, never retried."""
+        assert self.api is not None
+        try:
+            request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)
+            await self.api.show_loading_animation(request, _request_timeout=self.timeout)
+        except (ApiException, aiohttp.ClientError, TimeoutError) as error:
+            log.info("line.loading_animation_failed", error=type(error).__name__)
+
+
+def classify(row: OutboxMessage, status: int, body: str) -> Outcome:
+    """What an HTTP status from LINE means for this row."""
+    error = f"HTTP {status}: {body[:300]}"
+    if status == 409 and row.kind != OutboxKind.REPLY:
+        return Outcome("sent", "409: LINE already accepted this retry key")
+    if status == 400 and row.kind == OutboxKind.REPLY and "reply token" in body.lower():
+        return Outcome("to_push", error)
+    if status == 401:
+        return Outcome("pause", error)
+    if status == 429 or status >= 500 or status == 0:
+        return Outcome("retry", error)
+    return Outcome("dead", error)
+
+
+def _body_text(error: ApiException) -> str:
+    body = error.body
+    if isinstance(body, bytes):
+        return body.decode("utf-8", "replace")
+    return str(body or error.reason or "")
+
+
+def _set_fact(session: Session, key: str, value: str, now: datetime) -> None:
+    fact = session.get(ChannelFact, key)
+    if fact is None:
+        session.add(ChannelFact(key=key, value=value, updated_at=now))
+    else:
+        fact.value = value
+        fact.updated_at = now

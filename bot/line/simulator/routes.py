@@ -1,0 +1,129 @@
+"""The simulator's page and the small JSON API it drives (only mounted in simulator mode).
+
+The page never calls our handlers directly: it asks this API to post a *signed* webhook to our own
+`/line/webhook`, and reads back what the real SDK sent to the emulated LINE API.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from bot.line import signature
+from bot.line.simulator import events
+from bot.line.simulator.fake_api import build_fake_line_router
+from bot.line.simulator.state import SimulatorState
+from bot.runtime import Runtime
+
+PAGE = Path(__file__).with_name("page.html")
+LINE_PREFIX = "/simulator/line"
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+class NewUser(BaseModel):
+    name: str = Field(min_length=1, max_length=40)
+
+
+class Send(BaseModel):
+    user_id: str = Field(pattern=r"^U[0-9a-f]{32}$")
+    kind: Literal["follow", "unfollow", "text", "postback", "location", "image", "sticker"]
+    text: str | None = Field(default=None, max_length=5000)
+    data: str | None = Field(default=None, max_length=300)
+    params: dict[str, str] | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = Field(default=None, max_length=100)
+    image_base64: str | None = None
+    image_type: str = "image/jpeg"
+
+
+def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRouter:
+    state = state or SimulatorState(reply_token_ttl=runtime.settings.reply_token_ttl_seconds + 10)
+    runtime.simulator = state
+    router = APIRouter(prefix="/simulator", tags=["simulator"])
+    router.include_router(build_fake_line_router(state), prefix="/line")
+
+    @router.get("", response_class=HTMLResponse, summary="LINE simulator page")
+    def page() -> HTMLResponse:
+        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+
+    @router.get("/api/users")
+    def list_users() -> list[dict[str, str]]:
+        return [{"user_id": uid, "name": name} for uid, name in state.users.items()]
+
+    @router.post("/api/users")
+    def add_user(body: NewUser) -> dict[str, str]:
+        return {"user_id": state.add_user(body.name), "name": body.name}
+
+    @router.get("/api/transcript")
+    def transcript(user_id: str, after: int = 0) -> list[dict[str, Any]]:
+        return [e for e in list(state.transcript) if e["user_id"] == user_id and e["seq"] > after]
+
+    @router.get("/api/richmenu")
+    def rich_menu() -> dict[str, Any]:
+        menu_id = state.default_rich_menu
+        return {"rich_menu_id": menu_id, "menu": state.rich_menus.get(menu_id) if menu_id else None}
+
+    @router.get("/api/richmenu/image")
+    def rich_menu_image() -> Response:
+        menu_id = state.default_rich_menu
+        if not menu_id or menu_id not in state.rich_menu_images:
+            raise HTTPException(404, "no rich menu deployed: run `tambon richmenu deploy`")
+        data, media_type = state.rich_menu_images[menu_id]
+        return Response(data, media_type=media_type or "image/png")
+
+    @router.post("/api/send")
+    async def send(body: Send, request: Request) -> dict[str, Any]:
+        """Act as LINE: build the event, sign it with the channel secret, post it to our webhook."""
+        if body.user_id not in state.users:
+            raise HTTPException(404, "unknown simulated user")
+        content: dict[str, Any] = {}
+        if body.kind == "text":
+            if not body.text:
+                raise HTTPException(422, "text is required")
+            content["text"] = body.text
+        elif body.kind == "postback":
+            if not body.data:
+                raise HTTPException(422, "data is required")
+            content.update(data=body.data, params=body.params)
+        elif body.kind == "location":
+            if body.latitude is None or body.longitude is None:
+                raise HTTPException(422, "latitude and longitude are required")
+            content.update(latitude=body.latitude, longitude=body.longitude, address=body.address or "")
+        elif body.kind == "image":
+            content["message_id"] = _store_image(state, body)
+        token = state.issue_reply_token(body.user_id) if body.kind != "unfollow" else None
+        event = events.event(body.kind, body.user_id, reply_token=token, **content)
+        if body.kind in ("text", "location", "image", "sticker"):
+            state.record(body.user_id, "user", "webhook", [event["message"]])
+        elif body.kind == "postback":
+            state.record(body.user_id, "user", "webhook", [{"type": "postback", "data": body.data}])
+        raw = events.body([event], destination=state.bot_user_id)
+        headers = {"content-type": "application/json", "x-line-signature": signature.sign(runtime.channel_secret, raw)}
+        transport = httpx.ASGITransport(app=request.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://simulator") as client:
+            answer = await client.post("/line/webhook", content=raw, headers=headers)
+        return {"webhook_status": answer.status_code, "event_id": event["webhookEventId"]}
+
+    return router
+
+
+def _store_image(state: SimulatorState, body: Send) -> str:
+    if not body.image_base64:
+        raise HTTPException(422, "image_base64 is required")
+    try:
+        data = base64.b64decode(body.image_base64, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise HTTPException(422, "image_base64 is not base64") from error
+    if len(data) > MAX_IMAGE_BYTES:
+        raise HTTPException(413, "image larger than 10 MB")
+    message_id = events.new_message_id()
+    state.content[message_id] = (data, body.image_type)
+    return message_id

@@ -1,0 +1,79 @@
+"""`POST /line/webhook`: verify the signature on the raw bytes, store each event once, then 200.
+
+LINE signs no timestamp, so the unique `webhookEventId` is our replay protection; we answer 200 only
+after the commit, and 503 when the store is unreachable so that LINE redelivers.
+"""
+
+from __future__ import annotations
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.line import inbox, signature
+from bot.runtime import Runtime
+from bot.thai import utcnow
+
+log = structlog.get_logger(__name__)
+router = APIRouter(tags=["LINE"])
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+async def _read_bounded(request: Request, limit: int) -> bytes | None:
+    """The raw body, or None once it passes `limit` bytes (whatever Content-Length claimed)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _store(runtime: Runtime, destination: str | None, events: list[object]) -> int:
+    now = utcnow()
+    with Session(runtime.engine) as session:
+        inbox.check_destination(session, destination, runtime.settings.line_bot_user_id, now)
+        stored = inbox.store(session, events, now)
+        session.commit()
+    return stored
+
+
+@router.post(
+    "/line/webhook",
+    summary="LINE webhook",
+    responses={401: {"description": "bad signature"}, 413: {"description": "body too large"}},
+)
+async def receive_webhook(request: Request) -> JSONResponse:
+    runtime: Runtime = request.app.state.runtime
+    body = await _read_bounded(request, runtime.settings.webhook_max_body_bytes)
+    if body is None:
+        return _error(413, "request body too large")
+    given = request.headers.get("x-line-signature", "")
+    if not given or not signature.is_valid(runtime.channel_secret, body, given):
+        log.warning("webhook.bad_signature", has_signature=bool(given))
+        return _error(401, "invalid or missing X-Line-Signature")
+    try:
+        destination, events = inbox.parse_body(body)
+        if not events:  # LINE's URL verification sends an empty list
+            return JSONResponse({"stored": 0})
+        stored = await run_in_threadpool(_store, runtime, destination, events)
+    except inbox.WebhookBodyError as error:
+        return _error(400, f"not a LINE webhook body: {error}")
+    except inbox.WrongDestinationError:
+        log.warning("webhook.wrong_destination")
+        return _error(403, "webhook addressed to another bot")
+    except SQLAlchemyError as error:
+        log.error("webhook.store_unavailable", error=type(error).__name__)
+        return _error(503, "store unavailable, please redeliver")
+    if stored:
+        runtime.inbox_signal.set()
+    return JSONResponse({"stored": stored})

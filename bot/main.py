@@ -1,0 +1,105 @@
+"""The whole system in two lists: every HTTP router and every chat router, in priority order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.chat import commands
+from bot.chat.engine import Dispatcher, Router
+from bot.config import Settings
+from bot.db import make_engine
+from bot.line import webhook
+from bot.outbox import api as outbox_api
+from bot.residents import dialogs as resident_dialogs
+from bot.runtime import Runtime
+from bot.staff import api as staff_api
+
+# Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first; the
+# placeholders for services not built yet come last, so a real router added above them takes over.
+CHAT_ROUTERS: list[Router] = [
+    resident_dialogs.router,
+    commands.office,
+    commands.coming_soon,
+]
+
+HTTP_ROUTERS: list[APIRouter] = [
+    webhook.router,
+    staff_api.router,
+    outbox_api.router,
+]
+
+
+def build_dispatcher(settings: Settings) -> Dispatcher:
+    return Dispatcher(
+        CHAT_ROUTERS,
+        commands.hooks(needs_consent=resident_dialogs.ask_consent),
+        conversation_ttl=timedelta(minutes=settings.conversation_ttl_minutes),
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    *,
+    run_worker: bool = False,
+    simulator_base_url: str | None = None,
+) -> FastAPI:
+    """The web app; with `run_worker` it also processes the inbox and sends the outbox in-process."""
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    runtime = Runtime.build(settings, engine)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = None
+        if run_worker:
+            from bot.line.sender import Sender
+            from bot.worker import InboxProcessor, run_worker as worker_loop
+
+            sender = Sender(runtime, api_base_url=simulator_base_url if settings.simulator_mode else None)
+            task = asyncio.create_task(worker_loop(runtime, InboxProcessor(runtime, build_dispatcher(settings)),
+                                                   sender, stop))
+        yield
+        stop.set()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=10)
+
+    app = FastAPI(
+        title="Tambon",
+        description="LINE bot and back office of a Thai local administration (อบต.)",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    for router in HTTP_ROUTERS:
+        app.include_router(router)
+    if settings.simulator_mode:
+        from bot.line.simulator import routes as simulator
+
+        app.include_router(simulator.build_router(runtime))
+
+    @app.get("/healthz", tags=["operations"], summary="the process is up")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], summary="the database answers")
+    def readyz() -> JSONResponse:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            return JSONResponse({"status": "unavailable", "error": type(error).__name__}, status_code=503)
+        return JSONResponse({"status": "ready", "mode": "simulator" if settings.simulator_mode else "line"})
+
+    return app

@@ -1,0 +1,105 @@
+"""The organisation file (TOML): who we are, our villages, categories, units and public links."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+DEFAULT_ORGANISATION_FILE = Path(__file__).parent / "org" / "phana.toml"
+
+PUBLIC_INFO_GROUPS = (
+    "ข้อมูลพื้นฐาน",
+    "การบริหารงาน",
+    "การบริหารเงินงบประมาณ",
+    "การบริหารและพัฒนาทรัพยากรบุคคล",
+    "การส่งเสริมความโปร่งใส",
+)
+
+
+class Village(BaseModel):
+    number: int = Field(ge=1)
+    name: str = Field(min_length=1)
+    population: int = Field(ge=0)
+
+    @property
+    def label(self) -> str:
+        return f"หมู่ {self.number} {self.name}"
+
+
+class Category(BaseModel):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    unit: str
+
+
+class Unit(BaseModel):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+
+
+class Contact(BaseModel):
+    address: str
+    phone: str
+    email: str = ""
+    website: str = ""
+    office_hours: str = ""
+
+
+class PublicLink(BaseModel):
+    title: str
+    url: str
+
+
+class PublicInfoGroup(BaseModel):
+    group: str
+    links: list[PublicLink] = []
+
+    @field_validator("group")
+    @classmethod
+    def known_group(cls, value: str) -> str:
+        if value not in PUBLIC_INFO_GROUPS:
+            raise ValueError(f"unknown public-information group {value!r}; use one of {PUBLIC_INFO_GROUPS}")
+        return value
+
+
+class Privacy(BaseModel):
+    notice_version: str
+    retention: str
+    controller: str
+    contact: str
+
+
+class Organisation(BaseModel):
+    name: str
+    short_name: str
+    particle: Literal["ค่ะ", "ครับ"]
+    villages: list[Village]
+    categories: list[Category]
+    units: list[Unit]
+    contact: Contact
+    privacy: Privacy
+    public_info: list[PublicInfoGroup] = []
+
+    @model_validator(mode="after")
+    def consistent(self) -> Organisation:
+        numbers = [v.number for v in self.villages]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("village numbers must be unique")
+        unit_keys = {u.key for u in self.units}
+        for category in self.categories:
+            if category.unit not in unit_keys:
+                raise ValueError(f"category {category.key!r} names unknown unit {category.unit!r}")
+        return self
+
+    def village(self, number: int) -> Village | None:
+        return next((v for v in self.villages if v.number == number), None)
+
+
+def load_organisation(path: Path | None = None) -> Organisation:
+    """Read and validate the organisation file; the bundled อบต.พนา example when no path is given."""
+    source = path or DEFAULT_ORGANISATION_FILE
+    with open(source, "rb") as handle:
+        return Organisation.model_validate(tomllib.load(handle))

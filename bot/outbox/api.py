@@ -1,0 +1,34 @@
+"""Admin routes for delivery: the dead letters, and re-queueing one (audited)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from bot.http import AdminStaff, SessionDep
+from bot.outbox import service
+from bot.outbox.models import OutboxMessage, OutboxRead
+from bot.staff.service import audit
+from bot.thai import utcnow
+
+router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
+
+
+@router.get("/dead", response_model=list[OutboxRead])
+def dead_letters(
+    _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+) -> list[OutboxMessage]:
+    return service.list_dead(session, limit, offset)
+
+
+@router.post("/{outbox_id}/requeue", response_model=OutboxRead)
+def requeue(outbox_id: int, admin: AdminStaff, session: SessionDep) -> OutboxMessage:
+    now = utcnow()
+    try:
+        row = service.requeue(session, outbox_id, now)
+    except service.NotDeadError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"ส่งซ้ำได้เฉพาะข้อความที่ส่งไม่สำเร็จ (สถานะปัจจุบัน: {error})")
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบข้อความนี้")
+    audit(session, actor=admin, action="outbox.requeue", record_type="outbox_message", record_id=outbox_id, now=now)
+    session.commit()
+    return row

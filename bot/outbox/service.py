@@ -1,0 +1,222 @@
+"""Writing outbox rows inside the caller's transaction, and the state changes of delivering them.
+
+Rows are written by whoever decides to send (a dialog, a scheduler, an admin action) in the same
+transaction as the change that caused the message, so either both happen or neither does. The sender
+(`bot.line.sender`) claims due rows with a lease, calls LINE, and records the outcome here.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
+from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
+from bot.residents.models import Resident
+
+LEASE = timedelta(seconds=60)
+
+
+def _row(kind: OutboxKind, messages: list[Message], now: datetime, **fields: object) -> OutboxMessage:
+    return OutboxMessage(
+        kind=kind,
+        messages=json.dumps(check_batch(messages), ensure_ascii=False),
+        retry_key=str(uuid.uuid4()),
+        created_at=now,
+        next_attempt_at=now,
+        **fields,
+    )
+
+
+def _batches(messages: Sequence[Message]) -> list[list[Message]]:
+    return [list(messages[i : i + MAX_MESSAGES_PER_CALL]) for i in range(0, len(messages), MAX_MESSAGES_PER_CALL)]
+
+
+def enqueue_reply(
+    session: Session,
+    *,
+    resident_id: int | None,
+    user_id: str,
+    reply_token: str | None,
+    reply_expires_at: datetime | None,
+    messages: Sequence[Message],
+    now: datetime,
+    source_event_id: int | None = None,
+    scrub_after_send: bool = False,
+) -> list[OutboxMessage]:
+    """Answer an event: by reply token while fresh (free), the overflow past five messages by push."""
+    rows = []
+    for index, batch in enumerate(_batches(messages)):
+        use_token = index == 0 and reply_token is not None
+        row = _row(
+            OutboxKind.REPLY if use_token else OutboxKind.PUSH,
+            batch,
+            now,
+            resident_id=resident_id,
+            recipient=user_id,
+            reply_token=reply_token if use_token else None,
+            reply_expires_at=reply_expires_at if use_token else None,
+            source_event_id=source_event_id,
+            scrub_after_send=scrub_after_send,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def enqueue_push(
+    session: Session, *, resident_id: int | None, user_id: str, messages: Sequence[Message], now: datetime
+) -> list[OutboxMessage]:
+    """Messages to one person at any time (each call its own retry key)."""
+    rows = [
+        _row(OutboxKind.PUSH, batch, now, resident_id=resident_id, recipient=user_id)
+        for batch in _batches(messages)
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def enqueue_multicast(
+    session: Session, *, user_ids: Sequence[str], messages: list[Message], now: datetime
+) -> list[OutboxMessage]:
+    """The same messages to many people: one row (one retry key) per chunk of at most 500 ids."""
+    rows = [
+        _row(OutboxKind.MULTICAST, messages, now, recipient=json.dumps(list(chunk)))
+        for chunk in (user_ids[i : i + MAX_MULTICAST_RECIPIENTS] for i in range(0, len(user_ids), 500))
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def enqueue_broadcast(session: Session, *, messages: list[Message], now: datetime) -> OutboxMessage:
+    row = _row(OutboxKind.BROADCAST, messages, now)
+    session.add(row)
+    return row
+
+
+def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMessage]:
+    """Lease due rows to this sender; an expired lease (a crashed sender) makes a row due again."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            or_(
+                (col(OutboxMessage.status) == OutboxStatus.PENDING) & (col(OutboxMessage.next_attempt_at) <= now),
+                (col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.lease_until) <= now),
+            )
+        )
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.exec(query).all())
+    for row in rows:
+        row.status = OutboxStatus.SENDING
+        row.lease_until = now + LEASE
+        row.attempts += 1
+    return rows
+
+
+def mark_sent(row: OutboxMessage, now: datetime) -> None:
+    row.status = OutboxStatus.SENT
+    row.sent_at = now
+    row.lease_until = None
+    row.last_error = None
+    if row.scrub_after_send:
+        row.recipient = None
+        row.messages = "[]"
+
+
+def mark_skipped(row: OutboxMessage, reason: str) -> None:
+    row.status = OutboxStatus.SKIPPED
+    row.lease_until = None
+    row.last_error = reason
+
+
+def mark_dead(row: OutboxMessage, error: str) -> None:
+    row.status = OutboxStatus.DEAD
+    row.lease_until = None
+    row.last_error = error[:2000]
+
+
+def backoff(attempts: int, base: float, cap: float) -> float:
+    """Capped exponential back-off with full jitter, in seconds."""
+    return random.uniform(0, min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def schedule_retry(row: OutboxMessage, now: datetime, delay_seconds: float, error: str) -> None:
+    row.status = OutboxStatus.PENDING
+    row.lease_until = None
+    row.next_attempt_at = now + timedelta(seconds=delay_seconds)
+    row.last_error = error[:2000]
+
+
+def reply_to_push(row: OutboxMessage, now: datetime, error: str) -> None:
+    """A reply whose token LINE no longer takes is delivered by push instead (same row, same key)."""
+    row.kind = OutboxKind.PUSH
+    row.reply_token = None
+    row.reply_expires_at = None
+    schedule_retry(row, now, 0, error)
+
+
+def forget_resident(session: Session, resident_id: int) -> None:
+    """Erasure: drop unsent messages to the resident and scrub those already sent."""
+    session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.resident_id) == resident_id)
+        .where(col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+        .values(status=OutboxStatus.SKIPPED, last_error="resident erased", recipient=None, messages="[]")
+    )
+    session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.resident_id) == resident_id)
+        .values(recipient=None, messages="[]", reply_token=None)
+    )
+
+
+def list_dead(session: Session, limit: int = 100, offset: int = 0) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.DEAD)
+        .order_by(col(OutboxMessage.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+class NotDeadError(ValueError):
+    pass
+
+
+def requeue(session: Session, outbox_id: int, now: datetime) -> OutboxMessage | None:
+    """Put a dead letter back in line, keeping its retry key so LINE still deduplicates it."""
+    row = session.get(OutboxMessage, outbox_id, with_for_update=True)
+    if row is None:
+        return None
+    if row.status != OutboxStatus.DEAD:
+        raise NotDeadError(row.status)
+    row.status = OutboxStatus.PENDING
+    row.attempts = 0
+    row.next_attempt_at = now
+    if row.kind == OutboxKind.REPLY:  # its reply token is long gone
+        row.kind = OutboxKind.PUSH
+        row.reply_token = None
+    return row
+
+
+def skip_unreachable(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Drop rows to residents who blocked us or were erased since; the rest are to be sent."""
+    sendable = []
+    for row in rows:
+        resident = session.get(Resident, row.resident_id) if row.resident_id else None
+        if resident is not None and not resident.can_receive and not row.scrub_after_send:
+            mark_skipped(row, f"resident {resident.status}")
+            continue
+        sendable.append(row)
+    return sendable

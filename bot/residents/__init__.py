@@ -1,0 +1,1 @@
+"""Residents: who follows us, their consent under the PDPA, their village, their data rights."""

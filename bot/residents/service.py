@@ -1,0 +1,126 @@
+"""Residents' rules: following, PDPA consent, village, and the right to see and erase their data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from bot.chat.state import Conversation
+from bot.line.models import InboxEvent
+from bot.organisation import Organisation
+from bot.outbox import service as outbox
+from bot.residents.models import ConsentDecision, ConsentRecord, FollowStatus, Resident
+
+
+def find_or_create(session: Session, line_user_id: str, now: datetime) -> Resident:
+    """The resident behind a LINE user id, created on first contact (before any consent)."""
+    resident = session.exec(select(Resident).where(Resident.line_user_id == line_user_id)).first()
+    if resident is None:
+        resident = Resident(line_user_id=line_user_id, created_at=now, followed_at=now)
+        session.add(resident)
+        session.flush()
+    return resident
+
+
+def record_follow(resident: Resident, now: datetime) -> None:
+    resident.status = FollowStatus.FOLLOWING
+    resident.followed_at = now
+
+
+def record_unfollow(resident: Resident, now: datetime) -> None:
+    """A resident who blocked us gets nothing more, not even queued messages."""
+    resident.status = FollowStatus.BLOCKED
+    resident.unfollowed_at = now
+
+
+def has_current_consent(resident: Resident, org: Organisation) -> bool:
+    return resident.consent_version == org.privacy.notice_version
+
+
+def is_set_up(resident: Resident, org: Organisation) -> bool:
+    """Consented to the current notice and chose a village: nothing left to ask."""
+    return has_current_consent(resident, org) and resident.village_no is not None
+
+
+def give_consent(session: Session, resident: Resident, org: Organisation, now: datetime) -> None:
+    resident.consent_version = org.privacy.notice_version
+    resident.consented_at = now
+    _record(session, resident, org, ConsentDecision.GIVEN, now)
+
+
+def decline_consent(session: Session, resident: Resident, org: Organisation, now: datetime) -> None:
+    withdrawing = resident.consent_version is not None
+    resident.consent_version = None
+    resident.consented_at = None
+    resident.village_no = None
+    decision = ConsentDecision.WITHDRAWN if withdrawing else ConsentDecision.DECLINED
+    _record(session, resident, org, decision, now)
+
+
+def _record(
+    session: Session, resident: Resident, org: Organisation, decision: ConsentDecision, now: datetime
+) -> None:
+    session.add(
+        ConsentRecord(
+            resident_id=resident.id or 0, notice_version=org.privacy.notice_version, decision=decision, at=now
+        )
+    )
+
+
+class UnknownVillageError(ValueError):
+    pass
+
+
+def choose_village(resident: Resident, org: Organisation, number: int) -> None:
+    if org.village(number) is None:
+        raise UnknownVillageError(number)
+    resident.village_no = number
+
+
+@dataclass(frozen=True)
+class HeldData:
+    """What we hold about one resident, for the ข้อมูลของฉัน answer."""
+
+    resident: Resident
+    consent_history: list[ConsentRecord]
+    stored_messages: int
+
+
+def held_data(session: Session, resident: Resident) -> HeldData:
+    history = session.exec(
+        select(ConsentRecord).where(ConsentRecord.resident_id == resident.id).order_by(col(ConsentRecord.at))
+    ).all()
+    stored = session.exec(
+        select(func.count()).select_from(InboxEvent).where(InboxEvent.user_id == resident.line_user_id)
+    ).one()
+    return HeldData(resident, list(history), int(stored))
+
+
+def erase(session: Session, resident: Resident, now: datetime) -> None:
+    """Remove the resident's identifiers everywhere; rows the law requires stay, pointing at nobody.
+
+    The resident row stays (case records refer to it) without its LINE user id. The raw webhook
+    payloads we kept are emptied, their conversation forgotten, and unsent messages dropped.
+    """
+    line_user_id = resident.line_user_id
+    anonymous_key = f"erased-{resident.id}"
+    if line_user_id is not None:
+        session.exec(  # type: ignore[call-overload]
+            update(InboxEvent)
+            .where(col(InboxEvent.user_id) == line_user_id)
+            .values(user_id=None, source_key=anonymous_key, payload="{}")
+        )
+    outbox.forget_resident(session, resident.id or 0)
+    conversation = session.get(Conversation, resident.id)
+    if conversation is not None:
+        conversation.state = None
+        conversation.data = "{}"
+    resident.line_user_id = None
+    resident.status = FollowStatus.ERASED
+    resident.erased_at = now
+    resident.village_no = None
+    resident.consent_version = None
+    resident.consented_at = None

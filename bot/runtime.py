@@ -1,0 +1,33 @@
+"""What a running process shares between its web app, worker and sender."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.organisation import Organisation
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    org: Organisation
+    channel_secret: str
+    # Set by the webhook after each commit so an in-process worker starts at once instead of polling.
+    inbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
+    simulator: Any = None  # the SimulatorState, in simulator mode
+
+    @classmethod
+    def build(cls, settings: Settings, engine: Engine) -> Runtime:
+        if settings.line_channel_secret is not None and not settings.simulator_mode:
+            secret = settings.line_channel_secret.get_secret_value()
+        else:
+            secret = secrets.token_hex(16)  # the simulator signs its webhooks with this, in-process
+        return cls(settings=settings, engine=engine, org=settings.organisation, channel_secret=secret)

@@ -1,0 +1,1 @@
+"""Staff accounts, their roles and API tokens, and the append-only audit log."""

@@ -1,0 +1,66 @@
+"""Admin routes for staff: who am I, the staff list, and the audit log."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from bot.http import AdminStaff, CurrentStaff, SessionDep
+from bot.staff import service
+from bot.staff.models import AuditRead, Role, StaffMember, StaffRead
+from bot.thai import utcnow
+
+router = APIRouter(prefix="/api/v1", tags=["staff"])
+
+
+@router.get("/me", response_model=StaffRead)
+def me(member: CurrentStaff) -> StaffMember:
+    return member
+
+
+class StaffCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    unit: str | None = Field(default=None, max_length=64)
+
+
+class StaffCreated(StaffRead):
+    token: str = Field(description="shown once; store it safely")
+
+
+@router.post("/staff", response_model=StaffCreated, status_code=status.HTTP_201_CREATED)
+def add_staff(body: StaffCreate, admin: AdminStaff, session: SessionDep) -> StaffCreated:
+    now = utcnow()
+    member, token = service.create_staff(session, name=body.name, role=body.role, unit=body.unit, now=now)
+    service.audit(session, actor=admin, action="staff.create", record_type="staff_member",
+                  record_id=member.id, now=now, detail={"role": body.role})
+    session.commit()
+    return StaffCreated(**StaffRead.model_validate(member, from_attributes=True).model_dump(), token=token)
+
+
+@router.get("/staff", response_model=list[StaffRead])
+def list_staff(_: AdminStaff, session: SessionDep) -> list[StaffMember]:
+    return list(session.exec(select(StaffMember).order_by(StaffMember.id)).all())
+
+
+@router.post("/staff/{staff_id}/deactivate", response_model=StaffRead)
+def deactivate(staff_id: int, admin: AdminStaff, session: SessionDep) -> StaffMember:
+    member = session.get(StaffMember, staff_id)
+    if member is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบเจ้าหน้าที่")
+    member.active = False
+    service.audit(session, actor=admin, action="staff.deactivate", record_type="staff_member",
+                  record_id=staff_id, now=utcnow())
+    session.commit()
+    return member
+
+
+@router.get("/audit", response_model=list[AuditRead])
+def audit_log(
+    _: AdminStaff,
+    session: SessionDep,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list:
+    return service.list_audit(session, limit, offset)

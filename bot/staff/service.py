@@ -1,0 +1,77 @@
+"""Staff accounts, token authentication, and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.staff.models import AuditEntry, Role, StaffMember
+
+TOKEN_PREFIX = "tbn_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_staff(
+    session: Session, *, name: str, role: Role, now: datetime, unit: str | None = None
+) -> tuple[StaffMember, str]:
+    """A new staff member and their API token, which is returned once and stored only hashed."""
+    if not name.strip():
+        raise ValueError("name is required")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    member = StaffMember(
+        name=name.strip(),
+        role=Role(role),
+        unit=unit,
+        token_hash=hash_token(token),
+        token_hint=token[:10],
+        created_at=now,
+    )
+    session.add(member)
+    session.flush()
+    return member, token
+
+
+def authenticate(session: Session, token: str) -> StaffMember | None:
+    """The active staff member holding `token`, if any."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    member = session.exec(select(StaffMember).where(StaffMember.token_hash == hash_token(token))).first()
+    return member if member is not None and member.active else None
+
+
+def audit(
+    session: Session,
+    *,
+    actor: StaffMember | None,
+    action: str,
+    record_type: str,
+    record_id: object = None,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+    actor_name: str = "system",
+) -> AuditEntry:
+    """Append one entry; the caller's transaction commits it with the action it records."""
+    entry = AuditEntry(
+        at=now,
+        actor_staff_id=actor.id if actor else None,
+        actor=actor.name if actor else actor_name,
+        action=action,
+        record_type=record_type,
+        record_id=None if record_id is None else str(record_id),
+        detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+    )
+    session.add(entry)
+    return entry
+
+
+def list_audit(session: Session, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
+    return list(session.exec(query).all())

@@ -1,0 +1,172 @@
+"""The background worker: processes stored webhook events, then delivers the outbox.
+
+Each event is claimed, handled and marked done in one transaction together with every change and
+outbox row it causes, so a crash at any point leaves either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import structlog
+from sqlmodel import Session, select
+
+from bot.chat.engine import Dispatcher
+from bot.chat.texts import processing_failed
+from bot.line import inbox
+from bot.line.models import InboxEvent, InboxStatus
+from bot.line.sender import Sender
+from bot.outbox import service as outbox
+from bot.residents.models import FollowStatus, Resident
+from bot.runtime import Runtime
+from bot.thai import utcnow
+
+log = structlog.get_logger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class InboxProcessor:
+    """Turns stored events into domain changes and outbox rows."""
+
+    def __init__(self, runtime: Runtime, dispatcher: Dispatcher, clock: Clock = utcnow) -> None:
+        self.runtime = runtime
+        self.dispatcher = dispatcher
+        self.clock = clock
+
+    def process_one(self) -> bool:
+        """Handle the next event in line; False when there is none."""
+        with Session(self.runtime.engine, expire_on_commit=False) as session:
+            row = inbox.claim_next(session)
+            if row is None:
+                return False
+            event_id = row.id
+            try:
+                self._apply(session, row)
+                session.commit()
+                return True
+            except Exception as error:  # a bug in a handler must not wedge the user's queue
+                session.rollback()
+                log.exception("inbox.processing_failed", event_id=event_id)
+                failure = f"{type(error).__name__}: {error}"
+        self._record_failure(event_id, failure)
+        return True
+
+    def process_all(self, limit: int = 500) -> int:
+        done = 0
+        while done < limit and self.process_one():
+            done += 1
+        return done
+
+    def _apply(self, session: Session, row: InboxEvent) -> None:
+        now = self.clock()
+        row.processed_at = now
+        incoming = inbox.to_incoming(row)
+        if incoming is None or row.mode != "active":
+            row.status = InboxStatus.IGNORED  # standby, group chats, unknown types: kept, not acted on
+            row.error = "standby mode" if row.mode != "active" else "not handled"
+            return
+        turn = self.dispatcher.handle(session, self.runtime.org, incoming, now)
+        row.status = InboxStatus.DONE
+        resident = turn.resident
+        erased = resident.status == FollowStatus.ERASED
+        if not turn.replies or resident.status == FollowStatus.BLOCKED:
+            return
+        ttl = timedelta(seconds=self.runtime.settings.reply_token_ttl_seconds)
+        outbox.enqueue_reply(
+            session,
+            resident_id=resident.id,
+            user_id=incoming.user_id,
+            reply_token=incoming.reply_token,
+            reply_expires_at=min(incoming.at, row.received_at) + ttl,
+            messages=turn.replies,
+            now=now,
+            source_event_id=row.id,
+            scrub_after_send=erased,
+        )
+
+    def _record_failure(self, event_id: int | None, failure: str) -> None:
+        now = self.clock()
+        with Session(self.runtime.engine) as session:
+            row = session.get(InboxEvent, event_id, with_for_update=True)
+            if row is None or row.status != InboxStatus.PENDING:
+                return
+            row.attempts += 1
+            row.error = failure[:2000]
+            if row.attempts < self.runtime.settings.inbox_max_attempts:
+                session.commit()
+                return
+            row.status = InboxStatus.FAILED
+            row.processed_at = now
+            resident = session.exec(select(Resident).where(Resident.line_user_id == row.user_id)).first()
+            if row.user_id and (resident is None or resident.can_receive):
+                outbox.enqueue_push(
+                    session,
+                    resident_id=resident.id if resident else None,
+                    user_id=row.user_id,
+                    messages=[processing_failed(self.runtime.org)],
+                    now=now,
+                )
+            session.commit()
+
+
+async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender, stop: asyncio.Event) -> None:
+    """Process the inbox and deliver the outbox until `stop` is set."""
+    poll = runtime.settings.worker_poll_seconds
+
+    async def wait(signal: asyncio.Event) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(signal.wait(), timeout=poll)
+        signal.clear()
+
+    async def inbox_loop() -> None:
+        shown: set[str] = set()
+        while not stop.is_set():
+            await _show_loading(runtime, sender, shown)
+            processed = await asyncio.to_thread(processor.process_all, 20)
+            if processed:
+                runtime.outbox_signal.set()
+            else:
+                shown.clear()
+                await wait(runtime.inbox_signal)
+
+    async def outbox_loop() -> None:
+        while not stop.is_set():
+            try:
+                attempted = await sender.deliver_due()
+            except Exception:
+                log.exception("outbox.loop_error")
+                attempted = 0
+            if not attempted:
+                await wait(runtime.outbox_signal)
+
+    async with sender:
+        await asyncio.gather(_guard(inbox_loop, stop), _guard(outbox_loop, stop))
+
+
+async def _guard(loop: Callable[[], object], stop: asyncio.Event) -> None:
+    """Keep a loop alive across unexpected errors (the database restarting, say)."""
+    while not stop.is_set():
+        try:
+            await loop()  # type: ignore[misc]
+        except Exception:
+            log.exception("worker.loop_crashed_restarting")
+            await asyncio.sleep(1)
+
+
+async def _show_loading(runtime: Runtime, sender: Sender, shown: set[str]) -> None:
+    """Residents whose message has waited longer than the threshold see LINE's loading dots."""
+    threshold = runtime.settings.loading_animation_after_seconds
+    cutoff = int((utcnow().timestamp() - threshold) * 1000)
+
+    def waiting() -> list[str]:
+        with Session(runtime.engine) as session:
+            return inbox.waiting_users(session, cutoff)
+
+    for user_id in await asyncio.to_thread(waiting):
+        if user_id not in shown:
+            shown.add(user_id)
+            await sender.show_loading(user_id)
