@@ -19,7 +19,7 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
     UserSource,
 )
-from sqlalchemy import exists, insert, tuple_
+from sqlalchemy import exists, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -85,11 +85,11 @@ def check_destination(session: Session, destination: str | None, configured: str
         return
     known = configured
     if known is None:
-        fact = session.get(ChannelFact, BOT_USER_ID)
-        if fact is None:
-            session.add(ChannelFact(key=BOT_USER_ID, value=destination, updated_at=now))
-            return
-        known = fact.value
+        # Trust on first use: the first correctly signed webhook tells us our own id. Concurrent first
+        # webhooks race here, so insert-if-absent and read back whichever won.
+        values = {"key": BOT_USER_ID, "value": destination, "updated_at": now}
+        session.execute(_insert_ignore(session, ChannelFact, values, "key"))
+        known = session.exec(select(ChannelFact.value).where(ChannelFact.key == BOT_USER_ID)).one()
     if destination != known:
         raise WrongDestinationError(destination)
 
@@ -99,12 +99,13 @@ def store(session: Session, events: list[Any], now: datetime) -> int:
     rows = [_row(event, now) for event in events]
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(InboxEvent).values(rows).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    if dialect not in ("postgresql", "sqlite"):  # other stores: plain insert, duplicates raise
-        statement = insert(InboxEvent).values(rows)
-    return session.execute(statement).rowcount or 0
+    return session.execute(_insert_ignore(session, InboxEvent, rows, "webhook_event_id")).rowcount or 0
+
+
+def _insert_ignore(session: Session, table: type, values: Any, unique_column: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the session's database."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table).values(values).on_conflict_do_nothing(index_elements=[unique_column])
 
 
 def claim_next(session: Session) -> InboxEvent | None:
