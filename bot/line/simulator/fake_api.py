@@ -12,8 +12,11 @@ import json
 import secrets
 from typing import Any
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from bot.line.simulator.state import Call, SimulatorState
 
@@ -23,9 +26,25 @@ def _sent(messages: list[Any]) -> dict[str, Any]:
                              for _ in messages]}
 
 
+class _RecordingRoute(APIRoute):
+    """Stores the status each call was finally answered with on its recorded `Call`."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handle = super().get_route_handler()
+
+        async def recorded(request: Request) -> Response:
+            response = await handle(request)
+            call = getattr(request.state, "call", None)
+            if call is not None:
+                call.status = response.status_code
+            return response
+
+        return recorded
+
+
 def build_fake_line_router(state: SimulatorState) -> APIRouter:
     """Routes for both LINE hosts (api and api-data), mounted wherever the caller prefixes them."""
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(include_in_schema=False, route_class=_RecordingRoute)
 
     async def guard(request: Request, operation: str) -> tuple[Any, Response | None]:
         """Parse, authenticate and record one call; a Response means answer with it at once."""
@@ -49,8 +68,10 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
                     early = JSONResponse({"message": f"simulated failure {fault.status}"}, status_code=status)
             elif fault is not None:
                 request.state.late_fault = fault
+        call = Call(operation, request.url.path, headers, body, status)
+        request.state.call = call
         with state.lock:
-            state.calls.append(Call(operation, request.url.path, headers, body, status))
+            state.calls.append(call)
         return body, early
 
     def late(request: Request, ok: Response) -> Response:

@@ -1,0 +1,224 @@
+"""The Thai rich menu: a drawn 3×2 image, its tap areas, and deploying both through the LINE API."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import structlog
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    AsyncMessagingApiBlob,
+    Configuration,
+    MessageAction,
+    RichMenuArea,
+    RichMenuBounds,
+    RichMenuRequest,
+    RichMenuSize,
+)
+from linebot.v3.messaging.exceptions import ApiException
+from PIL import Image, ImageDraw, ImageFont, features
+
+from bot.config import Settings
+from bot.organisation import Organisation
+
+log = structlog.get_logger(__name__)
+
+WIDTH, HEIGHT = 2500, 1686  # LINE's large rich-menu size
+COLUMNS, ROWS = 3, 2
+MENU_NAME = "Tambon main menu"
+FONT_DIRS = (Path("/usr/share/fonts/truetype/tlwg"), Path("/usr/share/fonts/opentype/tlwg"))
+FONT_PREFERENCE = ("Waree-Bold", "Loma-Bold", "Garuda-Bold", "Umpush-Bold", "Sarabun-Bold", "Loma", "Garuda")
+# Raqm shapes Thai (stacked vowels and tone marks); the basic engine lets marks collide.
+LAYOUT = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+WHITE = (255, 255, 255)
+
+# (label on the image, keyword the chat engine understands, subtitle, background colour, icon)
+CELLS: tuple[tuple[str, str, str, tuple[int, int, int], str], ...] = (
+    ("ร้องเรียน", "ร้องเรียน", "แจ้งปัญหา ความเดือดร้อน", (47, 111, 130), "megaphone"),
+    ("แจ้งเบาะแสทุจริต", "แจ้งทุจริต", "ปกปิดชื่อผู้แจ้งได้", (142, 86, 86), "shield"),
+    ("ติดตามเรื่อง", "ติดตาม", "ดูความคืบหน้าเรื่องของท่าน", (84, 128, 96), "magnifier"),
+    ("แบบสอบถาม", "แบบสอบถาม", "ประเมินความพึงพอใจ", (107, 92, 148), "clipboard"),
+    ("ข่าวสาร/ประชาคม", "ข่าวสาร", "ประกาศ และเวทีประชาคม", (176, 132, 62), "people"),
+    ("ข้อมูล อบต.", "ข้อมูล อบต.", "ติดต่อ {org} ข้อมูลสาธารณะ", (64, 90, 138), "building"),
+)
+
+
+class RichMenuError(RuntimeError):
+    """Deploying the rich menu failed; the message says which step and what LINE answered."""
+
+
+def find_thai_font() -> Path:
+    """A Thai-capable TrueType font: $TAMBON_FONT, else a bold face from fonts-thai-tlwg."""
+    override = os.environ.get("TAMBON_FONT")
+    if override:
+        if not Path(override).is_file():
+            raise RichMenuError(f"TAMBON_FONT={override} is not a font file")
+        return Path(override)
+    for name in FONT_PREFERENCE:
+        for folder in FONT_DIRS:
+            for ext in (".ttf", ".otf"):
+                if (folder / f"{name}{ext}").is_file():
+                    return folder / f"{name}{ext}"
+    raise RichMenuError("no Thai font found: install fonts-thai-tlwg (apt-get install fonts-thai-tlwg) "
+                        "or point TAMBON_FONT at a Thai .ttf file")
+
+
+def cell_bounds() -> list[tuple[int, int, int, int]]:
+    """(x, y, width, height) of each grid cell, row by row; edges rounded so the cells tile exactly."""
+    xs = [round(WIDTH * i / COLUMNS) for i in range(COLUMNS + 1)]
+    ys = [round(HEIGHT * j / ROWS) for j in range(ROWS + 1)]
+    return [(xs[i], ys[j], xs[i + 1] - xs[i], ys[j + 1] - ys[j]) for j in range(ROWS) for i in range(COLUMNS)]
+
+
+def _fitted(path: Path, text: str, size: int, max_width: int) -> ImageFont.FreeTypeFont:
+    """The font at `size`, shrunk until `text` fits `max_width`."""
+    font = ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
+    while size > 24 and font.getlength(text) > max_width:
+        size -= 4
+        font = ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
+    return font
+
+
+def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: int, cy: int, bg: tuple[int, int, int]) -> None:
+    """A simple white pictogram about 300 px across, centred on (cx, cy)."""
+
+    def at(*xy: int) -> list[int]:  # offsets from the centre → absolute coordinates
+        return [v + (cx if i % 2 == 0 else cy) for i, v in enumerate(xy)]
+
+    if kind == "megaphone":
+        draw.polygon(at(-90, -45, 70, -120, 70, 120, -90, 45), fill=WHITE)
+        draw.rounded_rectangle(at(-140, -50, -80, 50), 14, fill=WHITE)
+        draw.polygon(at(-110, 40, -60, 40, -30, 130, -80, 130), fill=WHITE)
+        for r in (110, 160):  # sound waves
+            draw.arc(at(70 - r, -r, 70 + r, r), -35, 35, fill=WHITE, width=18)
+    elif kind == "shield":  # with an exclamation mark cut out of it
+        draw.polygon(at(0, -150, 125, -100, 110, 40, 0, 150, -110, 40, -125, -100), fill=WHITE)
+        draw.rounded_rectangle(at(-16, -95, 16, 30), 12, fill=bg)
+        draw.ellipse(at(-20, 55, 20, 95), fill=bg)
+    elif kind == "magnifier":
+        draw.ellipse(at(-130, -140, 50, 40), outline=WHITE, width=28)
+        draw.line(at(25, 15, 130, 120), fill=WHITE, width=44)
+        draw.ellipse(at(108, 98, 152, 142), fill=WHITE)
+    elif kind == "clipboard":
+        draw.rounded_rectangle(at(-110, -130, 110, 150), 24, outline=WHITE, width=18)
+        draw.rounded_rectangle(at(-50, -155, 50, -105), 14, fill=WHITE)
+        for y in (-50, 25, 100):  # ticked lines
+            draw.line(at(-75, y, -50, y + 25, -15, y - 20), fill=WHITE, width=14, joint="curve")
+            draw.line(at(10, y + 5, 75, y + 5), fill=WHITE, width=14)
+    elif kind == "people":
+        for dx, r, body in ((-110, 38, 80), (110, 38, 80), (0, 48, 100)):  # the middle one in front
+            top = -int(2.5 * r)
+            draw.pieslice(at(dx - body, top + 2 * r + 10, dx + body, top + 2 * r + 10 + 2 * body), 180, 360,
+                          fill=WHITE, outline=bg, width=8)
+            draw.ellipse(at(dx - r, top, dx + r, top + 2 * r), fill=WHITE, outline=bg, width=8)
+    elif kind == "building":  # a columned town hall
+        draw.polygon(at(0, -150, 160, -60, -160, -60), fill=WHITE)
+        draw.rectangle(at(-135, -45, 135, -20), fill=WHITE)
+        draw.rectangle(at(-150, 100, 150, 135), fill=WHITE)
+        for x in (-105, -35, 35, 105):
+            draw.rectangle(at(x - 16, -20, x + 16, 100), fill=WHITE)
+
+
+def render_image(org: Organisation) -> bytes:
+    """The 2500×1686 PNG: six coloured cells, each with an icon, a large Thai label and a subtitle."""
+    font_path = find_thai_font()
+    image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+    draw = ImageDraw.Draw(image)
+    for (label, _, subtitle, colour, icon), (x, y, w, h) in zip(CELLS, cell_bounds(), strict=True):
+        # A thin white gutter between cells so neighbouring taps look separate.
+        draw.rectangle((x + 4, y + 4, x + w - 5, y + h - 5), fill=colour)
+        cx = x + w // 2
+        _icon(draw, icon, cx, y + int(h * 0.30), colour)
+        title = _fitted(font_path, label, 124, w - 90)
+        draw.text((cx, y + int(h * 0.66)), label, font=title, fill=WHITE, anchor="mm")
+        line = subtitle.format(org=org.short_name)
+        small = _fitted(font_path, line, 62, w - 90)
+        draw.text((cx, y + int(h * 0.83)), line, font=small, fill=(236, 240, 243), anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def menu_request(org: Organisation) -> RichMenuRequest:
+    """The rich menu object: six message areas that type the chat engine's keywords."""
+    areas = [
+        RichMenuArea(bounds=RichMenuBounds(x=x, y=y, width=w, height=h),
+                     action=MessageAction(label=label, text=keyword))
+        for (label, keyword, *_), (x, y, w, h) in zip(CELLS, cell_bounds(), strict=True)
+    ]
+    return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=MENU_NAME,
+                           chatBarText="เมนู", areas=areas)
+
+
+class _ConfiguredHostClient(AsyncApiClient):
+    """An AsyncApiClient that always uses its Configuration's host."""
+
+    def call_api(self, *args: Any, **kwargs: Any) -> Any:
+        # The SDK pins blob operations to https://api-data.line.me; LINE_DATA_API_BASE_URL must win.
+        kwargs["_host"] = None
+        return super().call_api(*args, **kwargs)
+
+
+def _failure(step: str, error: ApiException) -> RichMenuError:
+    """LINE's status and own message; never headers (ours carry the token)."""
+    body = error.body.decode("utf-8", "replace") if isinstance(error.body, bytes) else str(error.body or "")
+    try:
+        message = json.loads(body).get("message", body)
+    except (ValueError, AttributeError):
+        message = body or error.reason or ""
+    return RichMenuError(f"LINE refused {step}: HTTP {error.status} {message}".strip())
+
+
+async def deploy(settings: Settings, image_out: str | None = None) -> str:
+    """Create the menu, upload its image, make it everyone's default, delete older copies; returns its id."""
+    org = settings.organisation
+    request, image = menu_request(org), render_image(org)
+    if image_out:
+        Path(image_out).write_bytes(image)
+    secret = settings.line_channel_access_token
+    api_config = Configuration(host=settings.line_api_base_url,
+                               access_token=secret.get_secret_value() if secret else "simulator")
+    data_config = Configuration(host=settings.line_data_api_base_url,
+                                access_token=secret.get_secret_value() if secret else "simulator")
+    step = "validateRichMenuObject"
+    new_id: str | None = None
+    try:
+        async with AsyncApiClient(api_config) as client, _ConfiguredHostClient(data_config) as data_client:
+            api, blob = AsyncMessagingApi(client), AsyncMessagingApiBlob(data_client)
+            await api.validate_rich_menu_object(request)
+            step = "createRichMenu"
+            new_id = (await api.create_rich_menu(request)).rich_menu_id
+            try:
+                step = "setRichMenuImage"
+                await blob.set_rich_menu_image(new_id, image, _headers={"Content-Type": "image/png"})
+                step = "setDefaultRichMenu"
+                await api.set_default_rich_menu(new_id)
+            except ApiException:
+                await _quietly_delete(api, new_id)  # a menu without image or default is only clutter
+                raise
+            step = "getRichMenuList"
+            for menu in (await api.get_rich_menu_list()).richmenus:
+                if menu.name == MENU_NAME and menu.rich_menu_id != new_id:
+                    step = "deleteRichMenu"
+                    await api.delete_rich_menu(menu.rich_menu_id)
+    except ApiException as error:
+        raise _failure(step, error) from None  # from None: the SDK's frames hold the Authorization header
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise RichMenuError(f"could not reach LINE during {step}: {type(error).__name__}: {error}") from None
+    assert new_id is not None
+    log.info("richmenu.deployed", rich_menu_id=new_id, image_bytes=len(image), layout=LAYOUT.name)
+    return new_id
+
+
+async def _quietly_delete(api: AsyncMessagingApi, rich_menu_id: str) -> None:
+    """Best-effort clean-up after a half-finished deploy."""
+    try:
+        await api.delete_rich_menu(rich_menu_id)
+    except (ApiException, aiohttp.ClientError, TimeoutError):
+        log.warning("richmenu.cleanup_failed", rich_menu_id=rich_menu_id)

@@ -1,0 +1,212 @@
+"""The outbox sender against a fake LINE that fails on purpose: every message arrives exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from bot.chat import messages as m
+from bot.line.sender import Sender
+from bot.outbox import service as outbox
+from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
+from bot.residents.models import Resident
+from bot.staff import service as staff
+from bot.staff.models import AuditEntry, Role
+from tests.harness import Harness
+
+
+def queue_push(harness: Harness, user_id: str, body: str = "แจ้งความคืบหน้า") -> int:
+    with Session(harness.engine) as session:
+        resident = session.exec(select(Resident).where(Resident.line_user_id == user_id)).first()
+        row = outbox.enqueue_push(session, resident_id=resident.id if resident else None, user_id=user_id,
+                                  messages=[m.text(body)], now=harness.clock())[0]
+        session.commit()
+        return row.id or 0
+
+
+def row(harness: Harness, outbox_id: int) -> OutboxMessage:
+    with Session(harness.engine) as session:
+        found = session.get(OutboxMessage, outbox_id)
+        assert found is not None
+        return found
+
+
+def deliver_after(harness: Harness, seconds: float) -> None:
+    harness.clock.advance(seconds=seconds)
+    harness.deliver()
+
+
+def test_reply_while_token_is_fresh_is_free(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.say(user, "ช่วยเหลือ")
+    assert len(harness.line.calls("replyMessage")) == 1
+    assert harness.line.calls("pushMessage") == []
+
+
+def test_stale_reply_token_falls_back_to_push_with_retry_key(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.processor.process_all()
+    harness.clock.advance(seconds=harness.settings.reply_token_ttl_seconds + 1)
+    harness.deliver()
+    pushes = harness.line.calls("pushMessage")
+    assert harness.line.calls("replyMessage") == [] and len(pushes) == 1
+    assert pushes[0].headers["x-line-retry-key"]
+    assert len(harness.line.state.messages_to(user)) == 1
+
+
+def test_reply_refused_for_its_token_is_pushed_instead(harness: Harness) -> None:
+    user = harness.new_user()
+    event = harness.event("text", user, text="ช่วยเหลือ")
+    harness.line.state.reply_tokens.clear()  # LINE no longer knows the token
+    harness.post_events(event)
+    harness.run()
+    assert [c.status for c in harness.line.calls("replyMessage")] == [400]
+    assert len(harness.line.calls("pushMessage")) == 1
+    assert len(harness.line.state.messages_to(user)) == 1
+
+
+def test_500_then_429_then_success_delivers_once_with_the_same_retry_key(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 500)
+    harness.line.state.fail_next("pushMessage", 429)
+    harness.deliver()
+    assert row(harness, outbox_id).status == OutboxStatus.PENDING
+    for _ in range(3):
+        deliver_after(harness, 400)  # past the capped back-off
+    calls = harness.line.calls("pushMessage")
+    assert [c.status for c in calls] == [500, 429, 200]
+    assert len({c.headers["x-line-retry-key"] for c in calls}) == 1
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+    assert harness.line.state.texts_to(user) == ["แจ้งความคืบหน้า"]
+
+
+def test_timeout_after_line_accepted_is_not_sent_twice(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 0, delay_seconds=3)  # client gives up after 2 s
+    harness.deliver()
+    assert row(harness, outbox_id).status == OutboxStatus.PENDING
+    deliver_after(harness, 400)
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+    assert harness.line.state.texts_to(user) == ["แจ้งความคืบหน้า"]
+
+
+def test_lost_response_then_409_counts_as_sent(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 502, after_processing=True)
+    harness.deliver()
+    deliver_after(harness, 400)
+    assert [c.status for c in harness.line.calls("pushMessage")] == [502, 409]
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+    assert harness.line.state.texts_to(user) == ["แจ้งความคืบหน้า"]
+
+
+def test_sender_killed_between_send_and_mark_sent_does_not_duplicate(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+
+    async def send_then_die() -> None:
+        async with Sender(harness.runtime, clock=harness.clock) as sender:
+            claimed = sender._claim(harness.clock(), 10)
+            await sender._attempt(claimed[0])  # LINE has it; we crash before recording
+
+    asyncio.run(send_then_die())
+    assert row(harness, outbox_id).status == OutboxStatus.SENDING
+    harness.deliver()
+    assert len(harness.line.calls("pushMessage")) == 1  # still leased: nobody resends yet
+    deliver_after(harness, 61)  # the lease expires; another sender takes over
+    assert [c.status for c in harness.line.calls("pushMessage")] == [200, 409]
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+    assert harness.line.state.texts_to(user) == ["แจ้งความคืบหน้า"]
+
+
+def test_400_goes_to_dead_letters_which_an_admin_can_requeue(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 400)
+    harness.deliver()
+    assert row(harness, outbox_id).status == OutboxStatus.DEAD
+    with Session(harness.engine) as session:
+        _, admin_token = staff.create_staff(session, name="ผู้ดูแล", role=Role.ADMIN, now=harness.clock())
+        _, officer_token = staff.create_staff(session, name="เจ้าหน้าที่", role=Role.OFFICER, now=harness.clock())
+        session.commit()
+    client: TestClient = harness.client
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    assert client.get("/api/v1/outbox/dead", headers={"Authorization": f"Bearer {officer_token}"}).status_code == 403
+    dead = client.get("/api/v1/outbox/dead", headers=admin).json()
+    assert [d["id"] for d in dead] == [outbox_id] and "400" in dead[0]["last_error"]
+    assert client.post(f"/api/v1/outbox/{outbox_id}/requeue", headers=admin).json()["status"] == "pending"
+    assert client.post(f"/api/v1/outbox/{outbox_id}/requeue", headers=admin).status_code == 409
+    assert client.post("/api/v1/outbox/999999/requeue", headers=admin).status_code == 404
+    deliver_after(harness, 60)  # the API stamps real time; the test clock trails it
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+    with Session(harness.engine) as session:
+        actions = [a.action for a in session.exec(select(AuditEntry)).all()]
+    assert actions == ["outbox.requeue"]
+
+
+def test_401_pauses_all_sending_until_the_pause_ends(harness: Harness) -> None:
+    user = harness.new_user()
+    first, second = queue_push(harness, user, "หนึ่ง"), queue_push(harness, user, "สอง")
+    harness.line.state.fail_next("pushMessage", 401, times=2)
+    harness.deliver()
+    calls_before = len(harness.line.calls("pushMessage"))
+    deliver_after(harness, 60)
+    assert len(harness.line.calls("pushMessage")) == calls_before  # paused: no calls at all
+    deliver_after(harness, harness.settings.outbox_pause_on_401_seconds)
+    assert row(harness, first).status == OutboxStatus.SENT and row(harness, second).status == OutboxStatus.SENT
+    assert sorted(harness.line.state.texts_to(user)) == ["สอง", "หนึ่ง"]
+
+
+def test_gives_up_well_inside_the_retry_key_window(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 503, times=1000)
+    for _ in range(40):
+        deliver_after(harness, 1800)
+        if row(harness, outbox_id).status == OutboxStatus.DEAD:
+            break
+    dead = row(harness, outbox_id)
+    assert dead.status == OutboxStatus.DEAD
+    assert dead.sent_at is None and harness.clock() - dead.created_at < timedelta(hours=24)
+
+
+def test_nothing_is_sent_to_a_resident_who_blocked_us(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.onboard(user)
+    before = len(harness.line.state.messages_to(user))
+    outbox_id = queue_push(harness, user)
+    harness.unfollow(user)
+    assert row(harness, outbox_id).status == OutboxStatus.SKIPPED
+    assert len(harness.line.state.messages_to(user)) == before
+
+
+def test_more_than_five_messages_become_a_reply_and_a_push(harness: Harness) -> None:
+    with Session(harness.engine) as session:
+        rows = outbox.enqueue_reply(session, resident_id=None, user_id="U" + "a" * 32, reply_token="t",
+                                    reply_expires_at=harness.clock(), messages=[m.text(str(i)) for i in range(7)],
+                                    now=harness.clock())
+    assert [(r.kind, len(json.loads(r.messages))) for r in rows] == [
+        (OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
+    assert len({r.retry_key for r in rows}) == 2
+
+
+def test_multicast_is_chunked_by_500_each_with_its_own_retry_key(harness: Harness) -> None:
+    users = [harness.line.state.add_user(f"u{i}") for i in range(1001)]
+    with Session(harness.engine) as session:
+        rows = outbox.enqueue_multicast(session, user_ids=users, messages=[m.text("ประกาศ")], now=harness.clock())
+        session.commit()
+    assert len(rows) == 3
+    harness.line.state.fail_next("multicast", 500)
+    harness.deliver()
+    deliver_after(harness, 400)
+    ok = [c for c in harness.line.calls("multicast") if c.status == 200]
+    assert len(ok) == 3 and sorted(u for c in ok for u in c.body["to"]) == sorted(users)
+    assert all(harness.line.state.texts_to(u) == ["ประกาศ"] for u in users)
