@@ -64,7 +64,8 @@ def create_app(
         task = None
         if run_worker:
             from bot.line.sender import Sender
-            from bot.worker import InboxProcessor, run_worker as worker_loop
+            from bot.worker import InboxProcessor
+            from bot.worker import run_worker as worker_loop
 
             sender = Sender(runtime, api_base_url=simulator_base_url if settings.simulator_mode else None)
             task = asyncio.create_task(worker_loop(runtime, InboxProcessor(runtime, build_dispatcher(settings)),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import structlog
@@ -45,7 +45,7 @@ CELLS: tuple[tuple[str, str, str, tuple[int, int, int], str], ...] = (
     ("ติดตามเรื่อง", "ติดตาม", "ดูความคืบหน้าเรื่องของท่าน", (84, 128, 96), "magnifier"),
     ("แบบสอบถาม", "แบบสอบถาม", "ประเมินความพึงพอใจ", (107, 92, 148), "clipboard"),
     ("ข่าวสาร/ประชาคม", "ข่าวสาร", "ประกาศ และเวทีประชาคม", (176, 132, 62), "people"),
-    ("ข้อมูล อบต.", "ข้อมูล อบต.", "ติดต่อ {org} ข้อมูลสาธารณะ", (64, 90, 138), "building"),
+    ("ข้อมูล อบต.", "ข้อมูล อบต.", "ที่อยู่ เบอร์โทร {org}", (64, 90, 138), "building"),
 )
 
 
@@ -60,11 +60,11 @@ def find_thai_font() -> Path:
         if not Path(override).is_file():
             raise RichMenuError(f"TAMBON_FONT={override} is not a font file")
         return Path(override)
-    for name in FONT_PREFERENCE:
-        for folder in FONT_DIRS:
-            for ext in (".ttf", ".otf"):
-                if (folder / f"{name}{ext}").is_file():
-                    return folder / f"{name}{ext}"
+    candidates = (folder / f"{name}{ext}" for name in FONT_PREFERENCE for folder in FONT_DIRS
+                  for ext in (".ttf", ".otf"))
+    found = next((path for path in candidates if path.is_file()), None)
+    if found:
+        return found
     raise RichMenuError("no Thai font found: install fonts-thai-tlwg (apt-get install fonts-thai-tlwg) "
                         "or point TAMBON_FONT at a Thai .ttf file")
 
@@ -130,15 +130,17 @@ def render_image(org: Organisation) -> bytes:
     font_path = find_thai_font()
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(image)
-    for (label, _, subtitle, colour, icon), (x, y, w, h) in zip(CELLS, cell_bounds(), strict=True):
+    lines = [subtitle.format(org=org.short_name) for _, _, subtitle, _, _ in CELLS]
+    room = WIDTH // COLUMNS - 90
+    # One size for every label (and one for every subtitle): the largest at which the longest fits.
+    title = min((_fitted(font_path, label, 124, room) for label, *_ in CELLS), key=lambda f: f.size)
+    small = min((_fitted(font_path, line, 62, room) for line in lines), key=lambda f: f.size)
+    for (label, _, _, colour, icon), line, (x, y, w, h) in zip(CELLS, lines, cell_bounds(), strict=True):
         # A thin white gutter between cells so neighbouring taps look separate.
         draw.rectangle((x + 4, y + 4, x + w - 5, y + h - 5), fill=colour)
         cx = x + w // 2
         _icon(draw, icon, cx, y + int(h * 0.30), colour)
-        title = _fitted(font_path, label, 124, w - 90)
         draw.text((cx, y + int(h * 0.66)), label, font=title, fill=WHITE, anchor="mm")
-        line = subtitle.format(org=org.short_name)
-        small = _fitted(font_path, line, 62, w - 90)
         draw.text((cx, y + int(h * 0.83)), line, font=small, fill=(236, 240, 243), anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
@@ -156,20 +158,20 @@ def menu_request(org: Organisation) -> RichMenuRequest:
                            chatBarText="เมนู", areas=areas)
 
 
-class _ConfiguredHostClient(AsyncApiClient):
-    """An AsyncApiClient that always uses its Configuration's host."""
-
-    def call_api(self, *args: Any, **kwargs: Any) -> Any:
-        # The SDK pins blob operations to https://api-data.line.me; LINE_DATA_API_BASE_URL must win.
-        kwargs["_host"] = None
-        return super().call_api(*args, **kwargs)
+def _configuration(settings: Settings, host: str) -> Configuration:
+    """SDK configuration for one LINE host; the blob API needs its own (api-data.line.me)."""
+    # A helper, so the raw token never sits among deploy's locals in a traceback.
+    token = settings.line_channel_access_token
+    return Configuration(host=host, access_token=token.get_secret_value() if token else "simulator")
 
 
 def _failure(step: str, error: ApiException) -> RichMenuError:
     """LINE's status and own message; never headers (ours carry the token)."""
     body = error.body.decode("utf-8", "replace") if isinstance(error.body, bytes) else str(error.body or "")
-    try:
-        message = json.loads(body).get("message", body)
+    try:  # LINE answers {"message": ..., "details": [{"message": ..., "property": ...}]}
+        answer = json.loads(body)
+        details = [f"{d.get('property', '')}: {d.get('message', '')}" for d in answer.get("details", [])]
+        message = "; ".join([answer.get("message", body), *details])
     except (ValueError, AttributeError):
         message = body or error.reason or ""
     return RichMenuError(f"LINE refused {step}: HTTP {error.status} {message}".strip())
@@ -181,15 +183,12 @@ async def deploy(settings: Settings, image_out: str | None = None) -> str:
     request, image = menu_request(org), render_image(org)
     if image_out:
         Path(image_out).write_bytes(image)
-    secret = settings.line_channel_access_token
-    api_config = Configuration(host=settings.line_api_base_url,
-                               access_token=secret.get_secret_value() if secret else "simulator")
-    data_config = Configuration(host=settings.line_data_api_base_url,
-                                access_token=secret.get_secret_value() if secret else "simulator")
+    api_config = _configuration(settings, settings.line_api_base_url)
+    data_config = _configuration(settings, settings.line_data_api_base_url)
     step = "validateRichMenuObject"
     new_id: str | None = None
     try:
-        async with AsyncApiClient(api_config) as client, _ConfiguredHostClient(data_config) as data_client:
+        async with AsyncApiClient(api_config) as client, AsyncApiClient(data_config) as data_client:
             api, blob = AsyncMessagingApi(client), AsyncMessagingApiBlob(data_client)
             await api.validate_rich_menu_object(request)
             step = "createRichMenu"
@@ -200,7 +199,8 @@ async def deploy(settings: Settings, image_out: str | None = None) -> str:
                 step = "setDefaultRichMenu"
                 await api.set_default_rich_menu(new_id)
             except ApiException:
-                await _quietly_delete(api, new_id)  # a menu without image or default is only clutter
+                with contextlib.suppress(ApiException, aiohttp.ClientError, TimeoutError):
+                    await api.delete_rich_menu(new_id)  # a menu without image or default is only clutter
                 raise
             step = "getRichMenuList"
             for menu in (await api.get_rich_menu_list()).richmenus:
@@ -215,10 +215,3 @@ async def deploy(settings: Settings, image_out: str | None = None) -> str:
     log.info("richmenu.deployed", rich_menu_id=new_id, image_bytes=len(image), layout=LAYOUT.name)
     return new_id
 
-
-async def _quietly_delete(api: AsyncMessagingApi, rich_menu_id: str) -> None:
-    """Best-effort clean-up after a half-finished deploy."""
-    try:
-        await api.delete_rich_menu(rich_menu_id)
-    except (ApiException, aiohttp.ClientError, TimeoutError):
-        log.warning("richmenu.cleanup_failed", rich_menu_id=rich_menu_id)

@@ -26,7 +26,9 @@ def requeue(outbox_id: int, admin: AdminStaff, session: SessionDep) -> OutboxMes
     try:
         row = service.requeue(session, outbox_id, now)
     except service.NotDeadError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"ส่งซ้ำได้เฉพาะข้อความที่ส่งไม่สำเร็จ (สถานะปัจจุบัน: {error})")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"ส่งซ้ำได้เฉพาะข้อความที่ส่งไม่สำเร็จ (สถานะปัจจุบัน: {error})"
+        ) from error
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบข้อความนี้")
     audit(session, actor=admin, action="outbox.requeue", record_type="outbox_message", record_id=outbox_id, now=now)

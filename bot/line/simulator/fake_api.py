@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from typing import Any
-
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
