@@ -48,12 +48,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # SQLite has no row locks: a claiming transaction takes the write lock before it reads,
+            # so two workers can never claim the same row (see `claiming`).
+            immediate = connection.get_execution_options().get("sqlite_immediate", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_size", 10)
@@ -65,6 +73,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose unit of work the caller commits; rolled back if left uncommitted."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+def claiming(engine: Engine) -> Engine:
+    """The engine for transactions that claim work: on SQLite they take the write lock up front;
+    on PostgreSQL `FOR UPDATE SKIP LOCKED` does the job and nothing changes."""
+    return engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from bot.chat.engine import Dispatcher
 from bot.chat.texts import processing_failed
+from bot.db import claiming
 from bot.line import inbox
 from bot.line.models import InboxEvent, InboxStatus
 from bot.line.sender import Sender
@@ -39,7 +40,7 @@ class InboxProcessor:
 
     def process_one(self) -> bool:
         """Handle the next event in line; False when there is none."""
-        with Session(self.runtime.engine, expire_on_commit=False) as session:
+        with Session(claiming(self.runtime.engine), expire_on_commit=False) as session:
             row = inbox.claim_next(session)
             if row is None:
                 return False

@@ -29,6 +29,7 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging.exceptions import ApiException
 from sqlmodel import Session
 
+from bot.db import claiming
 from bot.line.models import ChannelFact
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
@@ -81,7 +82,7 @@ class Sender:
         return len(rows)
 
     def _claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        with Session(self.runtime.engine, expire_on_commit=False) as session:
+        with Session(claiming(self.runtime.engine), expire_on_commit=False) as session:
             paused = session.get(ChannelFact, PAUSED_UNTIL)
             if paused is not None and datetime.fromisoformat(paused.value) > now:
                 return []
