@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Our bot's user id (the webhook `destination`). Learned from the first signed webhook when unset.
     line_bot_user_id: str | None = None
     tambon_config: Path | None = None
+    # Fernet key(s) sealing whistleblowers' identities, newest first (see bot/crypto.py and the README).
+    tambon_tips_key: SecretStr | None = None
 
     webhook_max_body_bytes: int = 1_000_000
     # LINE documents reply tokens as short-lived; past this age we push instead of replying.
@@ -38,6 +40,14 @@ class Settings(BaseSettings):
     line_request_timeout_seconds: float = 10.0
     loading_animation_after_seconds: float = 2.0
     worker_poll_seconds: float = 0.5
+    scheduler_interval_seconds: float = 60.0
+
+    complaint_due_days: int = 15
+    complaint_reminder_days_before: int = 3
+    complaint_auto_close_days: int = 7
+    tip_handle_days: int = 7
+    photo_max_bytes: int = 10 * 1024 * 1024
+    photos_per_case: int = 5
 
     @property
     def simulator_mode(self) -> bool:
@@ -47,3 +57,10 @@ class Settings(BaseSettings):
     @cached_property
     def organisation(self) -> Organisation:
         return load_organisation(self.tambon_config)
+
+    @property
+    def tips_key_file(self) -> Path:
+        """Where the embedded default keeps its generated key: beside the SQLite file (else here)."""
+        if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
+            return Path(self.database_url.removeprefix("sqlite:///")).with_suffix(".tips.key")
+        return Path("tambon.tips.key")

@@ -18,6 +18,7 @@ from bot.chat.engine import Dispatcher, Router
 from bot.config import Settings
 from bot.db import make_engine
 from bot.line import webhook
+from bot.logs import configure_logging
 from bot.outbox import api as outbox_api
 from bot.residents import dialogs as resident_dialogs
 from bot.runtime import Runtime
@@ -54,6 +55,7 @@ def create_app(
     simulator_base_url: str | None = None,
 ) -> FastAPI:
     """The web app; with `run_worker` it also processes the inbox and sends the outbox in-process."""
+    configure_logging()
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
     runtime = Runtime.build(settings, engine)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.crypto import Sealer, load_sealer
 from bot.organisation import Organisation
 
 
@@ -19,6 +20,7 @@ class Runtime:
     engine: Engine
     org: Organisation
     channel_secret: str
+    sealer: Sealer
     # Set by the webhook after each commit so an in-process worker starts at once instead of polling.
     inbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
@@ -30,4 +32,6 @@ class Runtime:
             secret = settings.line_channel_secret.get_secret_value()
         else:
             secret = secrets.token_hex(16)  # the simulator signs its webhooks with this, in-process
-        return cls(settings=settings, engine=engine, org=settings.organisation, channel_secret=secret)
+        key = settings.tambon_tips_key.get_secret_value() if settings.tambon_tips_key else None
+        sealer = load_sealer(key, settings.tips_key_file)
+        return cls(settings=settings, engine=engine, org=settings.organisation, channel_secret=secret, sealer=sealer)

@@ -22,6 +22,7 @@ from tests.fake_line import FakeLine
 SAMPLES = Path(__file__).parent / "line" / "samples"
 CHANNEL_SECRET = "test-channel-secret-0123456789ab"
 ACCESS_TOKEN = "test-access-token"
+TIPS_KEY = "pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g="  # a test-only Fernet key
 BOT_ID = "U3f6e1c2b9a8d47e5b0c1d2e3f4a5b6c7"  # the destination in the webhook samples
 
 
@@ -50,6 +51,7 @@ class Harness:
             line_api_base_url=fake_line.url,
             line_data_api_base_url=fake_line.url,
             line_request_timeout_seconds=2,
+            tambon_tips_key=TIPS_KEY,
             **overrides,
         )
         self.app = create_app(self.settings, engine)

@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import exists, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
@@ -101,14 +102,25 @@ def enqueue_broadcast(session: Session, *, messages: list[Message], now: datetim
 
 
 def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMessage]:
-    """Lease due rows to this sender; an expired lease (a crashed sender) makes a row due again."""
+    """Lease due rows to this sender; an expired lease (a crashed sender) makes a row due again.
+
+    A row waits while an earlier row to the same recipient is unsent, so each person receives our
+    messages in the order we wrote them (a reply and its overflow push, an apology and what follows).
+    """
+    earlier = aliased(OutboxMessage)
+    queued_behind = exists().where(
+        earlier.recipient == OutboxMessage.recipient,
+        earlier.id < OutboxMessage.id,
+        col(earlier.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+    )
     query = (
         select(OutboxMessage)
         .where(
             or_(
                 (col(OutboxMessage.status) == OutboxStatus.PENDING) & (col(OutboxMessage.next_attempt_at) <= now),
                 (col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.lease_until) <= now),
-            )
+            ),
+            ~queued_behind,
         )
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)

@@ -155,7 +155,7 @@ def test_400_goes_to_dead_letters_which_an_admin_can_requeue(harness: Harness) -
 def test_401_pauses_all_sending_until_the_pause_ends(harness: Harness) -> None:
     user = harness.new_user()
     first, second = queue_push(harness, user, "หนึ่ง"), queue_push(harness, user, "สอง")
-    harness.line.state.fail_next("pushMessage", 401, times=2)
+    harness.line.state.fail_next("pushMessage", 401)
     harness.deliver()
     calls_before = len(harness.line.calls("pushMessage"))
     deliver_after(harness, 60)
@@ -210,3 +210,18 @@ def test_multicast_is_chunked_by_500_each_with_its_own_retry_key(harness: Harnes
     ok = [c for c in harness.line.calls("multicast") if c.status == 200]
     assert len(ok) == 3 and sorted(u for c in ok for u in c.body["to"]) == sorted(users)
     assert all(harness.line.state.texts_to(u) == ["ประกาศ"] for u in users)
+
+
+def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harness) -> None:
+    user = harness.new_user()
+    token = harness.line.state.issue_reply_token(user)
+    with Session(harness.engine) as session:
+        outbox.enqueue_reply(session, resident_id=None, user_id=user, reply_token=token,
+                             reply_expires_at=harness.clock() + timedelta(seconds=30),
+                             messages=[m.text(str(i)) for i in range(7)], now=harness.clock())
+        outbox.enqueue_push(session, resident_id=None, user_id=user, messages=[m.text("7")], now=harness.clock())
+        session.commit()
+    harness.line.state.fail_next("replyMessage", 500)  # the first row retries; the others wait behind it
+    harness.deliver()
+    deliver_after(harness, 5)
+    assert harness.line.state.texts_to(user) == [str(i) for i in range(8)]
