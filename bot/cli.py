@@ -72,7 +72,7 @@ def worker() -> None:
                     fg=typer.colors.RED)
         raise typer.Exit(2)
     runtime = Runtime.build(settings, make_engine(settings.database_url))
-    processor = InboxProcessor(runtime, build_dispatcher(settings))
+    processor = InboxProcessor(runtime, build_dispatcher(runtime))
 
     async def main() -> None:
         stop = asyncio.Event()

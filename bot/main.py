@@ -39,11 +39,12 @@ HTTP_ROUTERS: list[APIRouter] = [
 ]
 
 
-def build_dispatcher(settings: Settings) -> Dispatcher:
+def build_dispatcher(runtime: Runtime) -> Dispatcher:
     return Dispatcher(
         CHAT_ROUTERS,
         commands.hooks(needs_consent=resident_dialogs.ask_consent),
-        conversation_ttl=timedelta(minutes=settings.conversation_ttl_minutes),
+        conversation_ttl=timedelta(minutes=runtime.settings.conversation_ttl_minutes),
+        sealer=runtime.sealer,
     )
 
 
@@ -70,7 +71,7 @@ def create_app(
             from bot.worker import run_worker as worker_loop
 
             sender = Sender(runtime, api_base_url=simulator_base_url if settings.simulator_mode else None)
-            task = asyncio.create_task(worker_loop(runtime, InboxProcessor(runtime, build_dispatcher(settings)),
+            task = asyncio.create_task(worker_loop(runtime, InboxProcessor(runtime, build_dispatcher(runtime)),
                                                    sender, stop))
         yield
         stop.set()

@@ -72,21 +72,22 @@ class InboxProcessor:
             return
         turn = self.dispatcher.handle(session, self.runtime.org, incoming, now)
         row.status = InboxStatus.DONE
+        if turn.sealed:  # a confidential dialog: keep no trace linking this person to what they said
+            row.payload, row.user_id, row.source_key = '{"sealed": true}', None, "sealed"
         resident = turn.resident
-        erased = resident.status == FollowStatus.ERASED
         if not turn.replies or resident.status == FollowStatus.BLOCKED:
             return
         ttl = timedelta(seconds=self.runtime.settings.reply_token_ttl_seconds)
         outbox.enqueue_reply(
             session,
-            resident_id=resident.id,
-            user_id=incoming.user_id,
+            resident_id=None if turn.sealed else resident.id,
+            user_id=self.runtime.sealer.seal_recipient(incoming.user_id) if turn.sealed else incoming.user_id,
             reply_token=incoming.reply_token,
             reply_expires_at=min(incoming.at, row.received_at) + ttl,
             messages=turn.replies,
             now=now,
-            source_event_id=row.id,
-            scrub_after_send=erased,
+            source_event_id=None if turn.sealed else row.id,
+            scrub_after_send=turn.sealed or resident.status == FollowStatus.ERASED,
         )
 
     def _record_failure(self, event_id: int | None, failure: str) -> None:

@@ -20,7 +20,8 @@ from bot.chat import state as conversation_state
 from bot.chat.callbacks import CallbackData, CallbackError
 from bot.chat.events import EventKind, Incoming
 from bot.chat.messages import Message
-from bot.chat.state import Conversation
+from bot.chat.state import DialogState
+from bot.crypto import Sealer
 from bot.organisation import Organisation
 from bot.residents import service as residents
 from bot.residents.models import Resident
@@ -30,16 +31,14 @@ Handler = Callable[["Turn"], None]
 
 @dataclass
 class Turn:
-    """One event being handled: who, what they sent, their conversation, and what we answer."""
+    """One event being handled: who, what they sent, their dialog state, and what we answer."""
 
     session: Session
     now: datetime
     org: Organisation
     resident: Resident
     incoming: Incoming
-    conversation: Conversation
-    conversation_ttl: timedelta
-    expired: bool = False
+    dialog: DialogState
     callback: CallbackData | None = None
     replies: list[Message] = field(default_factory=list)
 
@@ -50,11 +49,19 @@ class Turn:
 
     @property
     def state(self) -> str | None:
-        return self.conversation.state
+        return self.dialog.name
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.conversation.values()
+        return dict(self.dialog.data)
+
+    @property
+    def expired(self) -> bool:
+        return self.dialog.expired
+
+    @property
+    def sealed(self) -> bool:
+        return self.dialog.sealed
 
     @property
     def consented(self) -> bool:
@@ -64,10 +71,17 @@ class Turn:
         self.replies.extend(messages)
 
     def goto(self, state: str, **data: Any) -> None:
-        conversation_state.enter(self.conversation, state, self.now, self.conversation_ttl, **data)
+        """Move to `state`, merging `data` into what the dialog has collected so far."""
+        merged = {**self.dialog.data, **data} if self.dialog.name else dict(data)
+        self.dialog.name, self.dialog.data = state, merged
 
     def end(self) -> None:
-        conversation_state.clear(self.conversation, self.now)
+        self.dialog.name, self.dialog.data = None, {}
+
+    def seal(self) -> None:
+        """From now on this dialog is confidential: its state is encrypted, the resident's message is
+        not kept in the inbox, and our answers are addressed through a sealed recipient."""
+        self.dialog.sealed = True
 
 
 @dataclass(frozen=True)
@@ -147,10 +161,11 @@ def normalise(text: str) -> str:
 
 
 class Dispatcher:
-    def __init__(self, routers: Sequence[Router], hooks: Hooks, conversation_ttl: timedelta) -> None:
+    def __init__(self, routers: Sequence[Router], hooks: Hooks, conversation_ttl: timedelta, sealer: Sealer) -> None:
         self.routers = [hooks.global_commands, *routers]
         self.hooks = hooks
         self.ttl = conversation_ttl
+        self.sealer = sealer
         self.steps: dict[str, Handler] = {}
         for router in self.routers:
             for name, handler in router.steps.items():
@@ -161,8 +176,8 @@ class Dispatcher:
     def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime) -> Turn:
         """Route one event; the caller commits the session with the outbox rows for `turn.replies`."""
         resident = residents.find_or_create(session, incoming.user_id, now)
-        conversation, expired = conversation_state.load_conversation(session, resident.id or 0, now)
-        turn = Turn(session, now, org, resident, incoming, conversation, self.ttl, expired)
+        conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer)
+        turn = Turn(session, now, org, resident, incoming, dialog)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:
                 for handler in router.follow_handlers:
@@ -175,6 +190,7 @@ class Dispatcher:
             self._tap(turn)
         else:
             self._message(turn)
+        conversation_state.save(conversation, turn.dialog, now, self.ttl, self.sealer)
         return turn
 
     def _tap(self, turn: Turn) -> None:

@@ -101,7 +101,7 @@ class Sender:
                 request = ReplyMessageRequest(replyToken=row.reply_token, messages=messages)
                 await self.api.reply_message(request, _request_timeout=self.timeout)
             elif row.kind == OutboxKind.PUSH:
-                push = PushMessageRequest(to=row.recipient, messages=messages)
+                push = PushMessageRequest(to=self.runtime.sealer.open_recipient(row.recipient or ""), messages=messages)
                 await self.api.push_message(push, x_line_retry_key=row.retry_key, _request_timeout=self.timeout)
             elif row.kind == OutboxKind.MULTICAST:
                 multicast = MulticastRequest(to=json.loads(row.recipient or "[]"), messages=messages)

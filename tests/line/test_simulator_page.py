@@ -2,7 +2,8 @@
 
 A resident follows, reads the welcome and the PDPA notice, consents, picks a village from the quick
 replies, uses the menu, then a second resident gets a chat of their own. Needs Playwright (the Python
-package only) and Debian's Chromium at /usr/bin/chromium; select or skip with `-m browser`.
+package only) and Debian's Chromium at /usr/bin/chromium — `make test` installs both; deselect with
+`-m "not browser"`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browser download needed)")
+from playwright import sync_api  # noqa: E402
+
 expect = sync_api.expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,8 +35,8 @@ LINE_ENV = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "DATABASE_URL", 
             "LINE_DATA_API_BASE_URL", "LINE_BOT_USER_ID")
 WAIT_MS = 15_000
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+if not os.path.exists(CHROMIUM):  # a missing browser must not pass silently
+    pytest.fail(f"{CHROMIUM} not installed (apt-get install chromium, or `make test`)", pytrace=False)
 
 
 def _free_port() -> int:
@@ -85,6 +87,7 @@ def page(service: str) -> Iterator[sync_api.Page]:
             context = browser.new_context(viewport={"width": 414, "height": 860}, locale="th-TH",
                                           timezone_id="Asia/Bangkok")
             context.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
@@ -131,6 +134,7 @@ def test_a_resident_onboards_and_a_second_resident_has_a_chat_of_their_own(
     expect(village).to_have_count(1)
     village.click()
     expect(bot.filter(has_text="บันทึกแล้ว")).to_have_count(1)
+    expect(village).to_have_count(0)  # quick replies belong to the latest message only
     expect(_last_user_bubble(page)).to_have_text("หมู่ 3 บ้านหนองผือ")
 
     # typing: "เมนู" + Enter answers with the menu's quick replies

@@ -238,6 +238,8 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
         with state.lock:
             state.rich_menus.pop(rich_menu_id, None)
             state.rich_menu_images.pop(rich_menu_id, None)
+            if state.default_rich_menu == rich_menu_id:  # as LINE does: no default any more
+                state.default_rich_menu = None
         return JSONResponse({})
 
     return router

@@ -36,6 +36,7 @@ class Send(BaseModel):
     kind: Literal["follow", "unfollow", "text", "postback", "location", "image", "sticker"]
     text: str | None = Field(default=None, max_length=5000)
     data: str | None = Field(default=None, max_length=300)
+    display_text: str | None = Field(default=None, max_length=300)
     params: dict[str, str] | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -64,7 +65,8 @@ def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRo
 
     @router.get("/api/transcript")
     def transcript(user_id: str, after: int = 0) -> list[dict[str, Any]]:
-        return [e for e in list(state.transcript) if e["user_id"] == user_id and e["seq"] > after]
+        with state.lock:
+            return [e for e in state.transcript if e["user_id"] == user_id and e["seq"] > after]
 
     @router.get("/api/richmenu")
     def rich_menu() -> dict[str, Any]:
@@ -99,12 +101,18 @@ def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRo
             content.update(latitude=body.latitude, longitude=body.longitude, address=body.address or "")
         elif body.kind == "image":
             content["message_id"] = _store_image(state, body)
+        if body.kind == "follow":
+            content["unblocked"] = body.user_id in state.blocked
+            state.blocked.discard(body.user_id)
+        elif body.kind == "unfollow":
+            state.blocked.add(body.user_id)
         token = state.issue_reply_token(body.user_id) if body.kind != "unfollow" else None
         event = events.event(body.kind, body.user_id, reply_token=token, **content)
         if body.kind in ("text", "location", "image", "sticker"):
             state.record(body.user_id, "user", "webhook", [event["message"]])
         elif body.kind == "postback":
-            state.record(body.user_id, "user", "webhook", [{"type": "postback", "data": body.data}])
+            shown = {"type": "postback", "data": body.data, "displayText": body.display_text}
+            state.record(body.user_id, "user", "webhook", [shown])
         raw = events.body([event], destination=state.bot_user_id)
         headers = {"content-type": "application/json", "x-line-signature": signature.sign(runtime.channel_secret, raw)}
         transport = httpx.ASGITransport(app=request.app)

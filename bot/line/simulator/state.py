@@ -35,6 +35,7 @@ class Fault:
 class SimulatorState:
     bot_user_id: str = field(default_factory=new_user_id)
     users: dict[str, str] = field(default_factory=dict)  # user id → display name
+    blocked: set[str] = field(default_factory=set)  # users who blocked the bot: LINE delivers nothing to them
     transcript: list[dict[str, Any]] = field(default_factory=list)
     reply_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token → (user, issued)
     accepted_retry_keys: dict[str, str] = field(default_factory=dict)  # key → request id
@@ -69,6 +70,8 @@ class SimulatorState:
         return entry[0]
 
     def record(self, user_id: str, sender: str, via: str, messages: list[Any]) -> None:
+        if sender == "bot" and user_id in self.blocked:
+            return
         with self.lock:
             for message in messages:
                 self.transcript.append({"seq": len(self.transcript) + 1, "user_id": user_id, "from": sender,
@@ -103,6 +106,7 @@ class SimulatorState:
     def reset(self) -> None:
         with self.lock:
             self.users.clear()
+            self.blocked.clear()
             self.transcript.clear()
             self.reply_tokens.clear()
             self.accepted_retry_keys.clear()

@@ -1,0 +1,1 @@
+"""Public forums (เวทีประชาคม): RSVP, opinions, reminders, attendance, outcomes and coverage."""

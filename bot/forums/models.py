@@ -1,0 +1,228 @@
+"""Forums (เวทีประชาคม), the villages each is for, RSVPs, opinions, attendance, paper counts, outcomes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel
+from pydantic import Field as Input
+from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.db import UTCDateTime
+
+
+class ForumStatus(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+
+
+class RsvpAnswer(StrEnum):
+    GOING = "going"
+    NOT_GOING = "not_going"
+    MAYBE = "maybe"
+
+
+class CheckInMethod(StrEnum):
+    CODE = "code"  # the resident typed the code shown at the venue
+    STAFF = "staff"  # staff ticked the resident's registration number
+
+
+class Forum(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(sa_type=String(200))
+    agenda: str = Field(sa_column=Column(Text, nullable=False))
+    starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    place: str = Field(sa_type=String(300))
+    map_url: str | None = Field(default=None, sa_type=String(1000))
+    capacity: int | None = None
+    collect_opinions: bool = True
+    reminder_hours_before: int = 24
+    check_in_code: str = Field(sa_type=String(8))
+    status: str = Field(default=ForumStatus.PLANNED, sa_type=String(16))
+    cancel_reason: str | None = Field(default=None, sa_type=String(500))
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ForumVillage(SQLModel, table=True):
+    __tablename__ = "forum_village"
+
+    forum_id: int = Field(foreign_key="forum.id", primary_key=True)
+    village_no: int = Field(primary_key=True)
+
+
+class ForumRsvp(SQLModel, table=True):
+    """One resident's answer for one forum; its id is the registration number shown to them."""
+
+    __tablename__ = "forum_rsvp"
+    __table_args__ = (UniqueConstraint("forum_id", "resident_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    resident_id: int = Field(foreign_key="resident.id")
+    answer: str = Field(sa_type=String(16))
+    village_no: int | None = None  # the resident's village when they answered (reports count by it)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ForumOpinion(SQLModel, table=True):
+    __tablename__ = "forum_opinion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    village_no: int | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    photo_message_id: str | None = Field(default=None, sa_type=String(64))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ForumAttendance(SQLModel, table=True):
+    __tablename__ = "forum_attendance"
+    __table_args__ = (UniqueConstraint("forum_id", "resident_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    resident_id: int = Field(foreign_key="resident.id")
+    village_no: int | None = None
+    method: str = Field(sa_type=String(16))
+    recorded_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ForumPaperCount(SQLModel, table=True):
+    """People who signed the paper sheet at the venue without checking in by LINE, per village."""
+
+    __tablename__ = "forum_paper_count"
+
+    forum_id: int = Field(foreign_key="forum.id", primary_key=True)
+    village_no: int = Field(primary_key=True)
+    participants: int
+    recorded_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ForumOutcome(SQLModel, table=True):
+    __tablename__ = "forum_outcome"
+
+    forum_id: int = Field(foreign_key="forum.id", primary_key=True)
+    minutes: str = Field(sa_column=Column(Text, nullable=False))
+    decisions: str = Field(sa_column=Column(Text, nullable=False))
+    opinions_used: str = Field(sa_column=Column(Text, nullable=False))
+    plan_links: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON [{title, url}]
+    published_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    published_at: datetime = Field(sa_type=UTCDateTime)
+
+    def link_list(self) -> list[dict[str, str]]:
+        return json.loads(self.plan_links)
+
+
+# --- shapes of the admin API ---------------------------------------------------------------------
+
+
+class ForumCreate(BaseModel):
+    topic: str = Input(min_length=1, max_length=200)
+    agenda: str = Input(min_length=1, max_length=3000)
+    villages: list[int] = Input(min_length=1, max_length=200)
+    starts_at: AwareDatetime
+    place: str = Input(min_length=1, max_length=300)
+    map_url: str | None = Input(default=None, max_length=1000)
+    capacity: int | None = Input(default=None, ge=1, le=100_000)
+    collect_opinions: bool = True
+    reminder_hours_before: int = Input(default=24, ge=1, le=24 * 14, description="when the reminder is pushed")
+
+
+class AnnounceRequest(BaseModel):
+    at: AwareDatetime | None = Input(default=None, description="announce later, at this time")
+
+
+class CancelRequest(BaseModel):
+    reason: str = Input(min_length=1, max_length=500)
+
+
+class AttendanceTick(BaseModel):
+    registrations: list[int] = Input(min_length=1, max_length=5000, description="registration numbers to tick")
+
+
+class PaperCount(BaseModel):
+    village: int
+    participants: int = Input(ge=0, le=100_000)
+
+
+class PaperCounts(BaseModel):
+    villages: list[PaperCount] = Input(min_length=1, max_length=200)
+
+
+class PlanLink(BaseModel):
+    title: str = Input(min_length=1, max_length=200)
+    url: str = Input(min_length=1, max_length=1000)
+
+
+class OutcomeCreate(BaseModel):
+    minutes: str = Input(min_length=1, max_length=20_000)
+    decisions: str = Input(min_length=1, max_length=10_000)
+    opinions_used: str = Input(min_length=1, max_length=10_000, description="how residents' opinions were used")
+    plan_links: list[PlanLink] = Input(default_factory=list, max_length=20)
+
+
+class RsvpCounts(BaseModel):
+    going: int = 0
+    not_going: int = 0
+    maybe: int = 0
+
+
+class OpinionRead(BaseModel):
+    id: int
+    village_no: int | None
+    text: str
+    photo_message_id: str | None
+    created_at: datetime
+
+
+class AttendanceFigures(BaseModel):
+    line_check_ins: int
+    staff_ticked: int
+    paper: dict[int, int]
+    total: int
+
+
+class Registration(BaseModel):
+    registration: int
+    village_no: int | None
+    answer: str
+    checked_in: bool
+
+
+class OutcomeRead(BaseModel):
+    minutes: str
+    decisions: str
+    opinions_used: str
+    plan_links: list[PlanLink]
+    published_at: datetime
+
+
+class ForumRead(BaseModel):
+    id: int
+    topic: str
+    agenda: str
+    villages: list[int]
+    starts_at: datetime
+    place: str
+    map_url: str | None
+    capacity: int | None
+    collect_opinions: bool
+    reminder_hours_before: int
+    check_in_code: str
+    status: str
+    cancel_reason: str | None
+    created_at: datetime
+    rsvp: RsvpCounts
+    opinions: list[OpinionRead]
+    attendance: AttendanceFigures
+    notices: dict[str, list[int]]
+    outcome: OutcomeRead | None

@@ -1,0 +1,1 @@
+"""Notices: staff announcements delivered by LINE broadcast or multicast through the outbox."""
