@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -18,11 +19,13 @@ from bot.chat.engine import Dispatcher
 from bot.chat.texts import processing_failed
 from bot.db import claiming
 from bot.line import inbox
+from bot.line.content import ContentFetcher
 from bot.line.models import InboxEvent, InboxStatus
 from bot.line.sender import Sender
 from bot.outbox import service as outbox
 from bot.residents.models import FollowStatus, Resident
 from bot.runtime import Runtime
+from bot.scheduler import run_jobs
 from bot.thai import utcnow
 
 log = structlog.get_logger(__name__)
@@ -115,9 +118,11 @@ class InboxProcessor:
             session.commit()
 
 
-async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender, stop: asyncio.Event) -> None:
-    """Process the inbox and deliver the outbox until `stop` is set."""
+async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender, stop: asyncio.Event,
+                     fetcher: ContentFetcher | None = None) -> None:
+    """Process the inbox, deliver the outbox, fetch photos and run due jobs until `stop` is set."""
     poll = runtime.settings.worker_poll_seconds
+    fetcher = fetcher or ContentFetcher(runtime)
 
     async def wait(signal: asyncio.Event) -> None:
         with contextlib.suppress(TimeoutError):
@@ -145,8 +150,20 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
             if not attempted:
                 await wait(runtime.outbox_signal)
 
+    async def periodic_loop() -> None:
+        last_jobs = 0.0
+        while not stop.is_set():
+            if time.monotonic() - last_jobs >= runtime.settings.scheduler_interval_seconds:
+                last_jobs = time.monotonic()
+                await asyncio.to_thread(run_jobs, runtime, utcnow())
+                runtime.outbox_signal.set()
+            if await fetcher.fetch_pending():
+                runtime.outbox_signal.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=2.0)
+
     async with sender:
-        await asyncio.gather(_guard(inbox_loop, stop), _guard(outbox_loop, stop))
+        await asyncio.gather(_guard(inbox_loop, stop), _guard(outbox_loop, stop), _guard(periodic_loop, stop))
 
 
 async def _guard(loop: Callable[[], object], stop: asyncio.Event) -> None:

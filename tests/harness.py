@@ -10,12 +10,17 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.config import Settings
 from bot.line import signature
+from bot.line.content import ContentFetcher
 from bot.line.sender import Sender
 from bot.line.simulator import events
 from bot.main import build_dispatcher, create_app
+from bot.scheduler import run_jobs
+from bot.staff.models import Role
+from bot.staff.service import create_staff
 from bot.worker import InboxProcessor
 from tests.fake_line import FakeLine
 
@@ -103,6 +108,10 @@ class Harness:
     def tap(self, user_id: str, data: str) -> list[str]:
         return self._turn(self.event("postback", user_id, data=data), user_id)
 
+    def say_location(self, user_id: str, latitude: float, longitude: float, address: str = "") -> list[str]:
+        return self._turn(self.event("location", user_id, latitude=latitude, longitude=longitude, address=address),
+                          user_id)
+
     def follow(self, user_id: str) -> list[str]:
         return self._turn(self.event("follow", user_id), user_id)
 
@@ -141,6 +150,24 @@ class Harness:
             return total
 
         return asyncio.run(go())
+
+    def run_jobs(self) -> dict[str, Any]:
+        """The scheduler's jobs at the harness clock's now, then deliver what they queued."""
+        results = run_jobs(self.runtime, self.clock())
+        self.deliver()
+        return results
+
+    def fetch_media(self) -> int:
+        settled = asyncio.run(ContentFetcher(self.runtime, clock=self.clock).fetch_pending())
+        self.deliver()
+        return settled
+
+    def staff_token(self, role: str, name: str = "เจ้าหน้าที่ทดสอบ", unit: str | None = None) -> dict[str, str]:
+        """Authorization headers for a new staff member of `role`."""
+        with Session(self.engine) as session:
+            _, token = create_staff(session, name=name, role=Role(role), unit=unit, now=self.clock())
+            session.commit()
+        return {"Authorization": f"Bearer {token}"}
 
     def last_message(self, user_id: str) -> dict[str, Any]:
         return self.line.state.messages_to(user_id)[-1]

@@ -21,6 +21,7 @@ from bot.chat.callbacks import CallbackData, CallbackError
 from bot.chat.events import EventKind, Incoming
 from bot.chat.messages import Message
 from bot.chat.state import DialogState
+from bot.config import Settings
 from bot.crypto import Sealer
 from bot.organisation import Organisation
 from bot.residents import service as residents
@@ -36,6 +37,8 @@ class Turn:
     session: Session
     now: datetime
     org: Organisation
+    settings: Settings
+    sealer: Sealer
     resident: Resident
     incoming: Incoming
     dialog: DialogState
@@ -161,10 +164,11 @@ def normalise(text: str) -> str:
 
 
 class Dispatcher:
-    def __init__(self, routers: Sequence[Router], hooks: Hooks, conversation_ttl: timedelta, sealer: Sealer) -> None:
+    def __init__(self, routers: Sequence[Router], hooks: Hooks, settings: Settings, sealer: Sealer) -> None:
         self.routers = [hooks.global_commands, *routers]
         self.hooks = hooks
-        self.ttl = conversation_ttl
+        self.settings = settings
+        self.ttl = timedelta(minutes=settings.conversation_ttl_minutes)
         self.sealer = sealer
         self.steps: dict[str, Handler] = {}
         for router in self.routers:
@@ -177,7 +181,7 @@ class Dispatcher:
         """Route one event; the caller commits the session with the outbox rows for `turn.replies`."""
         resident = residents.find_or_create(session, incoming.user_id, now)
         conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer)
-        turn = Turn(session, now, org, resident, incoming, dialog)
+        turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:
                 for handler in router.follow_handlers:

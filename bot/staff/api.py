@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.http import AdminStaff, CurrentStaff, SessionDep
 from bot.staff import service
-from bot.staff.models import AuditRead, Role, StaffMember, StaffRead
+from bot.staff.models import AuditRead, NotificationRead, Role, StaffMember, StaffNotification, StaffRead
 from bot.thai import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
@@ -64,3 +64,9 @@ def audit_log(
     offset: int = Query(0, ge=0),
 ) -> list:
     return service.list_audit(session, limit, offset)
+
+
+@router.get("/notifications", response_model=list[NotificationRead])
+def my_notifications(member: CurrentStaff, session: SessionDep, unread: bool = False) -> list[StaffNotification]:
+    """Reminders and escalations for me, my unit or my role."""
+    return service.notifications_for(session, member, unread_only=unread)

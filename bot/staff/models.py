@@ -66,3 +66,30 @@ class AuditRead(BaseModel):
     record_type: str
     record_id: str | None
     detail: str | None
+
+
+class StaffNotification(SQLModel, table=True):
+    """Something a unit, a role or one officer must look at (reminders, overdue cases, reopened cases)."""
+
+    __tablename__ = "staff_notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    unit: str | None = Field(default=None, sa_type=String(64), index=True)
+    role: str | None = Field(default=None, sa_type=String(32))
+    staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    kind: str = Field(sa_type=String(32))
+    record_type: str = Field(sa_type=String(32))
+    record_code: str = Field(sa_type=String(32))
+    message: str = Field(sa_type=Text)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class NotificationRead(BaseModel):
+    id: int
+    created_at: datetime
+    kind: str
+    record_type: str
+    record_code: str
+    message: str
+    read_at: datetime | None

@@ -8,9 +8,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
-from bot.staff.models import AuditEntry, Role, StaffMember
+from bot.staff.models import AuditEntry, Role, StaffMember, StaffNotification
 
 TOKEN_PREFIX = "tbn_"
 
@@ -75,3 +76,36 @@ def audit(
 def list_audit(session: Session, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
     return list(session.exec(query).all())
+
+
+def notify(
+    session: Session,
+    *,
+    kind: str,
+    record_type: str,
+    record_code: str,
+    message: str,
+    now: datetime,
+    unit: str | None = None,
+    role: Role | None = None,
+    staff_id: int | None = None,
+) -> StaffNotification:
+    """Leave a note for a unit, a role or one officer; the console lists them."""
+    note = StaffNotification(created_at=now, unit=unit, role=role, staff_id=staff_id, kind=kind,
+                             record_type=record_type, record_code=record_code, message=message)
+    session.add(note)
+    return note
+
+
+def notifications_for(session: Session, member: StaffMember, unread_only: bool = False) -> list[StaffNotification]:
+    """Notes addressed to this officer, their unit or their role, newest first."""
+    query = select(StaffNotification).where(
+        or_(
+            col(StaffNotification.staff_id) == member.id,
+            (col(StaffNotification.unit) == member.unit) if member.unit else false(),
+            col(StaffNotification.role) == member.role,
+        )
+    )
+    if unread_only:
+        query = query.where(col(StaffNotification.read_at).is_(None))
+    return list(session.exec(query.order_by(col(StaffNotification.id).desc()).limit(200)).all())

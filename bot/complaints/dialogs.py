@@ -1,0 +1,243 @@
+"""Filing a complaint in LINE, and following one's cases (ติดตาม).
+
+```mermaid
+stateDiagram-v2
+    [*] --> complaints.category: ร้องเรียน
+    complaints.category --> complaints.describe: tap a category
+    complaints.describe --> complaints.attach: text (1–5,000 chars)
+    complaints.attach --> complaints.attach: photo / location / my village
+    complaints.attach --> complaints.phone: ถัดไป
+    complaints.phone --> complaints.confirm: phone number / ข้าม
+    complaints.confirm --> [*]: ยืนยัน (code + due date) / ยกเลิก
+```
+A text-only complaint takes six taps or messages: ร้องเรียน, category, description, ถัดไป, ข้าม, ยืนยัน.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.chat import messages as m
+from bot.chat.callbacks import CallbackData
+from bot.chat.engine import Router, Turn
+from bot.chat.events import EventKind
+from bot.complaints import service, texts
+from bot.complaints.service import ConfirmFix, InvalidTransition, RateHandling
+
+router = Router("complaints")
+
+CATEGORY, DESCRIBE, ATTACH, PHONE, CONFIRM = (
+    "complaints.category", "complaints.describe", "complaints.attach", "complaints.phone", "complaints.confirm")
+
+_PHONE = re.compile(r"^0\d{8,9}$")
+
+
+@dataclass(frozen=True)
+class PickCategory(CallbackData, prefix="ccat"):
+    key: str
+
+
+@dataclass(frozen=True)
+class AttachStep(CallbackData, prefix="catt"):
+    choice: str  # "next" or "village"
+
+
+@dataclass(frozen=True)
+class SkipPhone(CallbackData, prefix="cphone"):
+    skip: bool
+
+
+@dataclass(frozen=True)
+class SubmitComplaint(CallbackData, prefix="csubmit"):
+    confirmed: bool
+
+
+@router.entry("ร้องเรียน", "ร้องทุกข์", "แจ้งปัญหา", "ร้องเรียน/ร้องทุกข์")
+def start(turn: Turn) -> None:
+    turn.goto(CATEGORY)
+    turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
+
+
+def _category_buttons(turn: Turn) -> list[m.Action]:
+    return [m.postback(c.name[: m.MAX_ACTION_LABEL], PickCategory(c.key).pack(), c.name)
+            for c in turn.org.categories[: m.MAX_QUICK_REPLY_ITEMS]]
+
+
+@router.entry(callback=PickCategory, states=(CATEGORY,))
+def picked_category(turn: Turn) -> None:
+    key = turn.callback.key if isinstance(turn.callback, PickCategory) else ""
+    category = next((c for c in turn.org.categories if c.key == key), None)
+    if category is None:
+        turn.reply(texts.category_unknown(turn.org, _category_buttons(turn)))
+        return
+    turn.goto(DESCRIBE, category=key)
+    turn.reply(texts.ask_description(turn.org, category.name))
+
+
+@router.step(CATEGORY)
+def typed_category(turn: Turn) -> None:
+    typed = (turn.incoming.text or "").strip()
+    category = next((c for c in turn.org.categories if typed and typed in c.name), None)
+    if category is None:
+        turn.reply(texts.category_unknown(turn.org, _category_buttons(turn)))
+        return
+    turn.goto(DESCRIBE, category=category.key)
+    turn.reply(texts.ask_description(turn.org, category.name))
+
+
+@router.step(DESCRIBE)
+def described(turn: Turn) -> None:
+    text = (turn.incoming.text or "").strip() if turn.incoming.kind is EventKind.TEXT else ""
+    if not text:
+        turn.reply(texts.description_empty(turn.org))
+        return
+    if len(text) > service.MAX_DESCRIPTION:
+        turn.reply(texts.description_too_long(turn.org, service.MAX_DESCRIPTION))
+        return
+    turn.goto(ATTACH, description=text, photos=[], latitude=None, longitude=None, address=None, village=None)
+    _ask_attachments(turn)
+
+
+def _ask_attachments(turn: Turn) -> None:
+    quick = [m.camera_roll("ส่งรูป"), m.camera("ถ่ายรูป"), m.share_location("ส่งตำแหน่ง")]
+    if turn.resident.village_no is not None:
+        quick.append(m.postback("ใช้หมู่บ้านของฉัน", AttachStep("village").pack(), "ใช้หมู่บ้านของฉัน"))
+    quick.append(m.postback("ถัดไป", AttachStep("next").pack(), "ถัดไป"))
+    data = turn.data
+    has_place = data.get("latitude") is not None or data.get("village") is not None
+    turn.reply(texts.ask_attachments(turn.org, quick, len(data.get("photos", [])), has_place))
+
+
+@router.step(ATTACH)
+def attached(turn: Turn) -> None:
+    incoming, data = turn.incoming, turn.data
+    if incoming.kind is EventKind.IMAGE and incoming.message_id:
+        photos = list(data.get("photos", []))
+        if len(photos) >= turn.settings.photos_per_case:
+            turn.reply(texts.too_many_photos(turn.org, turn.settings.photos_per_case))
+            return
+        turn.goto(ATTACH, photos=[*photos, incoming.message_id])
+        if len(photos) == 0:  # one acknowledgement for a set of photos sent together
+            _ask_attachments(turn)
+        return
+    if incoming.kind is EventKind.LOCATION:
+        lat, lon = incoming.latitude, incoming.longitude
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+            turn.reply(texts.bad_location(turn.org))
+            return
+        turn.goto(ATTACH, latitude=lat, longitude=lon, address=(incoming.address or "")[:300] or None)
+        _ask_attachments(turn)
+        return
+    if incoming.kind is EventKind.TEXT and (incoming.text or "").strip() in ("ถัดไป", "ข้าม", "เสร็จ"):
+        _ask_phone(turn)
+        return
+    _ask_attachments(turn)
+
+
+@router.entry(callback=AttachStep, states=(ATTACH,))
+def tapped_attach_step(turn: Turn) -> None:
+    if isinstance(turn.callback, AttachStep) and turn.callback.choice == "village":
+        turn.goto(ATTACH, village=turn.resident.village_no)
+    _ask_phone(turn)
+
+
+def _ask_phone(turn: Turn) -> None:
+    turn.goto(PHONE)
+    turn.reply(texts.ask_phone(turn.org, [m.postback("ข้าม", SkipPhone(True).pack(), "ข้าม")]))
+
+
+@router.step(PHONE)
+def typed_phone(turn: Turn) -> None:
+    typed = re.sub(r"[\s-]", "", turn.incoming.text or "")
+    if typed in ("ข้าม", "ไม่ต้อง"):
+        _ask_confirmation(turn)
+        return
+    if not _PHONE.match(typed):
+        turn.reply(texts.bad_phone(turn.org, [m.postback("ข้าม", SkipPhone(True).pack(), "ข้าม")]))
+        return
+    turn.goto(PHONE, phone=typed)
+    _ask_confirmation(turn)
+
+
+@router.entry(callback=SkipPhone, states=(PHONE,))
+def skipped_phone(turn: Turn) -> None:
+    _ask_confirmation(turn)
+
+
+def _ask_confirmation(turn: Turn) -> None:
+    data = turn.data
+    turn.goto(CONFIRM)
+    category = next(c.name for c in turn.org.categories if c.key == data["category"])
+    place = None
+    if data.get("latitude") is not None:
+        place = data.get("address") or f"{data['latitude']:.5f}, {data['longitude']:.5f}"
+    elif data.get("village") is not None:
+        village = turn.org.village(data["village"])
+        place = village.label if village else None
+    text = texts.summary(turn.org, category, data["description"], len(data.get("photos", [])), place, data.get("phone"))
+    yes = m.postback("ยืนยัน", SubmitComplaint(True).pack(), "ยืนยันส่งเรื่อง")
+    no = m.postback("ยกเลิก", SubmitComplaint(False).pack(), "ยกเลิก")
+    turn.reply(texts.confirm_question(turn.org, text, yes, no))
+
+
+@router.entry(callback=SubmitComplaint, states=(CONFIRM,))
+def submitted(turn: Turn) -> None:
+    if not (isinstance(turn.callback, SubmitComplaint) and turn.callback.confirmed):
+        turn.end()
+        turn.reply(texts.cancelled(turn.org))
+        return
+    _file(turn)
+
+
+@router.step(CONFIRM)
+def typed_confirmation(turn: Turn) -> None:
+    if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง", "ตกลง"):
+        _file(turn)
+    else:
+        _ask_confirmation(turn)
+
+
+def _file(turn: Turn) -> None:
+    data = turn.data
+    complaint = service.file_complaint(
+        turn.session, org=turn.org, settings=turn.settings, category=data["category"],
+        description=data["description"], now=turn.now, resident=turn.resident,
+        village_no=data.get("village") or turn.resident.village_no, latitude=data.get("latitude"),
+        longitude=data.get("longitude"), address=data.get("address"), phone=data.get("phone"),
+        photo_message_ids=data.get("photos", []),
+    )
+    turn.end()
+    turn.reply(texts.filed(turn.org, complaint.code, complaint.due_at))
+
+
+@router.entry(callback=ConfirmFix)
+def confirmed_fix(turn: Turn) -> None:
+    assert isinstance(turn.callback, ConfirmFix)
+    complaint = service.owned_by(turn.session, turn.callback.code, turn.resident)
+    if complaint is None:
+        turn.reply(texts.not_found(turn.org))
+        return
+    try:
+        service.confirm_fix(turn.session, complaint, turn.callback.fixed, org=turn.org, now=turn.now)
+    except InvalidTransition:
+        turn.reply(m.text(f"เรื่อง {complaint.code} ไม่ได้รอการยืนยันแล้ว{turn.p}"))
+        return
+    if not turn.callback.fixed:
+        turn.reply(texts.reopened(turn.org, complaint.code))
+    # a confirmed fix closes the case; the closing message and rating question are pushed by the service
+
+
+@router.entry(callback=RateHandling)
+def rated(turn: Turn) -> None:
+    assert isinstance(turn.callback, RateHandling)
+    complaint = service.owned_by(turn.session, turn.callback.code, turn.resident)
+    if complaint is None:
+        turn.reply(texts.not_found(turn.org))
+        return
+    try:
+        fresh = service.rate(turn.session, complaint, turn.callback.score, now=turn.now)
+    except service.ComplaintError:
+        turn.reply(texts.not_found(turn.org))
+        return
+    turn.reply(texts.rated(turn.org) if fresh else texts.already_rated(turn.org))

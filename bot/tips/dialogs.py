@@ -1,0 +1,239 @@
+"""Reporting a corruption or misconduct tip in LINE: a sealed dialog from its first message.
+
+```mermaid
+stateDiagram-v2
+    [*] --> tips.identity: แจ้งทุจริต (protection explained first)
+    tips.identity --> tips.what: ไม่เปิดเผยชื่อ
+    tips.identity --> tips.name: เปิดเผยชื่อ
+    tips.name --> tips.phone
+    tips.phone --> tips.what: phone / ข้าม
+    tips.what --> tips.who
+    tips.who --> tips.when: text / ข้าม
+    tips.when --> tips.where: text / ข้าม
+    tips.where --> tips.evidence: text / location / ข้าม
+    tips.evidence --> tips.confirm: ถัดไป
+    tips.confirm --> [*]: ยืนยัน (tip code) / ยกเลิก
+```
+Every turn of this dialog is sealed (Turn.seal): its state is encrypted, the inbox keeps no copy of
+what was typed, and replies travel through a sealed recipient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.chat import messages as m
+from bot.chat.callbacks import CallbackData
+from bot.chat.engine import Router, Turn
+from bot.chat.events import EventKind
+from bot.tips import service, texts
+
+router = Router("tips")
+
+IDENTITY, NAME, PHONE, WHAT, WHO, WHEN, WHERE, EVIDENCE, CONFIRM = (
+    f"tips.{s}" for s in ("identity", "name", "phone", "what", "who", "when", "where", "evidence", "confirm"))
+ALL_STATES = (IDENTITY, NAME, PHONE, WHAT, WHO, WHEN, WHERE, EVIDENCE, CONFIRM)
+_PHONE = re.compile(r"^0\d{8,9}$")
+SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "-")
+
+
+@dataclass(frozen=True)
+class Disclose(CallbackData, prefix="tid"):
+    named: bool
+
+
+@dataclass(frozen=True)
+class TipSkip(CallbackData, prefix="tskip"):
+    step: str
+
+
+@dataclass(frozen=True)
+class SubmitTip(CallbackData, prefix="tsubmit"):
+    confirmed: bool
+
+
+def _skip(step: str, label: str = "ข้าม") -> m.Action:
+    return m.postback(label, TipSkip(step).pack(), label)
+
+
+@router.entry("แจ้งทุจริต", "แจ้งเบาะแสทุจริต", "แจ้งเบาะแส", "เบาะแสทุจริต")
+def start(turn: Turn) -> None:
+    turn.seal()
+    turn.goto(IDENTITY)
+    named = m.postback("เปิดเผยชื่อ", Disclose(True).pack(), "เปิดเผยชื่อ")
+    anonymous = m.postback("ไม่เปิดเผยชื่อ", Disclose(False).pack(), "ไม่เปิดเผยชื่อ")
+    turn.reply(*texts.protection(turn.org, anonymous, named))
+
+
+@router.entry(callback=Disclose, states=(IDENTITY,))
+def chose_identity(turn: Turn) -> None:
+    turn.seal()
+    if isinstance(turn.callback, Disclose) and turn.callback.named:
+        turn.goto(NAME, anonymous=False)
+        turn.reply(texts.ask_name(turn.org))
+    else:
+        turn.goto(WHAT, anonymous=True)
+        turn.reply(texts.ask_what(turn.org))
+
+
+def _typed(turn: Turn, limit: int = service.MAX_TEXT) -> str | None:
+    text = (turn.incoming.text or "").strip() if turn.incoming.kind is EventKind.TEXT else ""
+    if not text or len(text) > limit:
+        turn.reply(texts.text_needed(turn.org))
+        return None
+    return text
+
+
+@router.step(IDENTITY)
+def typed_identity(turn: Turn) -> None:
+    typed = (turn.incoming.text or "").strip()
+    if typed in ("ไม่เปิดเผยชื่อ", "ไม่เปิดเผย"):
+        turn.goto(WHAT, anonymous=True)
+        turn.reply(texts.ask_what(turn.org))
+    elif typed == "เปิดเผยชื่อ":
+        turn.goto(NAME, anonymous=False)
+        turn.reply(texts.ask_name(turn.org))
+    else:
+        start(turn)
+
+
+@router.step(NAME)
+def typed_name(turn: Turn) -> None:
+    if (name := _typed(turn, 200)) is not None:
+        turn.goto(PHONE, name=name)
+        turn.reply(texts.ask_phone(turn.org, _skip("phone")))
+
+
+@router.step(PHONE)
+def typed_phone(turn: Turn) -> None:
+    typed = re.sub(r"[\s-]", "", turn.incoming.text or "")
+    if typed in SKIP_WORDS:
+        _ask_what(turn)
+    elif _PHONE.match(typed):
+        turn.goto(PHONE, phone=typed)
+        _ask_what(turn)
+    else:
+        turn.reply(texts.bad_phone(turn.org, _skip("phone")))
+
+
+def _ask_what(turn: Turn) -> None:
+    turn.goto(WHAT)
+    turn.reply(texts.ask_what(turn.org))
+
+
+@router.step(WHAT)
+def typed_what(turn: Turn) -> None:
+    if (what := _typed(turn)) is not None:
+        turn.goto(WHO, what=what)
+        turn.reply(texts.ask_who(turn.org, _skip("who")))
+
+
+@router.step(WHO)
+def typed_who(turn: Turn) -> None:
+    if (turn.incoming.text or "").strip() in SKIP_WORDS:
+        _ask_when(turn)
+    elif (who := _typed(turn, 1000)) is not None:
+        turn.goto(WHO, who=who)
+        _ask_when(turn)
+
+
+def _ask_when(turn: Turn) -> None:
+    turn.goto(WHEN)
+    turn.reply(texts.ask_when(turn.org, _skip("when")))
+
+
+@router.step(WHEN)
+def typed_when(turn: Turn) -> None:
+    if (turn.incoming.text or "").strip() in SKIP_WORDS:
+        _ask_where(turn)
+    elif (when := _typed(turn, 300)) is not None:
+        turn.goto(WHEN, when_text=when)
+        _ask_where(turn)
+
+
+def _ask_where(turn: Turn) -> None:
+    turn.goto(WHERE)
+    turn.reply(texts.ask_where(turn.org, [m.share_location("ส่งตำแหน่ง"), _skip("where")]))
+
+
+@router.step(WHERE)
+def typed_where(turn: Turn) -> None:
+    incoming = turn.incoming
+    if incoming.kind is EventKind.LOCATION and incoming.latitude is not None and incoming.longitude is not None \
+            and -90 <= incoming.latitude <= 90 and -180 <= incoming.longitude <= 180:
+        turn.goto(WHERE, latitude=incoming.latitude, longitude=incoming.longitude,
+                  where_text=(incoming.address or "")[:300] or None)
+        _ask_evidence(turn)
+    elif (incoming.text or "").strip() in SKIP_WORDS:
+        _ask_evidence(turn)
+    elif (where := _typed(turn, 300)) is not None:
+        turn.goto(WHERE, where_text=where)
+        _ask_evidence(turn)
+
+
+def _ask_evidence(turn: Turn) -> None:
+    turn.goto(EVIDENCE)
+    quick = [m.camera_roll("ส่งรูป"), m.camera("ถ่ายรูป"), _skip("evidence", "ถัดไป")]
+    turn.reply(texts.ask_evidence(turn.org, quick, len(turn.data.get("evidence", []))))
+
+
+@router.step(EVIDENCE)
+def sent_evidence(turn: Turn) -> None:
+    incoming = turn.incoming
+    if incoming.kind is EventKind.IMAGE and incoming.message_id:
+        evidence = list(turn.data.get("evidence", []))
+        if len(evidence) < turn.settings.photos_per_case:
+            turn.goto(EVIDENCE, evidence=[*evidence, incoming.message_id])
+        if not evidence:
+            _ask_evidence(turn)
+        return
+    if (incoming.text or "").strip() in ("ถัดไป", "ข้าม", "เสร็จ"):
+        _ask_confirm(turn)
+    else:
+        _ask_evidence(turn)
+
+
+@router.entry(callback=TipSkip, states=ALL_STATES)
+def skipped(turn: Turn) -> None:
+    step = turn.callback.step if isinstance(turn.callback, TipSkip) else ""
+    {"phone": _ask_what, "who": _ask_when, "when": _ask_where, "where": _ask_evidence,
+     "evidence": _ask_confirm}.get(step, _ask_what)(turn)
+
+
+def _ask_confirm(turn: Turn) -> None:
+    turn.goto(CONFIRM)
+    data = turn.data
+    yes = m.postback("ยืนยัน", SubmitTip(True).pack(), "ยืนยันแจ้งเบาะแส")
+    no = m.postback("ยกเลิก", SubmitTip(False).pack(), "ยกเลิก")
+    turn.reply(texts.confirm_question(turn.org, data.get("anonymous", True), data.get("what", ""), yes, no))
+
+
+@router.entry(callback=SubmitTip, states=(CONFIRM,))
+def submitted(turn: Turn) -> None:
+    if not (isinstance(turn.callback, SubmitTip) and turn.callback.confirmed):
+        turn.end()
+        turn.reply(texts.cancelled(turn.org))
+        return
+    _file(turn)
+
+
+@router.step(CONFIRM)
+def typed_confirm(turn: Turn) -> None:
+    if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง"):
+        _file(turn)
+    else:
+        _ask_confirm(turn)
+
+
+def _file(turn: Turn) -> None:
+    data = turn.data
+    tip = service.file_tip(
+        turn.session, sealer=turn.sealer, settings=turn.settings, line_user_id=turn.incoming.user_id,
+        anonymous=data.get("anonymous", True), what=data["what"], now=turn.now, name=data.get("name"),
+        phone=data.get("phone"), who=data.get("who"), when_text=data.get("when_text"),
+        where_text=data.get("where_text"), latitude=data.get("latitude"), longitude=data.get("longitude"),
+        evidence_message_ids=data.get("evidence", []),
+    )
+    turn.end()
+    turn.reply(texts.filed(turn.org, tip.code))
