@@ -19,9 +19,11 @@ app = typer.Typer(help="Tambon: LINE bot and back office of a Thai local adminis
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 richmenu_app = typer.Typer(help="The LINE rich menu.", no_args_is_help=True)
+tips_app = typer.Typer(help="The sealed corruption-tip channel.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(richmenu_app, name="richmenu")
+app.add_typer(tips_app, name="tips")
 
 log = structlog.get_logger("tambon")
 
@@ -138,6 +140,25 @@ def richmenu_deploy(
         raise typer.Exit(2)
     rich_menu_id = asyncio.run(richmenu.deploy(settings, image_out=image_out))
     typer.echo(f"rich menu {rich_menu_id} is now the default")
+
+
+@tips_app.command("rotate-key")
+def tips_rotate_key() -> None:
+    """Re-seal every whistleblower identity with the first key of TAMBON_TIPS_KEY (see README)."""
+    from sqlmodel import Session
+
+    from bot.runtime import Runtime
+    from bot.tips import service
+
+    settings = Settings()
+    if settings.tambon_tips_key is None:
+        typer.secho("set TAMBON_TIPS_KEY=<new key>,<old key> first", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    runtime = Runtime.build(settings, make_engine(settings.database_url))
+    with Session(runtime.engine) as session:
+        count = service.reseal_all(session, runtime.sealer)
+        session.commit()
+    typer.echo(f"re-sealed {count} records with the newest key; the old key can now be removed")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -12,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from bot.crypto import Sealer, load_sealer
 from bot.organisation import Organisation
+from bot.thai import utcnow
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Runtime:
     inbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     simulator: Any = None  # the SimulatorState, in simulator mode
+    clock: Callable[[], datetime] = utcnow  # tests substitute a controllable clock
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine) -> Runtime:

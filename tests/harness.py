@@ -62,6 +62,7 @@ class Harness:
         self.app = create_app(self.settings, engine)
         self.runtime = self.app.state.runtime
         self.clock = Clock()
+        self.runtime.clock = self.clock
         self.processor = InboxProcessor(self.runtime, build_dispatcher(self.runtime), clock=self.clock)
         self.client = TestClient(self.app)
 

@@ -28,7 +28,6 @@ from bot.complaints.models import (
 from bot.complaints.stats import complaint_stats
 from bot.http import RuntimeDep, SessionDep, require_role
 from bot.staff.models import Role, StaffMember
-from bot.thai import utcnow
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
 
@@ -60,6 +59,7 @@ def _found(session: SessionDep, code: str) -> Complaint:
 def list_complaints(
     _: Staff,
     session: SessionDep,
+    runtime: RuntimeDep,
     status_: Annotated[Status | None, Query(alias="status")] = None,
     category: str | None = None,
     village: int | None = None,
@@ -71,7 +71,7 @@ def list_complaints(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0),
 ) -> ComplaintPage:
-    now = utcnow()
+    now = runtime.clock()
     query = select(Complaint)
     filters = {Complaint.status: status_, Complaint.category: category, Complaint.village_no: village,
                Complaint.unit: unit, Complaint.source_channel: source_channel, Complaint.fiscal_year: fiscal_year}
@@ -93,7 +93,7 @@ def list_complaints(
 @router.post("", response_model=ComplaintOut, status_code=status.HTTP_201_CREATED)
 def record_complaint(body: ComplaintIn, member: Handler, session: SessionDep, runtime: RuntimeDep) -> ComplaintOut:
     """A complaint that came by phone, walk-in, letter or the 1567 centre, with its channel kept."""
-    now = utcnow()
+    now = runtime.clock()
     try:
         complaint = service.file_complaint(
             session, org=runtime.org, settings=runtime.settings, category=body.category,
@@ -106,20 +106,20 @@ def record_complaint(body: ComplaintIn, member: Handler, session: SessionDep, ru
 
 
 @router.get("/stats", summary="statistics for one fiscal year (B.E.)")
-def stats(_: Staff, session: SessionDep,
+def stats(_: Staff, session: SessionDep, runtime: RuntimeDep,
           fiscal_year: int | None = Query(None, ge=2500, le=2700)) -> dict[str, Any]:
-    now = utcnow()
+    now = runtime.clock()
     return complaint_stats(session, fiscal_year or thai.fiscal_year(now), now)
 
 
 @router.get("/{code}", response_model=ComplaintDetail)
-def complaint_detail(code: str, _: Staff, session: SessionDep) -> ComplaintDetail:
+def complaint_detail(code: str, _: Staff, session: SessionDep, runtime: RuntimeDep) -> ComplaintDetail:
     complaint = _found(session, code)
     updates = session.exec(select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id)
                            .order_by(col(ComplaintUpdate.id))).all()
     photos = session.exec(select(ComplaintPhoto.id).where(ComplaintPhoto.complaint_id == complaint.id,
                                                           ComplaintPhoto.status == PhotoStatus.STORED)).all()
-    base = _out(complaint, utcnow(), len(photos))
+    base = _out(complaint, runtime.clock(), len(photos))
     return ComplaintDetail(**base.model_dump(), timeline=[UpdateOut.model_validate(u, from_attributes=True)
                                                           for u in updates],
                            photo_ids=[p for p in photos if p is not None])
@@ -132,7 +132,7 @@ def move(code: str, body: TransitionIn, member: Handler, session: SessionDep,
     if body.assigned_staff_id is not None and session.get(StaffMember, body.assigned_staff_id) is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "ไม่พบเจ้าหน้าที่ที่ระบุ")
     try:
-        service.transition(session, complaint, body.status, org=runtime.org, now=utcnow(), actor=member,
+        service.transition(session, complaint, body.status, org=runtime.org, now=runtime.clock(), actor=member,
                            public_note=body.public_note, internal_note=body.internal_note, unit=body.unit,
                            assigned_staff_id=body.assigned_staff_id, expected_date=body.expected_date)
     except service.InvalidTransition as error:
@@ -140,7 +140,7 @@ def move(code: str, body: TransitionIn, member: Handler, session: SessionDep,
     except service.ComplaintError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
     session.commit()
-    return complaint_detail(code, member, session)
+    return complaint_detail(code, member, session, runtime)
 
 
 @router.get("/{code}/photos/{photo_id}", response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})

@@ -67,7 +67,8 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     overdue_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    late_notice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # complainant told why
+    late_notice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # last time told why it is late
+    told_why_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # first time: what the plan measures
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rating: int | None = None  # 1–5, complaint-handling satisfaction
     rated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -166,6 +167,7 @@ class ComplaintOut(BaseModel):
     closed_at: datetime | None
     overdue: bool
     late_notice_at: datetime | None
+    told_why_at: datetime | None
     rating: int | None
     photos: int = 0
 

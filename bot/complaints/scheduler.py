@@ -68,6 +68,7 @@ def tell_late_cases(session: Session, now: datetime, org: Organisation) -> int:
             complaint.escalated_at = now
             public = "ยังไม่แล้วเสร็จตามกำหนด ได้แจ้งผู้บริหารให้เร่งติดตามแล้ว"
         complaint.late_notice_at = now
+        complaint.told_why_at = complaint.told_why_at or now
         session.add(ComplaintUpdate(complaint_id=complaint.id or 0, at=now, kind="overdue", actor=service.SYSTEM,
                                     public_note=public))
         told += 1

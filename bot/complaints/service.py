@@ -203,7 +203,8 @@ def transition(
             raise ComplaintError("วันที่คาดว่าจะแล้วเสร็จต้องไม่อยู่ในอดีต")
         new_due = end_of_local_day(expected_date)
         complaint.due_at = new_due
-        complaint.late_notice_at = complaint.late_notice_at or now  # the complainant is told why, now
+        complaint.late_notice_at = now  # the complainant is told why, now
+        complaint.told_why_at = complaint.told_why_at or now
     if unit is not None:
         complaint.unit = unit
     if assigned_staff_id is not None:

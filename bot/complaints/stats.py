@@ -11,7 +11,7 @@ Definitions (also in the README):
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, select
@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 from bot import thai
 from bot.complaints.models import FINISHED, Complaint
 
-TOLD_GRACE = timedelta(days=1)
+TOLD_GRACE_DAYS = 1.0  # the scheduler runs every minute; a day of grace covers a short outage
 
 
 def _local_month(session: Session, column: Any) -> ColumnElement[Any]:
@@ -42,13 +42,14 @@ def complaint_stats(session: Session, fiscal_year: int, now: datetime) -> dict[s
     in_year = col(c.fiscal_year) == fiscal_year
     finished = col(c.status).in_([s.value for s in FINISHED])
     late = or_(col(c.resolved_at) > col(c.first_due_at), and_(~finished, col(c.first_due_at) <= now))
-    told = and_(col(c.late_notice_at).is_not(None), col(c.late_notice_at) <= col(c.first_due_at) + TOLD_GRACE)
+    told = and_(col(c.told_why_at).is_not(None),
+                _days_between(session, col(c.first_due_at), col(c.told_why_at)) <= TOLD_GRACE_DAYS)
     window_ended = or_(col(c.resolved_at).is_not(None), col(c.first_due_at) <= now)
 
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
-    totals = session.exec(select(
+    totals = session.execute(select(
         func.count(), count(finished), count(and_(~finished, col(c.first_due_at) <= now)),
         count(window_ended), count(col(c.resolved_at) <= col(c.first_due_at)), count(late), count(and_(late, told)),
         func.count(c.rating), func.avg(c.rating), count(col(c.rating) >= 4),
@@ -56,12 +57,12 @@ def complaint_stats(session: Session, fiscal_year: int, now: datetime) -> dict[s
     received, completed, overdue, window, on_time, late_n, told_n, rated, rating_mean, top2 = (v or 0 for v in totals)
 
     def grouped(column: Any) -> dict[str, int]:
-        rows = session.exec(select(column, func.count()).where(in_year).group_by(column)).all()
+        rows = session.execute(select(column, func.count()).where(in_year).group_by(column)).all()
         return {str(key): int(n) for key, n in rows if key is not None}
 
     ratings = {str(k): v for k, v in grouped(c.rating).items()}
     month = _local_month(session, c.created_at)
-    months = session.exec(select(month, func.count(), count(finished)).where(in_year).group_by(month)).all()
+    months = session.execute(select(month, func.count(), count(finished)).where(in_year).group_by(month)).all()
     by_month = {int(m): {"received": int(n), "completed": int(done or 0)} for m, n, done in months}
     return {
         "fiscal_year": fiscal_year,
@@ -94,13 +95,13 @@ def _percentiles(session: Session, in_year: Any) -> dict[str, float | None]:
     """Median and 90th percentile of days from filing to resolution (nearest rank, in SQL)."""
     days = _days_between(session, col(Complaint.created_at), col(Complaint.resolved_at)).label("days")
     resolved = and_(in_year, col(Complaint.resolved_at).is_not(None))
-    n = int(session.exec(select(func.count()).where(resolved).select_from(Complaint)).one())
+    n = int(session.execute(select(func.count()).where(resolved).select_from(Complaint)).scalar_one())
     out: dict[str, float | None] = {"n": float(n), "median": None, "p90": None}
     for name, q in (("median", 0.5), ("p90", 0.9)):
         if n:
             rank = max(0, -(-int(q * n * 1000) // 1000) - 1)  # ceil(q·n) − 1, free of float surprises
-            value = session.exec(select(days).where(resolved).order_by(literal_column("days")).offset(rank)
-                                 .limit(1)).one()
+            value = session.execute(select(days).where(resolved).order_by(literal_column("days")).offset(rank)
+                                    .limit(1)).scalar_one()
             out[name] = round(float(value), 1)
     return out
 

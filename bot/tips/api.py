@@ -13,7 +13,6 @@ from sqlmodel import col, func, select
 from bot.http import RuntimeDep, SessionDep, bearer
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
-from bot.thai import utcnow
 from bot.tips import service
 from bot.tips.models import Tip, TipDetail, TipEvidence, TipOut, TipStatus, TipTransitionIn, TipUpdate, TipUpdateOut
 
@@ -57,6 +56,7 @@ def _found(session: SessionDep, code: str) -> Tip:
 def list_tips(
     member: Officer,
     session: SessionDep,
+    runtime: RuntimeDep,
     status_: Annotated[TipStatus | None, Query(alias="status")] = None,
     fiscal_year: int | None = Query(None, ge=2500, le=2700),
     flagged: bool | None = None,
@@ -72,7 +72,7 @@ def list_tips(
         query = query.where(col(Tip.flagged_at).is_not(None) if flagged else col(Tip.flagged_at).is_(None))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Tip.id).desc()).offset(offset).limit(limit)).all()
-    staff_service.audit(session, actor=member, action="tip.list", record_type="tip", now=utcnow(),
+    staff_service.audit(session, actor=member, action="tip.list", record_type="tip", now=runtime.clock(),
                         detail={"codes": [t.code for t in rows]})
     session.commit()
     return TipPage(items=[_out(t) for t in rows], total=total, limit=limit, offset=offset)
@@ -86,7 +86,7 @@ def tip_detail(code: str, member: Officer, session: SessionDep, runtime: Runtime
     updates = session.exec(select(TipUpdate).where(TipUpdate.tip_id == tip.id).order_by(col(TipUpdate.id))).all()
     evidence = session.exec(select(TipEvidence.id).where(TipEvidence.tip_id == tip.id,
                                                          TipEvidence.status == "stored")).all()
-    now = utcnow()
+    now = runtime.clock()
     staff_service.audit(session, actor=member, action="tip.read", record_type="tip", record_id=tip.code, now=now)
     reporter = None
     if reveal_reporter and not tip.anonymous:
@@ -106,25 +106,25 @@ def move(code: str, body: TipTransitionIn, member: Officer, session: SessionDep,
     tip = _found(session, code)
     try:
         service.transition(session, tip, body.status, sealer=runtime.sealer, org=runtime.org, actor=member,
-                           now=utcnow(), public_note=body.public_note, internal_note=body.internal_note)
+                           now=runtime.clock(), public_note=body.public_note, internal_note=body.internal_note)
     except service.InvalidTipTransition as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except service.TipError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
     staff_service.audit(session, actor=member, action="tip.transition", record_type="tip", record_id=tip.code,
-                        now=utcnow(), detail={"status": body.status})
+                        now=runtime.clock(), detail={"status": body.status})
     session.commit()
     return tip_detail(code, member, session, runtime)
 
 
 @router.get("/{code}/evidence/{evidence_id}", response_class=Response,
             responses={200: {"content": {"image/jpeg": {}}}})
-def evidence(code: str, evidence_id: int, member: Officer, session: SessionDep) -> Response:
+def evidence(code: str, evidence_id: int, member: Officer, session: SessionDep, runtime: RuntimeDep) -> Response:
     tip = _found(session, code)
     stored = session.get(TipEvidence, evidence_id)
     if stored is None or stored.tip_id != tip.id or stored.status != "stored":
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"{NOT_FOUND}หลักฐานนี้")
     staff_service.audit(session, actor=member, action="tip.evidence_read", record_type="tip", record_id=tip.code,
-                        now=utcnow(), detail={"evidence_id": evidence_id})
+                        now=runtime.clock(), detail={"evidence_id": evidence_id})
     session.commit()
     return Response(stored.data or b"", media_type=stored.content_type or "image/jpeg")

@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('reminded_at', bot.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('overdue_at', bot.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('late_notice_at', bot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('told_why_at', bot.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalated_at', bot.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rating', sa.Integer(), nullable=True),
     sa.Column('rated_at', bot.db.UTCDateTime(timezone=True), nullable=True),
