@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     line_request_timeout_seconds: float = 10.0
     loading_animation_after_seconds: float = 2.0
     worker_poll_seconds: float = 0.5
+    # Events processed in parallel by one worker (different residents only); SQLite always uses 1.
+    worker_concurrency: int = 2
     scheduler_interval_seconds: float = 60.0
 
     complaint_due_days: int = 15

@@ -28,6 +28,7 @@ class Runtime:
     inbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     simulator: Any = None  # the SimulatorState, in simulator mode
+    bot_user_id: str | None = None  # our webhook `destination`, once learned
     clock: Callable[[], datetime] = utcnow  # tests substitute a controllable clock
 
     @classmethod

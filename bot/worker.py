@@ -123,6 +123,7 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
     """Process the inbox, deliver the outbox, fetch photos and run due jobs until `stop` is set."""
     poll = runtime.settings.worker_poll_seconds
     fetcher = fetcher or ContentFetcher(runtime)
+    lanes = 1 if runtime.engine.dialect.name == "sqlite" else max(1, runtime.settings.worker_concurrency)
 
     async def wait(signal: asyncio.Event) -> None:
         with contextlib.suppress(TimeoutError):
@@ -133,7 +134,8 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
         shown: set[str] = set()
         while not stop.is_set():
             await _show_loading(runtime, sender, shown)
-            processed = await asyncio.to_thread(processor.process_all, 20)
+            batches = await asyncio.gather(*(asyncio.to_thread(processor.process_all, 20) for _ in range(lanes)))
+            processed = sum(batches)
             if processed:
                 runtime.outbox_signal.set()
             else:

@@ -79,33 +79,34 @@ def parse_body(body: bytes) -> tuple[str | None, list[Any]]:
     return destination, payload["events"]
 
 
-def check_destination(session: Session, destination: str | None, configured: str | None, now: datetime) -> None:
-    """Reject events for another bot once we know our own id (configured, or learned the first time)."""
+def check_destination(session: Session, destination: str | None, configured: str | None, now: datetime) -> str | None:
+    """Reject events for another bot once we know our own id (configured, or learned the first time);
+    returns our id, for the caller to remember."""
     if destination is None:
-        return
+        return configured
     known = configured
     if known is None:
         # Trust on first use: the first correctly signed webhook tells us our own id. Concurrent first
         # webhooks race here, so insert-if-absent and read back whichever won.
         values = {"key": BOT_USER_ID, "value": destination, "updated_at": now}
-        session.execute(_insert_ignore(session, ChannelFact, values, "key"))
+        session.execute(_insert_ignore(session, ChannelFact, "key"), [values])
         known = session.exec(select(ChannelFact.value).where(ChannelFact.key == BOT_USER_ID)).one()
     if destination != known:
         raise WrongDestinationError(destination)
+    return known
 
 
-def store(session: Session, events: list[Any], now: datetime) -> int:
-    """Insert events not seen before (a redelivery or a concurrent duplicate is a no-op); how many were new."""
+def store(session: Session, events: list[Any], now: datetime) -> None:
+    """Insert events not seen before; a redelivery or a concurrent duplicate is a no-op."""
     rows = [_row(event, now) for event in events]
-    if not rows:
-        return 0
-    return session.execute(_insert_ignore(session, InboxEvent, rows, "webhook_event_id")).rowcount or 0
+    if rows:  # executemany of one fixed statement: compiled once, cached by SQLAlchemy
+        session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), rows)
 
 
-def _insert_ignore(session: Session, table: type, values: Any, unique_column: str) -> Any:
+def _insert_ignore(session: Session, table: type, unique_column: str) -> Any:
     """INSERT … ON CONFLICT DO NOTHING, in the dialect of the session's database."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return module.insert(table).values(values).on_conflict_do_nothing(index_elements=[unique_column])
+    return module.insert(table).on_conflict_do_nothing(index_elements=[unique_column])
 
 
 def claim_next(session: Session) -> InboxEvent | None:
@@ -114,20 +115,26 @@ def claim_next(session: Session) -> InboxEvent | None:
     The row lock is held until the caller's transaction ends, so other workers skip it (and, because
     it is still pending, every later event of the same user too).
     """
+    return session.exec(_NEXT_EVENT).first()
+
+
+def _next_event_query() -> Any:
     earlier = aliased(InboxEvent)
     waiting_behind = exists().where(
         earlier.source_key == InboxEvent.source_key,
         earlier.status == InboxStatus.PENDING,
         tuple_(earlier.event_ts, earlier.id) < tuple_(InboxEvent.event_ts, InboxEvent.id),
     )
-    query = (
+    return (
         select(InboxEvent)
         .where(InboxEvent.status == InboxStatus.PENDING, ~waiting_behind)
         .order_by(col(InboxEvent.event_ts), col(InboxEvent.id))
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    return session.exec(query).first()
+
+
+_NEXT_EVENT = _next_event_query()  # built once: the worker asks it for every event
 
 
 def waiting_users(session: Session, older_than_ms: int, limit: int = 50) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
 )
 from linebot.v3.messaging.exceptions import ApiException
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.db import claiming
@@ -118,6 +120,18 @@ class Sender:
         return Outcome("sent")
 
     def _record(self, results: list[tuple[OutboxMessage, Outcome]]) -> None:
+        """Write the outcomes; retried, because losing them would make LINE see these sends again."""
+        for attempt in range(1, 6):
+            try:
+                self._record_once(results)
+                return
+            except OperationalError:
+                if attempt == 5:
+                    raise
+                log.warning("outbox.record_retry", attempt=attempt)
+                time.sleep(0.2 * attempt)
+
+    def _record_once(self, results: list[tuple[OutboxMessage, Outcome]]) -> None:
         settings = self.runtime.settings
         now = self.clock()
         with Session(self.runtime.engine) as session:

@@ -38,13 +38,13 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _store(runtime: Runtime, destination: str | None, events: list[object]) -> int:
+def _store(runtime: Runtime, destination: str | None, events: list[object]) -> None:
     now = utcnow()
     with Session(runtime.engine) as session:
-        inbox.check_destination(session, destination, runtime.settings.line_bot_user_id, now)
-        stored = inbox.store(session, events, now)
+        known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
+        runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
+        inbox.store(session, events, now)
         session.commit()
-    return stored
 
 
 @router.post(
@@ -64,8 +64,8 @@ async def receive_webhook(request: Request) -> JSONResponse:
     try:
         destination, events = inbox.parse_body(body)
         if not events:  # LINE's URL verification sends an empty list
-            return JSONResponse({"stored": 0})
-        stored = await run_in_threadpool(_store, runtime, destination, events)
+            return JSONResponse({"received": 0})
+        await run_in_threadpool(_store, runtime, destination, events)
     except inbox.WebhookBodyError as error:
         return _error(400, f"not a LINE webhook body: {error}")
     except inbox.WrongDestinationError:
@@ -74,6 +74,5 @@ async def receive_webhook(request: Request) -> JSONResponse:
     except SQLAlchemyError as error:
         log.error("webhook.store_unavailable", error=type(error).__name__)
         return _error(503, "store unavailable, please redeliver")
-    if stored:
-        runtime.inbox_signal.set()
-    return JSONResponse({"stored": stored})
+    runtime.inbox_signal.set()
+    return JSONResponse({"received": len(events)})
