@@ -20,10 +20,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 richmenu_app = typer.Typer(help="The LINE rich menu.", no_args_is_help=True)
 tips_app = typer.Typer(help="The sealed corruption-tip channel.", no_args_is_help=True)
+surveys_app = typer.Typer(help="Survey definitions.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(richmenu_app, name="richmenu")
 app.add_typer(tips_app, name="tips")
+app.add_typer(surveys_app, name="surveys")
 
 log = structlog.get_logger("tambon")
 
@@ -140,6 +142,19 @@ def richmenu_deploy(
         raise typer.Exit(2)
     rich_menu_id = asyncio.run(richmenu.deploy(settings, image_out=image_out))
     typer.echo(f"rich menu {rich_menu_id} is now the default")
+
+
+@surveys_app.command("load")
+def surveys_load(
+    files: Annotated[list[str] | None, typer.Argument(help="TOML definitions; none: the six shipped ones")] = None,
+    update: Annotated[bool, typer.Option(help="publish changed definitions as new versions")] = False,
+) -> None:
+    """Install survey definitions (as drafts a manager opens), or publish new versions with --update."""
+    from bot import migrate
+    from bot.surveys.__main__ import main as load
+
+    migrate.upgrade(make_engine(Settings().database_url))
+    raise typer.Exit(load(["load", *(files or []), *(["--update"] if update else [])]))
 
 
 @tips_app.command("rotate-key")

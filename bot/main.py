@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -15,19 +14,40 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat import commands
 from bot.chat.engine import Dispatcher, Router
+from bot.complaints import api as complaints_api
+from bot.complaints import dialogs as complaint_dialogs
+from bot.complaints import public as complaints_public
+from bot.complaints import tracking
 from bot.config import Settings
 from bot.db import make_engine
+from bot.forums import api as forums_api
+from bot.forums import dialogs as forum_dialogs
+from bot.forums import public as forums_public
 from bot.line import webhook
 from bot.logs import configure_logging
+from bot.notices import api as notices_api
+from bot.notices import dialogs as notice_dialogs
 from bot.outbox import api as outbox_api
 from bot.residents import dialogs as resident_dialogs
 from bot.runtime import Runtime
 from bot.staff import api as staff_api
+from bot.surveys import api as survey_api
+from bot.surveys import dialogs as survey_dialogs
+from bot.surveys import public as survey_public
+from bot.surveys import reports_api as survey_reports
+from bot.tips import api as tips_api
+from bot.tips import dialogs as tip_dialogs
 
 # Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first; the
 # placeholders for services not built yet come last, so a real router added above them takes over.
 CHAT_ROUTERS: list[Router] = [
     resident_dialogs.router,
+    complaint_dialogs.router,
+    tip_dialogs.router,
+    tracking.router,
+    survey_dialogs.router,
+    notice_dialogs.router,
+    forum_dialogs.router,
     commands.office,
     commands.coming_soon,
 ]
@@ -36,6 +56,15 @@ HTTP_ROUTERS: list[APIRouter] = [
     webhook.router,
     staff_api.router,
     outbox_api.router,
+    survey_api.router,
+    survey_reports.router,
+    survey_public.router,
+    notices_api.router,
+    forums_api.router,
+    forums_public.router,
+    complaints_api.router,
+    tips_api.router,
+    complaints_public.router,
 ]
 
 
@@ -43,7 +72,7 @@ def build_dispatcher(runtime: Runtime) -> Dispatcher:
     return Dispatcher(
         CHAT_ROUTERS,
         commands.hooks(needs_consent=resident_dialogs.ask_consent),
-        conversation_ttl=timedelta(minutes=runtime.settings.conversation_ttl_minutes),
+        settings=runtime.settings,
         sealer=runtime.sealer,
     )
 
@@ -66,13 +95,16 @@ def create_app(
         stop = asyncio.Event()
         task = None
         if run_worker:
+            from bot.line.content import ContentFetcher
             from bot.line.sender import Sender
             from bot.worker import InboxProcessor
             from bot.worker import run_worker as worker_loop
 
-            sender = Sender(runtime, api_base_url=simulator_base_url if settings.simulator_mode else None)
-            task = asyncio.create_task(worker_loop(runtime, InboxProcessor(runtime, build_dispatcher(runtime)),
-                                                   sender, stop))
+            line_host = simulator_base_url if settings.simulator_mode else None
+            processor = InboxProcessor(runtime, build_dispatcher(runtime))
+            fetcher = ContentFetcher(runtime, data_api_base_url=line_host)
+            task = asyncio.create_task(worker_loop(runtime, processor, Sender(runtime, api_base_url=line_host), stop,
+                                                   fetcher))
         yield
         stop.set()
         if task is not None:

@@ -1,18 +1,56 @@
 """Imports every table so that SQLModel.metadata (and so Alembic) knows the whole schema."""
 
 from bot.chat.state import Conversation
+from bot.complaints.models import Complaint, ComplaintPhoto, ComplaintUpdate
+from bot.forums.models import (
+    Forum,
+    ForumAttendance,
+    ForumOpinion,
+    ForumOutcome,
+    ForumPaperCount,
+    ForumRsvp,
+    ForumVillage,
+)
 from bot.line.models import ChannelFact, InboxEvent
+from bot.notices.models import Notice, NoticeDelivery, NoticePreference, StaffContact
 from bot.outbox.models import OutboxMessage
 from bot.residents.models import ConsentRecord, Resident
-from bot.staff.models import AuditEntry, StaffMember
+from bot.sequences import CaseSequence
+from bot.staff.models import AuditEntry, StaffMember, StaffNotification
+from bot.tips.models import Tip, TipEvidence, TipUpdate
+from surveys.models import PlanIndicator, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 
 __all__ = [
     "AuditEntry",
+    "CaseSequence",
     "ChannelFact",
+    "Complaint",
+    "ComplaintPhoto",
+    "ComplaintUpdate",
     "ConsentRecord",
     "Conversation",
+    "Forum",
+    "ForumAttendance",
+    "ForumOpinion",
+    "ForumOutcome",
+    "ForumPaperCount",
+    "ForumRsvp",
+    "ForumVillage",
     "InboxEvent",
+    "Notice",
+    "NoticeDelivery",
+    "NoticePreference",
     "OutboxMessage",
+    "PlanIndicator",
     "Resident",
+    "StaffContact",
     "StaffMember",
+    "StaffNotification",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyVersion",
+    "Tip",
+    "TipEvidence",
+    "TipUpdate",
 ]

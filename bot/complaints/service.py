@@ -33,6 +33,7 @@ from bot.outbox import service as outbox
 from bot.residents.models import Resident
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
+from bot.surveys import service as surveys
 
 MAX_DESCRIPTION = 5000
 RESIDENT = "ผู้ร้องเรียน"
@@ -282,6 +283,9 @@ def rate(session: Session, complaint: Complaint, score: int, *, now: datetime) -
         return False
     complaint.rating, complaint.rated_at = score, now
     _log(session, complaint, now, kind="rating", actor_name=RESIDENT, internal_note=f"คะแนนความพึงพอใจ {score}")
+    if complaint.resident_id is not None:  # feeds the ≥ 80 % complaint-handling target (measure 16)
+        surveys.record_linked_rating(session, survey_key="complaint_handling", resident_id=complaint.resident_id,
+                                     score=score, link=("complaint", complaint.code), now=now)
     return True
 
 

@@ -226,3 +226,82 @@ class ForumRead(BaseModel):
     attendance: AttendanceFigures
     notices: dict[str, list[int]]
     outcome: OutcomeRead | None
+
+
+class VillageCoverage(BaseModel):
+    village: int
+    name: str
+    population: int
+    forums_held: int
+    forums_planned: int
+    going: int
+    maybe: int
+    not_going: int
+    opinions: int
+    attended_line: int
+    attended_paper: int
+    participants: int
+    coverage_ratio: float | None = Input(description="participants ÷ population")
+    population_share: float | None
+    participant_share: float | None
+    covered: bool = Input(description="at least one forum held for the village, with participants recorded")
+
+
+class ForumReport(BaseModel):
+    fiscal_year: int
+    period_start: datetime
+    period_end: datetime
+    forums_held: int
+    forums_planned: int
+    forums_cancelled: int
+    participants: int
+    opinions: int
+    villages: list[VillageCoverage]
+    not_covered: list[int]
+    note: str
+
+
+class PublicTopic(BaseModel):
+    topic: str
+    agenda: str
+    starts_at: datetime
+    date_th: str
+    place: str
+    villages: list[str]
+    status: str
+
+
+class VillageParticipants(BaseModel):
+    village: int
+    name: str
+    participants: int
+
+
+class PublicParticipants(BaseModel):
+    total: int
+    line: int
+    paper: int
+    rsvp_going: int
+    opinions: int
+    by_village: list[VillageParticipants]
+
+
+class PublicOutcome(BaseModel):
+    minutes: str
+    decisions: str
+    published_at: datetime
+
+
+class PublicUse(BaseModel):
+    opinions_used: str
+    plan_links: list[PlanLink]
+
+
+class PublicForum(BaseModel):
+    """The four parts an ITA participation item asks for: topic, who took part, outcome, how it was used."""
+
+    id: int
+    topic: PublicTopic
+    participants: PublicParticipants
+    outcome: PublicOutcome | None
+    use: PublicUse | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.complaints.models import Complaint, ComplaintUpdate
+from surveys.models import SurveyResponse
 from tests.complaints.test_filing import file_text_only
 from tests.harness import Harness
 
@@ -111,3 +112,18 @@ def test_tracking_shows_only_ones_own_cases(harness: Harness) -> None:
     assert code in listing
     timeline = harness.say(owner, f"ติดตาม {code.lower()}")[0]
     assert f"เรื่อง {code}" in timeline and "รับเรื่องแล้ว" in timeline
+
+
+def test_the_handling_rating_feeds_the_complaint_handling_survey(harness: Harness) -> None:
+    manager = harness.staff_token("manager")
+    assert harness.client.post("/api/v1/surveys/install-shipped", headers=manager).status_code == 200
+    assert harness.client.post("/api/v1/surveys/complaint_handling/open", headers=manager).status_code == 200
+    user, code = filed(harness)
+    officer = harness.staff_token("officer")
+    move(harness, officer, code, status="resolved", public_note="ซ่อมแล้ว")
+    harness.deliver()
+    harness.tap(user, harness.last_message(user)["template"]["actions"][0]["data"])
+    harness.tap(user, harness.quick_replies(user)[0]["data"])  # 5 มากที่สุด
+    with Session(harness.engine) as session:
+        responses = session.exec(select(SurveyResponse)).all()
+    assert len(responses) == 1 and code in str(responses[0].model_dump())

@@ -1,0 +1,84 @@
+"""Who a notice reaches: its audience resolved to LINE user ids (or a broadcast), at the time of sending.
+
+Nobody who cannot receive (blocked us, erased their data) is included. Residents who opted out of
+notices are left out of `all` and `villages` notices unless the notice is essential; the forum
+audiences and staff asked for what they get (an RSVP, an opinion, their job) and are not filtered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from bot.forums.models import ForumAttendance, ForumOpinion, ForumRsvp, RsvpAnswer
+from bot.notices.models import AudienceKind, DeliveryMethod, Notice, NoticePreference, StaffContact
+from bot.residents.models import FollowStatus, Resident
+from bot.staff.models import StaffMember
+
+
+@dataclass(frozen=True)
+class Recipients:
+    method: DeliveryMethod
+    user_ids: list[str]  # empty for a broadcast: LINE knows the followers
+    count: int  # for a broadcast, the followers we know of (LINE may know a few more)
+
+
+def _receivable() -> Any:
+    return (col(Resident.status) == FollowStatus.FOLLOWING) & col(Resident.line_user_id).is_not(None)
+
+
+def _not_opted_out() -> Any:
+    opted_out = select(NoticePreference.resident_id).where(col(NoticePreference.opted_out).is_(True))
+    return col(Resident.id).not_in(opted_out)
+
+
+def _forum_residents(kind: str, forum_id: int) -> Any:
+    going = select(ForumRsvp.resident_id).where(
+        ForumRsvp.forum_id == forum_id, col(ForumRsvp.answer).in_([RsvpAnswer.GOING, RsvpAnswer.MAYBE])
+    )
+    attended = select(ForumAttendance.resident_id).where(ForumAttendance.forum_id == forum_id)
+    opined = select(ForumOpinion.resident_id).where(ForumOpinion.forum_id == forum_id)
+    if kind == AudienceKind.FORUM_GOING:
+        return going
+    if kind == AudienceKind.FORUM_OUTCOME:
+        return attended.union(opined)
+    return going.union(attended, opined)
+
+
+def _condition(notice: Notice) -> Any:
+    kind = notice.audience_kind
+    if kind == AudienceKind.ALL:
+        return _receivable() if notice.essential else _receivable() & _not_opted_out()
+    if kind == AudienceKind.VILLAGES:
+        in_villages = _receivable() & col(Resident.village_no).in_(notice.village_list())
+        return in_villages if notice.essential else in_villages & _not_opted_out()
+    if kind == AudienceKind.STAFF:
+        linked = (
+            select(StaffContact.resident_id)
+            .join(StaffMember, col(StaffMember.id) == col(StaffContact.staff_member_id))
+            .where(col(StaffMember.active).is_(True), col(StaffContact.resident_id).is_not(None))
+        )
+        return _receivable() & col(Resident.id).in_(linked)
+    return _receivable() & col(Resident.id).in_(_forum_residents(kind, notice.forum_id or 0))
+
+
+def resolve(session: Session, notice: Notice) -> Recipients:
+    """The recipients of `notice` now: a broadcast for everyone, otherwise the user ids (each once)."""
+    if notice.audience_kind == AudienceKind.ALL and (notice.essential or not _anyone_opted_out(session)):
+        followers = session.exec(select(func.count()).select_from(Resident).where(_receivable())).one()
+        return Recipients(DeliveryMethod.BROADCAST, [], int(followers))
+    query = select(Resident.line_user_id).where(_condition(notice)).order_by(col(Resident.id))
+    user_ids = [uid for uid in session.exec(query).all() if uid]
+    return Recipients(DeliveryMethod.MULTICAST, user_ids, len(user_ids))
+
+
+def _anyone_opted_out(session: Session) -> bool:
+    query = (
+        select(NoticePreference.resident_id)
+        .join(Resident, col(Resident.id) == col(NoticePreference.resident_id))
+        .where(col(NoticePreference.opted_out).is_(True), _receivable())
+        .limit(1)
+    )
+    return session.exec(query).first() is not None

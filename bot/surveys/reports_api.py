@@ -1,0 +1,114 @@
+"""Managers' reports: a survey's summary (computed in the database), exports, and every target in one
+table with the plan's indicators (ITA score, corruption cases)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from bot.http import RuntimeDep, SessionDep, require_role
+from bot.staff.models import Role, StaffMember
+from bot.staff.service import audit
+from bot.surveys import exports, present, service
+from bot.surveys.api import find_survey
+from bot.surveys.models import IndicatorUpdate, SummaryOut, TargetRow
+from bot.thai import fiscal_year as current_fiscal_year
+from bot.thai import utcnow
+from surveys import catalogue, indicators
+
+router = APIRouter(prefix="/api/v1", tags=["survey reports"])
+Manager = Annotated[StaffMember, Depends(require_role(Role.MANAGER, Role.ADMIN))]
+FiscalYear = Annotated[int | None, Query(ge=2500, le=2700, description="B.E.; all years when absent")]
+By = Literal["fiscal_year", "quarter", "month", "village", "channel"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/surveys/{key}/summary", response_model=SummaryOut)
+def summary(key: str, _: Manager, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None,
+            by: By | None = None) -> SummaryOut:
+    """n, mean, SD, band, both percentages and 95 % intervals for the survey, each dimension and item;
+    target status; optional breakdown (groups under 5 respondents hidden)."""
+    report = service.report(session, find_survey(session, key), runtime.org, utcnow(), fiscal_year, by)
+    return present.summary_out(report, runtime.org)
+
+
+def _filename(key: str, fiscal_year: int | None, extension: str) -> str:
+    return f"survey_{key}_{fiscal_year or 'all'}.{extension}"
+
+
+@router.get("/surveys/{key}/export.csv")
+def export_csv(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
+               fiscal_year: FiscalYear = None) -> StreamingResponse:
+    survey = find_survey(session, key)
+    audit(session, actor=member, action="survey.export", record_type="survey", record_id=key, now=utcnow(),
+          detail={"format": "csv", "fiscal_year": fiscal_year})
+    session.commit()
+    table = list(exports.rows(session, survey, catalogue.definition_of(session, survey), runtime.org, fiscal_year))
+    return StreamingResponse(exports.to_csv(iter(table)), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(key, fiscal_year, "csv")}"'})
+
+
+@router.get("/surveys/{key}/export.xlsx")
+def export_xlsx(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
+                fiscal_year: FiscalYear = None) -> Response:
+    survey, now = find_survey(session, key), utcnow()
+    definition = catalogue.definition_of(session, survey)
+    report = service.report(session, survey, runtime.org, now, fiscal_year)
+    body = exports.to_xlsx(exports.rows(session, survey, definition, runtime.org, fiscal_year), report, runtime.org)
+    audit(session, actor=member, action="survey.export", record_type="survey", record_id=key, now=now,
+          detail={"format": "xlsx", "fiscal_year": fiscal_year})
+    session.commit()
+    return Response(body, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{_filename(key, fiscal_year, "xlsx")}"'})
+
+
+@router.get("/targets", response_model=list[TargetRow])
+def targets(_: Manager, session: SessionDep, runtime: RuntimeDep,
+            fiscal_year: Annotated[int | None, Query(ge=2500, le=2700)] = None) -> list[TargetRow]:
+    """Every target of a fiscal year (default: the current one): each survey's, then the plan indicators."""
+    now = utcnow()
+    year = fiscal_year or current_fiscal_year(now)
+    rows = []
+    for survey in catalogue.all_surveys(session):
+        report = service.report(session, survey, runtime.org, now, year)
+        definition = catalogue.definition_of(session, survey)
+        ci = report.official_ci95
+        rows.append(TargetRow(
+            indicator=survey.key, title=survey.title, plan_measure=definition.plan_measure, fiscal_year=year,
+            target=survey.target, value=None if report.official_value is None else round(report.official_value, 2),
+            status=report.status, official_method=survey.official_method,
+            ci95=None if ci is None else [round(ci[0], 2), round(ci[1], 2)], n=report.overall.n,
+            more_responses_needed=report.more_responses_needed, provisional=report.provisional,
+        ))
+    return rows + _indicator_rows(session, year)
+
+
+INDICATOR_TITLES = {"ita_score": "คะแนนการประเมิน ITA", "corruption_cases": "จำนวนคดีทุจริต (ลดลงจากปี 2565)"}
+
+
+def _indicator_rows(session: Session, year: int) -> list[TargetRow]:
+    return [
+        TargetRow(indicator=item.indicator, title=INDICATOR_TITLES[item.indicator], fiscal_year=year,
+                  target=item.target, value=item.value, status=item.status, baseline=item.baseline,
+                  reduction_percent=None if item.reduction_percent is None else round(item.reduction_percent, 2),
+                  target_reduction_percent=item.target_reduction_percent)
+        for item in indicators.statuses(session, year)
+    ]
+
+
+@router.put("/indicators/{fiscal_year}", response_model=list[TargetRow])
+def record_indicators(body: IndicatorUpdate, member: Manager, session: SessionDep,
+                      fiscal_year: Annotated[int, Path(ge=2500, le=2700)]) -> list[TargetRow]:
+    """Record a fiscal year's ITA score and/or number of corruption cases (2565 is the cases baseline)."""
+    if body.ita_score is None and body.corruption_cases is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "ต้องระบุ ita_score หรือ corruption_cases")
+    now = utcnow()
+    indicators.record(session, fiscal_year, ita_score=body.ita_score, corruption_cases=body.corruption_cases,
+                      now=now, staff_id=member.id)
+    audit(session, actor=member, action="indicator.record", record_type="plan_indicator", record_id=fiscal_year,
+          now=now, detail=body.model_dump(exclude_none=True))
+    session.commit()
+    return _indicator_rows(session, fiscal_year)

@@ -1,0 +1,165 @@
+"""Every Thai sentence of the survey dialogs: the list, questions, progress, thanks, revising, refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import thai
+from bot.chat import messages as m
+from bot.chat.messages import Action, Message
+from bot.chat.texts import menu
+from bot.organisation import Organisation
+from surveys.definition import SATISFACTION_LEVELS, Definition, Question
+
+LEVEL_LABELS = [f"{level} {label}" for level, label in SATISFACTION_LEVELS.items()]  # 5 มากที่สุด … 1 น้อยที่สุด
+CANCEL = m.say("ยกเลิก")
+
+
+def label(text: str) -> str:
+    """A button label cut to LINE's 20 characters."""
+    return text if len(text) <= m.MAX_ACTION_LABEL else text[: m.MAX_ACTION_LABEL - 1] + "…"
+
+
+def none_open(org: Organisation) -> Message:
+    return menu(org, f"ขณะนี้ยังไม่มีแบบสอบถามที่เปิดให้ตอบ{org.particle}\nขอบคุณที่สนใจ 🙏")
+
+
+def survey_list(org: Organisation, lines: list[str], quick: list[Action]) -> Message:
+    body = f"แบบสอบถามที่เปิดให้ตอบตอนนี้{org.particle}\n" + "\n".join(lines) + "\n\nแตะชื่อแบบสอบถามเพื่อเริ่มได้เลย"
+    return m.text(body, quick=quick)
+
+
+def list_line(number: int, definition: Definition, state: str) -> str:
+    return f"{number}. {definition.title}\n   ({state})"
+
+
+STATE_NEW = "ยังไม่ได้ตอบ"
+STATE_DONE = "ตอบแล้ว แก้ไขได้"
+
+
+def state_partial(answered: int, total: int) -> str:
+    return f"ทำค้างไว้ {answered}/{total} ข้อ"
+
+
+def intro(org: Organisation, definition: Definition, total: int) -> Message:
+    p = org.particle
+    lines = [f"📋 {definition.title}"]
+    if definition.description:
+        lines.append(definition.description)
+    lines.append(f"มีทั้งหมด {total} ข้อ ใช้เวลาไม่เกิน 3 นาที{p}")
+    if definition.anonymous:
+        lines.append("🔒 ไม่ระบุตัวตน: คำตอบของท่านจะไม่ผูกกับชื่อหรือบัญชี LINE")
+    lines.append("พิมพ์ “ยกเลิก” เพื่อหยุดไว้ก่อน แล้วกลับมาทำต่อได้ทุกเมื่อ")
+    return m.text("\n".join(lines))
+
+
+def resume(org: Organisation, number: int, total: int) -> Message:
+    return m.text(f"ยินดีต้อนรับกลับ{org.particle} ทำต่อจากข้อ {number}/{total} ได้เลย")
+
+
+def already_answered(org: Organisation, definition: Definition, when: Any, revise: Action) -> Message:
+    return m.confirm(
+        "ท่านตอบแบบสอบถามนี้แล้ว",
+        f"ท่านตอบ “{definition.short_title}” แล้วเมื่อ {thai.format_date(when)}{org.particle}\n"
+        "ต้องการแก้ไขคำตอบไหม (คำตอบใหม่จะแทนที่ของเดิม)",
+        revise,
+        m.say("ไม่แก้ไข", "เมนู"),
+    )
+
+
+def revising(org: Organisation) -> Message:
+    return m.text(f"แก้ไขคำตอบได้เลย{org.particle} ข้อที่ไม่ต้องการเปลี่ยน แตะคำตอบเดิมอีกครั้ง")
+
+
+def question(
+    org: Organisation,
+    definition: Definition,
+    q: Question,
+    number: int,
+    total: int,
+    quick: list[Action],
+    previous: str | None = None,
+    picked: list[str] | None = None,
+) -> Message:
+    heading = f"ข้อ {number}/{total}"
+    if q.dimension:
+        heading += f" · {definition.dimension_title(q.dimension)}"
+    lines = [heading, q.text]
+    if q.type in ("single", "multiple"):
+        chosen = set(picked or [])
+        lines += [f"{'✅' if c.key in chosen else f'{i}.'} {c.label}" for i, c in enumerate(q.choices, 1)]
+    lines.append(_how_to_answer(q, org.particle))
+    if previous is not None:
+        lines.append(f"(คำตอบเดิม: {previous})")
+    return m.text("\n".join(lines), quick=quick)
+
+
+def _how_to_answer(q: Question, p: str) -> str:
+    skip = " หรือ “ข้าม”" if not q.required else ""
+    if q.type == "satisfaction":
+        return f"แตะปุ่ม หรือพิมพ์ 1–5 (5 = มากที่สุด){skip}"
+    if q.type == "single":
+        return f"แตะปุ่ม หรือพิมพ์หมายเลขตัวเลือก{skip}"
+    if q.type == "multiple":
+        return f"แตะเลือกได้หลายข้อ แล้วแตะ “ตกลง” (หรือพิมพ์หมายเลข เช่น 1 3){skip}"
+    if q.type == "number":
+        return f"พิมพ์เป็นตัวเลข{skip}"
+    return f"พิมพ์คำตอบได้เลย{p}{skip}"
+
+
+def shown_answer(q: Question, value: Any) -> str:
+    """An earlier answer as the resident would recognise it."""
+    if q.type == "satisfaction":
+        return f"{value} {SATISFACTION_LEVELS.get(int(value), '')}"
+    if q.type == "single":
+        choice = q.choice(str(value))
+        return choice.label if choice else str(value)
+    if q.type == "multiple":
+        return ", ".join(c.label for c in q.choices if c.key in value)
+    if q.type == "number":
+        return f"{value:g}"
+    return str(value)
+
+
+def invalid(org: Organisation, detail: str) -> Message:
+    return m.text(f"ขออภัย{org.particle} {detail}")
+
+
+def must_answer(org: Organisation) -> str:
+    return f"ข้อนี้ต้องตอบ{org.particle}"
+
+
+def pick_one_first(org: Organisation) -> str:
+    return f"กรุณาเลือกอย่างน้อย 1 ข้อก่อนแตะ “ตกลง”{org.particle}"
+
+
+def answer_hint(q: Question) -> str:
+    if q.type == "satisfaction":
+        return "กรุณาตอบเป็นระดับ 1–5 (แตะปุ่มด้านล่างได้เลย)"
+    if q.type in ("single", "multiple"):
+        return "กรุณาเลือกจากหมายเลขตัวเลือก (แตะปุ่มด้านล่างได้เลย)"
+    if q.type == "number":
+        return "กรุณาพิมพ์เป็นตัวเลข"
+    return "กรุณาพิมพ์คำตอบเป็นข้อความ"
+
+
+def stale_question(org: Organisation) -> Message:
+    return m.text(f"ปุ่มนั้นเป็นของข้อที่ผ่านไปแล้ว{org.particle} กรุณาตอบข้อปัจจุบันด้านล่าง 👇")
+
+
+def closed(org: Organisation) -> Message:
+    return menu(org, f"แบบสอบถามนี้ปิดรับคำตอบแล้ว{org.particle} ขอบคุณที่สนใจ 🙏")
+
+
+def thanks(org: Organisation, revised: bool) -> Message:
+    p = org.particle
+    if revised:
+        return menu(org, f"แก้ไขคำตอบเรียบร้อยแล้ว{p} ขอบคุณ 🙏")
+    return menu(org, f"ขอบคุณที่สละเวลาตอบแบบสอบถาม{p} 🙏\nความเห็นของท่านช่วยให้{org.short_name}ปรับปรุงบริการได้ดียิ่งขึ้น")
+
+
+def invitation(org: Organisation, definition: Definition, start: Action, linked_code: str | None) -> Message:
+    p = org.particle
+    lead = f"เรื่อง {linked_code} ดำเนินการเสร็จแล้ว{p}\n" if linked_code else ""
+    body = f"{lead}ขอเชิญตอบ “{definition.short_title}”\nใช้เวลาไม่เกิน 3 นาที แตะ “เริ่มตอบ” ได้เลย{p}"
+    return m.buttons("ขอเชิญตอบแบบสอบถาม", body[: m.MAX_BUTTONS_TEXT], [start])
