@@ -59,3 +59,6 @@ def require_role(*roles: Role) -> Callable[[StaffMember], StaffMember]:
 
 
 AdminStaff = Annotated[StaffMember, Depends(require_role(Role.ADMIN))]
+
+# 422 under one name: Starlette renamed its constant (…_ENTITY → …_CONTENT) and warns about the old one.
+UNPROCESSABLE = 422

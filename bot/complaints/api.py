@@ -26,7 +26,7 @@ from bot.complaints.models import (
     UpdateOut,
 )
 from bot.complaints.stats import complaint_stats
-from bot.http import RuntimeDep, SessionDep, require_role
+from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
 from bot.staff.models import Role, StaffMember
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
@@ -100,7 +100,7 @@ def record_complaint(body: ComplaintIn, member: Handler, session: SessionDep, ru
             description=body.description, now=now, source=body.source_channel, village_no=body.village_no,
             address=body.address, phone=body.phone, contact_name=body.contact_name, actor=member)
     except service.ComplaintError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
+        raise HTTPException(UNPROCESSABLE, str(error)) from error
     session.commit()
     return _out(complaint, now)
 
@@ -130,7 +130,7 @@ def move(code: str, body: TransitionIn, member: Handler, session: SessionDep,
          runtime: RuntimeDep) -> ComplaintDetail:
     complaint = _found(session, code)
     if body.assigned_staff_id is not None and session.get(StaffMember, body.assigned_staff_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "ไม่พบเจ้าหน้าที่ที่ระบุ")
+        raise HTTPException(UNPROCESSABLE, "ไม่พบเจ้าหน้าที่ที่ระบุ")
     try:
         service.transition(session, complaint, body.status, org=runtime.org, now=runtime.clock(), actor=member,
                            public_note=body.public_note, internal_note=body.internal_note, unit=body.unit,
@@ -138,7 +138,7 @@ def move(code: str, body: TransitionIn, member: Handler, session: SessionDep,
     except service.InvalidTransition as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except service.ComplaintError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
+        raise HTTPException(UNPROCESSABLE, str(error)) from error
     session.commit()
     return complaint_detail(code, member, session, runtime)
 

@@ -103,6 +103,7 @@ def announce_forum(
     if needed == 0:
         raise HTTPException(status.HTTP_409_CONFLICT, "ยังไม่มีผู้รับในหมู่บ้านของเวทีนี้ที่รับข้อความทาง LINE ได้")
     current, warnings = _quota_guard(runtime, request, needed)
+    now = runtime.clock()  # chunks are paced from the moment they are written
     forum = _forum(session, forum_id, lock=True)
     try:
         notice = service.announce(session, runtime.org, forum, now, member.id, at, multicast_per_second(runtime))
@@ -183,6 +184,7 @@ def publish_outcome(
     session.rollback()
     if needed:
         _quota_guard(runtime, request, needed)
+    now = runtime.clock()
     forum = _forum(session, forum_id, lock=True)
     try:
         _, notice = service.publish_outcome(session, runtime.org, forum, body, member.id, now,

@@ -112,7 +112,7 @@ def audience_count(session: Session, forum: Forum, kind: AudienceKind) -> int:
     villages = villages_of(session, forum.id or 0) if kind == AudienceKind.VILLAGES else []
     probe = Notice(title="", text="", audience_kind=kind, audience_villages=json.dumps(villages),
                    forum_id=forum.id, messages="[]", created_at=forum.created_at)
-    return audience.resolve(session, probe).count
+    return audience.count(session, probe).count
 
 
 def draft_invitation(

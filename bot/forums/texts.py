@@ -13,6 +13,11 @@ ANSWER_LABELS = {RsvpAnswer.GOING: "ไป", RsvpAnswer.NOT_GOING: "ไม่ไ
 OUTCOME_PART_CHARS = 1200  # each part of an outcome pushed in LINE; the public page has all of it
 
 
+def ask(org: Organisation) -> str:
+    """The particle ending a question: คะ (not ค่ะ) or ครับ."""
+    return "คะ" if org.particle == "ค่ะ" else "ครับ"
+
+
 def when(forum: Forum) -> str:
     return f"🗓 {thai.format_datetime(forum.starts_at)}"
 
@@ -44,7 +49,7 @@ def invitation(org: Organisation, forum: Forum, village_labels: list[str], actio
         "",
         f"ทุกคนเข้าร่วมได้ มาร่วมเสนอปัญหาและความต้องการของหมู่บ้านกัน{p}",
     ])
-    question = m.buttons(f"เวทีประชาคม: {forum.topic}"[:400], f"ท่านจะไปร่วมเวทีนี้ไหม{p}", actions)
+    question = m.buttons(f"เวทีประชาคม: {forum.topic}"[:400], f"ท่านจะไปร่วมเวทีนี้ไหม{ask(org)}", actions)
     return [m.text(body), question]
 
 
@@ -102,7 +107,7 @@ def card(org: Organisation, forum: Forum, answer: str | None, actions: list[Acti
     if answer:
         lines.append(f"คำตอบของท่าน: {ANSWER_LABELS[RsvpAnswer(answer)]} (เปลี่ยนได้จนถึงวันงาน)")
     return [m.text("\n".join(lines)), m.buttons(f"เวทีประชาคม: {forum.topic}"[:400],
-                                              f"ท่านจะไปร่วมเวทีนี้ไหม{org.particle}", actions)]
+                                              f"ท่านจะไปร่วมเวทีนี้ไหม{ask(org)}", actions)]
 
 
 def none_upcoming(org: Organisation, village_label: str | None, quick: list[Action]) -> Message:
@@ -170,7 +175,7 @@ def opinion_saved(org: Organisation, quick: list[Action]) -> Message:
     p = org.particle
     return m.text(
         f"ได้รับความคิดเห็นของท่านแล้ว{p} ขอบคุณ 🙏\nจะนำเข้าสู่เวทีประชาคม และแจ้งผลให้ทราบหลังจบเวที\n"
-        f"ต้องการแนบรูปประกอบไหม{p} (ถ่ายรูปหรือเลือกรูปได้เลย)",
+        f"ต้องการแนบรูปประกอบไหม{ask(org)} (ถ่ายรูปหรือเลือกรูปได้เลย)",
         quick=quick,
     )
 

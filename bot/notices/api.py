@@ -72,7 +72,7 @@ def get_notice(notice_id: int, _: Writer, session: SessionDep, runtime: RuntimeD
         raise http_error(error) from error
     if notice.status != NoticeStatus.DRAFT:
         return preview.read(session, notice)
-    recipients = audience.resolve(session, notice)
+    recipients = audience.count(session, notice)
     try:
         current = line_quota(runtime, request)
     except quota.QuotaUnavailableError:
@@ -100,7 +100,7 @@ def send_notice(
     try:
         notice = service.get(session, notice_id)
         service.ensure_draft(notice)
-        recipients = audience.resolve(session, notice)
+        recipients = audience.count(session, notice)
         if recipients.count == 0:
             raise service.ConflictError("ตอนนี้ไม่มีผู้รับในกลุ่มนี้ที่รับข้อความได้ จึงไม่ได้ส่ง")
         if at is not None:
@@ -114,6 +114,7 @@ def send_notice(
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                             "ตรวจสอบโควตาข้อความกับ LINE ไม่ได้ในขณะนี้ จึงยังไม่ส่ง กรุณาลองใหม่อีกครั้ง") from error
     # The send itself, under the notice's row lock (SQLite: the write lock), rechecked from scratch.
+    now = runtime.clock()  # chunks are paced from the moment they are written
     try:
         notice = service.get(session, notice_id, lock=True)
         if at is not None:

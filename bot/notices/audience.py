@@ -64,14 +64,30 @@ def _condition(notice: Notice) -> Any:
     return _receivable() & col(Resident.id).in_(_forum_residents(kind, notice.forum_id or 0))
 
 
+def _broadcast(session: Session, notice: Notice) -> bool:
+    return notice.audience_kind == AudienceKind.ALL and (notice.essential or not _anyone_opted_out(session))
+
+
+def _followers(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Resident).where(_receivable())).one())
+
+
 def resolve(session: Session, notice: Notice) -> Recipients:
     """The recipients of `notice` now: a broadcast for everyone, otherwise the user ids (each once)."""
-    if notice.audience_kind == AudienceKind.ALL and (notice.essential or not _anyone_opted_out(session)):
-        followers = session.exec(select(func.count()).select_from(Resident).where(_receivable())).one()
-        return Recipients(DeliveryMethod.BROADCAST, [], int(followers))
+    if _broadcast(session, notice):
+        return Recipients(DeliveryMethod.BROADCAST, [], _followers(session))
     query = select(Resident.line_user_id).where(_condition(notice)).order_by(col(Resident.id))
-    user_ids = [uid for uid in session.exec(query).all() if uid]
+    # Plain rows, not ORM loading: a notice to a whole subdistrict is a hundred thousand ids.
+    user_ids = [uid for uid in session.connection().execute(query).scalars() if uid]
     return Recipients(DeliveryMethod.MULTICAST, user_ids, len(user_ids))
+
+
+def count(session: Session, notice: Notice) -> Recipients:
+    """How many `notice` would reach now, without fetching who (previews, checks before sending)."""
+    if _broadcast(session, notice):
+        return Recipients(DeliveryMethod.BROADCAST, [], _followers(session))
+    total = session.exec(select(func.count()).select_from(Resident).where(_condition(notice))).one()
+    return Recipients(DeliveryMethod.MULTICAST, [], int(total))
 
 
 def _anyone_opted_out(session: Session) -> bool:

@@ -46,7 +46,7 @@ def read(
 ) -> NoticeRead:
     """The notice as staff see it: exact LINE messages, recipients, cost, delivery figures."""
     if notice.status in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED):
-        recipients = recipients or audience.resolve(session, notice)
+        recipients = recipients or audience.count(session, notice)
     else:
         method = DeliveryMethod(notice.method or DeliveryMethod.MULTICAST)
         recipients = Recipients(method, [], notice.recipient_count or 0)

@@ -122,7 +122,7 @@ def create(session: Session, org: Organisation, data: NoticeCreate, staff_id: in
         created_by=staff_id,
         created_at=now,
     )
-    if audience.resolve(session, notice).count == 0:
+    if audience.count(session, notice).count == 0:
         raise InvalidError("ยังไม่มีผู้รับในกลุ่มนี้ที่รับข้อความทาง LINE ได้ จึงไม่สร้างประกาศ กรุณาเลือกกลุ่มผู้รับใหม่")
     session.add(notice)
     session.flush()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException, status
 from sqlmodel import Session
 
-from bot.http import CurrentStaff, RuntimeDep, SessionDep, require_role
+from bot.http import UNPROCESSABLE, CurrentStaff, RuntimeDep, SessionDep, require_role
 from bot.staff.models import Role, StaffMember
 from bot.staff.service import audit
 from bot.surveys import present, service
@@ -50,7 +50,7 @@ def _definition(body: dict[str, Any]) -> Definition:
             return parse_toml(body["toml"])
         return parse_definition(body)
     except DefinitionError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error.problems) from None
+        raise HTTPException(UNPROCESSABLE, error.problems) from None
 
 
 @router.get("", response_model=list[SurveyRead])
@@ -132,7 +132,7 @@ def _file(session: Session, survey: Survey, respondent: Respondent, answers: dic
         response, revised = responses.submit(session, survey, definition, respondent, answers, channel, when,
                                              entered_by=entered_by)
     except AnswerError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+        raise HTTPException(UNPROCESSABLE, str(error)) from None
     except SurveyConflict as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
     filed = ResponseFiled(id=response.id or 0, fiscal_year=response.fiscal_year, revised=revised)
@@ -152,10 +152,10 @@ def enter_paper_response(key: str, body: PaperResponse, member: PaperClerk, sess
     if survey.audience != "residents":
         raise HTTPException(status.HTTP_409_CONFLICT, "แบบนี้สำหรับเจ้าหน้าที่ตอบเอง ไม่รับแบบกระดาษ")
     if body.village_no is not None and runtime.org.village(body.village_no) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"ไม่มีหมู่ที่ {body.village_no} ในตำบลนี้")
+        raise HTTPException(UNPROCESSABLE, f"ไม่มีหมู่ที่ {body.village_no} ในตำบลนี้")
     when = body.answered_at or now
     if when > now:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "วันที่ตอบต้องไม่อยู่ในอนาคต")
+        raise HTTPException(UNPROCESSABLE, "วันที่ตอบต้องไม่อยู่ในอนาคต")
     filed = _file(session, survey, Respondent(village_no=body.village_no), body.answers, Channel(body.channel), when,
                   member.id)
     audit(session, actor=member, action="survey.paper_entry", record_type="survey_response", record_id=filed.id,
@@ -182,7 +182,7 @@ def send_to_residents(key: str, member: Manager, session: SessionDep, runtime: R
     survey, now = find_survey(session, key), utcnow()
     village = body.village_no if body else None
     if village is not None and runtime.org.village(village) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"ไม่มีหมู่ที่ {village} ในตำบลนี้")
+        raise HTTPException(UNPROCESSABLE, f"ไม่มีหมู่ที่ {village} ในตำบลนี้")
     if survey.audience != "residents" or not survey.accepts_answers(now):
         raise HTTPException(status.HTTP_409_CONFLICT, "ส่งได้เฉพาะแบบสอบถามประชาชนที่เปิดรับคำตอบอยู่")
     count = service.send_to_residents(session, survey=survey, definition=catalogue.definition_of(session, survey),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from bot.http import RuntimeDep, SessionDep, require_role
+from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
 from bot.staff.models import Role, StaffMember
 from bot.staff.service import audit
 from bot.surveys import exports, present, service
@@ -104,7 +104,7 @@ def record_indicators(body: IndicatorUpdate, member: Manager, session: SessionDe
                       fiscal_year: Annotated[int, Path(ge=2500, le=2700)]) -> list[TargetRow]:
     """Record a fiscal year's ITA score and/or number of corruption cases (2565 is the cases baseline)."""
     if body.ita_score is None and body.corruption_cases is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "ต้องระบุ ita_score หรือ corruption_cases")
+        raise HTTPException(UNPROCESSABLE, "ต้องระบุ ita_score หรือ corruption_cases")
     now = utcnow()
     indicators.record(session, fiscal_year, ita_score=body.ita_score, corruption_cases=body.corruption_cases,
                       now=now, staff_id=member.id)

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel
 from sqlmodel import col, func, select
 
-from bot.http import RuntimeDep, SessionDep, bearer
+from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, bearer
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
 from bot.tips import service
@@ -110,7 +110,7 @@ def move(code: str, body: TipTransitionIn, member: Officer, session: SessionDep,
     except service.InvalidTipTransition as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except service.TipError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
+        raise HTTPException(UNPROCESSABLE, str(error)) from error
     staff_service.audit(session, actor=member, action="tip.transition", record_type="tip", record_id=tip.code,
                         now=runtime.clock(), detail={"status": body.status})
     session.commit()
