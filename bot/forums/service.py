@@ -32,8 +32,6 @@ from bot.notices.models import AudienceKind, Notice, NoticePurpose, NoticeStatus
 from bot.notices.service import ConflictError, InvalidError, NotFoundError
 from bot.organisation import Organisation
 
-__all__ = ["ConflictError", "InvalidError", "NotFoundError"]
-
 
 def get(session: Session, forum_id: int, *, lock: bool = False) -> Forum:
     forum = session.get(Forum, forum_id, with_for_update=lock)

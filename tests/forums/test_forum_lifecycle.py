@@ -60,7 +60,7 @@ def test_upcoming_forums_for_the_residents_village(harness: Harness) -> None:
     create_forum(harness, headers, topic="เวทีงบประมาณ", starts_at=(harness.clock() + timedelta(days=10)).isoformat())
     create_forum(harness, headers, topic="เวทีน้ำประปา", starts_at=(harness.clock() + timedelta(days=20)).isoformat())
     replies = harness.say(mine, "ประชาคม")
-    assert "เวทีแผนพัฒนา" in replies[0] and "ท่านจะไปร่วมเวทีนี้ไหมค่ะ" in replies[1]
+    assert "เวทีแผนพัฒนา" in replies[0] and "ท่านจะไปร่วมเวทีนี้ไหมคะ" in replies[1]
     assert "เวทีงบประมาณ" in replies[2] and "อีก 1 เวที" in replies[4]
     assert not any("หมู่ 6 เท่านั้น" in r for r in replies)
     harness.tap(mine, f"rsvp:{first['id']}:going")
