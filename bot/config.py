@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.5
     # Events processed in parallel by one worker (different residents only); SQLite always uses 1.
     worker_concurrency: int = 2
-    scheduler_interval_seconds: float = 60.0
+    scheduler_interval_seconds: float = 15.0
+    # Multicast calls per second for notices: half of LINE's 200/s, headroom for replies and pushes.
+    notice_multicast_per_second: float = 100.0
 
     complaint_due_days: int = 15
     complaint_reminder_days_before: int = 3

@@ -94,6 +94,11 @@ class Organisation(BaseModel):
                 raise ValueError(f"category {category.key!r} names unknown unit {category.unit!r}")
         return self
 
+    @property
+    def question_particle(self) -> str:
+        """The particle that ends a question: คะ (not ค่ะ) or ครับ."""
+        return "คะ" if self.particle == "ค่ะ" else "ครับ"
+
     def village(self, number: int) -> Village | None:
         return next((v for v in self.villages if v.number == number), None)
 

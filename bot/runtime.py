@@ -31,6 +31,13 @@ class Runtime:
     bot_user_id: str | None = None  # our webhook `destination`, once learned
     clock: Callable[[], datetime] = utcnow  # tests substitute a controllable clock
 
+    loop: asyncio.AbstractEventLoop | None = None  # the worker's loop, once it runs in this process
+
+    def wake_outbox(self) -> None:
+        """Tell an in-process sender there is work; safe from request threads (asyncio.Event is not)."""
+        if self.loop is not None and self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.outbox_signal.set)
+
     @classmethod
     def build(cls, settings: Settings, engine: Engine) -> Runtime:
         if settings.line_channel_secret is not None and not settings.simulator_mode:

@@ -1,4 +1,5 @@
-"""Work the clock makes due (the 15-day rule, unhandled tips, …), run every minute by the worker.
+"""Work the clock makes due (the 15-day rule, unhandled tips, scheduled notices and forum reminders),
+run every `SCHEDULER_INTERVAL_SECONDS` by the worker.
 
 Each job is idempotent and runs in its own transaction; on PostgreSQL an advisory lock keeps two
 workers from running the same job at the same moment (on SQLite the write lock does it).
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from bot.complaints import scheduler as complaints
 from bot.db import claiming
+from bot.notices import scheduler as notices
 from bot.runtime import Runtime
 from bot.tips import service as tips
 
@@ -33,9 +35,14 @@ def _tips(session: Session, now: datetime, runtime: Runtime) -> Any:
     return {"flagged": tips.flag_unhandled(session, now)}
 
 
+def _notices(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"handled": notices.run_due(session, now, runtime.settings.notice_multicast_per_second)}
+
+
 JOBS: list[tuple[str, Job]] = [
     ("complaints", _complaints),
     ("tips", _tips),
+    ("notices", _notices),  # scheduled notices and forum reminders
 ]
 
 

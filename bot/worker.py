@@ -123,6 +123,7 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
     """Process the inbox, deliver the outbox, fetch photos and run due jobs until `stop` is set."""
     poll = runtime.settings.worker_poll_seconds
     fetcher = fetcher or ContentFetcher(runtime)
+    runtime.loop = asyncio.get_running_loop()
     lanes = 1 if runtime.engine.dialect.name == "sqlite" else max(1, runtime.settings.worker_concurrency)
 
     async def wait(signal: asyncio.Event) -> None:

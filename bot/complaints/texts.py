@@ -32,7 +32,7 @@ def status_name(status: str) -> str:
 
 
 def ask_category(org: Organisation, quick: list[Action]) -> Message:
-    return m.text(f"ร้องเรียนเรื่องอะไร{org.particle}\nแตะเลือกหมวดด้านล่าง (พิมพ์ “ยกเลิก” เพื่อหยุด)", quick=quick)
+    return m.text(f"ร้องเรียนเรื่องอะไร{org.question_particle}\nแตะเลือกหมวดด้านล่าง (พิมพ์ “ยกเลิก” เพื่อหยุด)", quick=quick)
 
 
 def category_unknown(org: Organisation, quick: list[Action]) -> Message:
@@ -70,7 +70,7 @@ def bad_location(org: Organisation) -> Message:
 
 
 def ask_phone(org: Organisation, quick: list[Action]) -> Message:
-    return m.text(f"ต้องการให้เจ้าหน้าที่โทรกลับไหม{org.particle}\nพิมพ์เบอร์โทร หรือแตะ “ข้าม”", quick=quick)
+    return m.text(f"ต้องการให้เจ้าหน้าที่โทรกลับไหม{org.question_particle}\nพิมพ์เบอร์โทร หรือแตะ “ข้าม”", quick=quick)
 
 
 def bad_phone(org: Organisation, quick: list[Action]) -> Message:
@@ -157,7 +157,7 @@ def late_escalated(org: Organisation, code: str) -> Message:
 def confirm_fixed(org: Organisation, code: str, note: str | None, yes: Action, no: Action) -> list[Message]:
     head = f"เรื่อง {code} ดำเนินการแก้ไขแล้ว{org.particle}"
     first = m.text(f"{head}\n{note}"[: m.MAX_TEXT_CHARS] if note else head)
-    return [first, m.confirm("ยืนยันผลการแก้ไข", f"ปัญหาได้รับการแก้ไขแล้วหรือยัง{org.particle}", yes, no)]
+    return [first, m.confirm("ยืนยันผลการแก้ไข", f"ปัญหาได้รับการแก้ไขแล้วหรือยัง{org.question_particle}", yes, no)]
 
 
 def reopened(org: Organisation, code: str) -> Message:
@@ -167,7 +167,7 @@ def reopened(org: Organisation, code: str) -> Message:
 def ask_rating(org: Organisation, code: str, quick: list[Action]) -> Message:
     return m.text(
         f"ปิดเรื่อง {code} แล้ว{org.particle} ขอบคุณที่แจ้งเรื่องมา 🙏\n"
-        "ท่านพึงพอใจการจัดการเรื่องร้องเรียนนี้มากน้อยเพียงใด",
+        f"ท่านพึงพอใจการจัดการเรื่องร้องเรียนนี้มากน้อยเพียงใด{org.question_particle}",
         quick=quick,
     )
 

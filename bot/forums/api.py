@@ -112,7 +112,7 @@ def announce_forum(
     audit(session, actor=member, action="forum.announce", record_type="forum", record_id=forum_id, now=now,
           detail={"notice": notice.id, "at": at.isoformat() if at else None})
     session.commit()
-    runtime.outbox_signal.set()
+    runtime.wake_outbox()
     return preview.read(session, notice, quota=current, warnings=warnings)
 
 
@@ -130,7 +130,7 @@ def cancel_forum(
     audit(session, actor=member, action="forum.cancel", record_type="forum", record_id=forum_id, now=now,
           detail={"reason": body.reason, "notice": notice.id if notice else None})
     session.commit()
-    runtime.outbox_signal.set()
+    runtime.wake_outbox()
     return figures.read(session, forum)
 
 
@@ -194,5 +194,5 @@ def publish_outcome(
     audit(session, actor=member, action="forum.outcome", record_type="forum", record_id=forum_id, now=now,
           detail={"notice": notice.id if notice else None})
     session.commit()
-    runtime.outbox_signal.set()
+    runtime.wake_outbox()
     return figures.read(session, forum)

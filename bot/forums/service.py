@@ -18,6 +18,7 @@ from bot.forums.models import (
     CheckInMethod,
     Forum,
     ForumCreate,
+    ForumOpinion,
     ForumOutcome,
     ForumPaperCount,
     ForumRsvp,
@@ -31,6 +32,9 @@ from bot.notices import service as notices
 from bot.notices.models import AudienceKind, Notice, NoticePurpose, NoticeStatus
 from bot.notices.service import ConflictError, InvalidError, NotFoundError
 from bot.organisation import Organisation
+from bot.residents.service import register_eraser
+
+ERASED_OPINION = "(ลบตามคำขอของเจ้าของข้อมูล)"
 
 
 def get(session: Session, forum_id: int, *, lock: bool = False) -> Forum:
@@ -237,3 +241,10 @@ def publish_outcome(
     notices.dispatch(session, notice, recipients, now, per_second)
     return outcome, notice
 
+
+
+@register_eraser
+def erase_resident(session: Session, resident_id: int, now: datetime) -> None:
+    """Erasure: opinions lose their words and photo; RSVPs and attendance stay as anonymous counts."""
+    for opinion in session.exec(select(ForumOpinion).where(ForumOpinion.resident_id == resident_id)).all():
+        opinion.text, opinion.photo_message_id = ERASED_OPINION, None

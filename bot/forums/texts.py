@@ -15,7 +15,7 @@ OUTCOME_PART_CHARS = 1200  # each part of an outcome pushed in LINE; the public 
 
 def ask(org: Organisation) -> str:
     """The particle ending a question: คะ (not ค่ะ) or ครับ."""
-    return "คะ" if org.particle == "ค่ะ" else "ครับ"
+    return org.question_particle
 
 
 def when(forum: Forum) -> str:

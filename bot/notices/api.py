@@ -127,7 +127,7 @@ def send_notice(
     audit(session, actor=member, action=action, record_type="notice", record_id=notice_id, now=now,
           detail={"at": at.isoformat()} if at else {"recipients": notice.recipient_count})
     session.commit()
-    runtime.outbox_signal.set()
+    runtime.wake_outbox()
     return preview.read(session, notice, quota=current, warnings=warnings)
 
 

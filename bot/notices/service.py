@@ -25,8 +25,10 @@ from bot.notices.models import (
     NoticePreference,
     NoticePurpose,
     NoticeStatus,
+    StaffContact,
 )
 from bot.organisation import Organisation
+from bot.residents.service import register_eraser
 
 MAX_IMAGE_URL = 2000  # LINE's limit for image URLs
 RECENT_DAYS = 60
@@ -260,3 +262,13 @@ def set_opted_out(session: Session, resident_id: int, opted_out: bool, now: date
     else:
         preference.opted_out = opted_out
         preference.updated_at = now
+
+
+@register_eraser
+def erase_resident(session: Session, resident_id: int, now: datetime) -> None:
+    """Erasure: the notice preference goes, and a staff link no longer points at the person."""
+    preference = session.get(NoticePreference, resident_id)
+    if preference is not None:
+        session.delete(preference)
+    for link in session.exec(select(StaffContact).where(StaffContact.resident_id == resident_id)).all():
+        link.resident_id = None

@@ -108,7 +108,9 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
     messages in the order we wrote them (a reply and its overflow push, an apology and what follows).
     """
     earlier = aliased(OutboxMessage)
-    queued_behind = exists().where(
+    one_to_one = [OutboxKind.REPLY, OutboxKind.PUSH]  # multicast chunks are paced by their notice instead
+    queued_behind = col(OutboxMessage.kind).in_(one_to_one) & exists().where(
+        col(earlier.kind).in_(one_to_one),
         earlier.recipient == OutboxMessage.recipient,
         earlier.id < OutboxMessage.id,
         col(earlier.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
@@ -142,6 +144,8 @@ def mark_sent(row: OutboxMessage, now: datetime) -> None:
     if row.scrub_after_send:
         row.recipient = None
         row.messages = "[]"
+    elif row.kind == OutboxKind.MULTICAST:
+        row.recipient = None  # 500 user ids we no longer need once LINE has them
 
 
 def mark_skipped(row: OutboxMessage, reason: str) -> None:

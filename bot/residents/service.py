@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,6 +100,16 @@ def held_data(session: Session, resident: Resident) -> HeldData:
     return HeldData(resident, list(history), int(stored))
 
 
+Eraser = Callable[[Session, int, datetime], None]
+ERASERS: list[Eraser] = []  # other domains' share of an erasure: each removes what it keeps about a resident
+
+
+def register_eraser(eraser: Eraser) -> Eraser:
+    """Domains holding personal data register how to erase it (decorator)."""
+    ERASERS.append(eraser)
+    return eraser
+
+
 def erase(session: Session, resident: Resident, now: datetime) -> None:
     """Remove the resident's identifiers everywhere; rows the law requires stay, pointing at nobody.
 
@@ -114,6 +125,8 @@ def erase(session: Session, resident: Resident, now: datetime) -> None:
             .values(user_id=None, source_key=anonymous_key, payload="{}")
         )
     outbox.forget_resident(session, resident.id or 0)
+    for eraser in ERASERS:
+        eraser(session, resident.id or 0, now)
     conversation = session.get(Conversation, resident.id)
     if conversation is not None:
         conversation.state = None

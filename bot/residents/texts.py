@@ -43,7 +43,7 @@ def pdpa_notice(org: Organisation) -> Message:
 def consent_question(org: Organisation, yes: Action, no: Action) -> Message:
     return m.confirm(
         "ขอความยินยอมเก็บข้อมูล",
-        f"ท่านยินยอมให้{org.short_name}เก็บและใช้ข้อมูลตามที่แจ้งไว้หรือไม่{org.particle}",
+        f"ท่านยินยอมให้{org.short_name}เก็บและใช้ข้อมูลตามที่แจ้งไว้หรือไม่{org.question_particle}",
         yes,
         no,
     )
@@ -99,7 +99,7 @@ def held_data(org: Organisation, held: HeldData) -> Message:
 def erase_question(org: Organisation, yes: Action, no: Action) -> Message:
     return m.confirm(
         "ยืนยันการลบข้อมูล",
-        f"ลบข้อมูลของท่านใช่ไหม{org.particle}\n"
+        f"ลบข้อมูลของท่านใช่ไหม{org.question_particle}\n"
         "เราจะลบรหัส LINE หมู่บ้าน และข้อความที่เก็บไว้ "
         "ส่วนเรื่องร้องเรียนที่กฎหมายให้เก็บ จะเก็บต่อโดยไม่ระบุตัวตน",
         yes,

@@ -34,7 +34,8 @@ def protection(org: Organisation, anonymous: Action, named: Action) -> list[Mess
         "• เลือกไม่เปิดเผยชื่อได้ ท่านยังติดตามเรื่องได้ทาง LINE นี้\n"
         "พิมพ์ “ยกเลิก” เพื่อหยุดได้ทุกเมื่อ"
     )
-    ask = m.confirm("เลือกการเปิดเผยชื่อ", f"ต้องการเปิดเผยชื่อของท่านให้เจ้าหน้าที่ทราบหรือไม่{p}", named, anonymous)
+    question = f"ต้องการเปิดเผยชื่อของท่านให้เจ้าหน้าที่ทราบหรือไม่{org.question_particle}"
+    ask = m.confirm("เลือกการเปิดเผยชื่อ", question, named, anonymous)
     return [first, ask]
 
 
@@ -51,15 +52,15 @@ def ask_what(org: Organisation) -> Message:
 
 
 def ask_who(org: Organisation, skip: Action) -> Message:
-    return m.text(f"ผู้เกี่ยวข้องคือใคร (ตำแหน่ง/หน่วยงาน) {org.particle}\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
+    return m.text(f"ผู้เกี่ยวข้องคือใคร (ตำแหน่ง/หน่วยงาน) {org.question_particle}\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
 
 
 def ask_when(org: Organisation, skip: Action) -> Message:
-    return m.text(f"เกิดขึ้นเมื่อไร{org.particle} (เช่น ต้นเดือนมีนาคม 2569)\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
+    return m.text(f"เกิดขึ้นเมื่อไร{org.question_particle} (เช่น ต้นเดือนมีนาคม 2569)\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
 
 
 def ask_where(org: Organisation, quick: list[Action]) -> Message:
-    return m.text(f"เกิดขึ้นที่ไหน{org.particle}\nพิมพ์สถานที่ ส่งตำแหน่ง หรือแตะ “ข้าม”", quick=quick)
+    return m.text(f"เกิดขึ้นที่ไหน{org.question_particle}\nพิมพ์สถานที่ ส่งตำแหน่ง หรือแตะ “ข้าม”", quick=quick)
 
 
 def ask_evidence(org: Organisation, quick: list[Action], count: int) -> Message:

@@ -211,3 +211,16 @@ def test_nothing_half_written_when_an_outcome_is_refused(harness: Harness) -> No
         assert session.exec(select(func.count()).select_from(ForumOpinion)).one() == 0
     ok = harness.client.post(f"/api/v1/forums/{forum['id']}/outcome", json=OUTCOME, headers=headers)
     assert ok.status_code == 200 and ok.json()["notices"].get("outcome") is not None
+
+
+def test_erasing_ones_data_removes_opinion_words_and_notice_preference(harness: Harness) -> None:
+    user = resident(harness, 1)
+    forum = create_forum(harness, auth(harness))
+    harness.tap(user, f"opine:{forum['id']}")
+    harness.say(user, "ขอไฟส่องสว่างซอย 4 หน้าบ้านนายสมชาย")
+    harness.say(user, "เมนู")  # leaves the optional photo step
+    harness.say(user, "ลบข้อมูลของฉัน")
+    harness.say(user, "ลบข้อมูล")
+    [opinion] = opinions(harness)
+    assert "สมชาย" not in opinion.text and opinion.photo_message_id is None
+    assert opinion.forum_id == forum["id"]  # still counted for the village's participation
