@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -56,13 +57,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        # SQLite's own busy wait sleeps in growing steps (up to 100 ms), so threads of one process
+        # first queue on a plain lock, held from BEGIN until the connection goes back to the pool.
+        writer = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
             # Every transaction takes SQLite's write lock up front. A deferred transaction that reads
             # and then writes fails at once ("database is locked", no busy wait) when another writer
             # committed in between; and SQLite has no row locks, so this is also what makes a claim
             # exclusive. Read-only work is short here, so serialising it costs little.
+            if not connection.info.get("holds_writer"):
+                if not writer.acquire(timeout=30):
+                    raise TimeoutError("SQLite writer lock not free after 30 s")
+                connection.info["holds_writer"] = True
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "checkin")
+        @event.listens_for(engine, "invalidate")
+        def _sqlite_release(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+            if record is not None and record.info.pop("holds_writer", False):
+                writer.release()
 
         return engine
     kwargs.setdefault("pool_size", 10)
