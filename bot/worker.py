@@ -126,10 +126,18 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
     runtime.loop = asyncio.get_running_loop()
     lanes = 1 if runtime.engine.dialect.name == "sqlite" else max(1, runtime.settings.worker_concurrency)
 
-    async def wait(signal: asyncio.Event) -> None:
+    async def wait(signal: asyncio.Event, timeout: float = poll) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(signal.wait(), timeout=poll)
+            await asyncio.wait_for(signal.wait(), timeout=timeout)
         signal.clear()
+
+    def until_next_due() -> float:
+        """Seconds until the next scheduled row (paced notice chunks, back-offs), at most one poll."""
+        with Session(runtime.engine) as session:
+            due = outbox.next_due(session)
+        if due is None:
+            return poll
+        return min(poll, max(0.005, (due - utcnow()).total_seconds()))
 
     async def inbox_loop() -> None:
         shown: set[str] = set()
@@ -151,7 +159,7 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
                 log.exception("outbox.loop_error")
                 attempted = 0
             if not attempted:
-                await wait(runtime.outbox_signal)
+                await wait(runtime.outbox_signal, await asyncio.to_thread(until_next_due))
 
     async def periodic_loop() -> None:
         last_jobs = 0.0

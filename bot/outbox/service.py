@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
@@ -134,6 +134,12 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
         row.lease_until = now + LEASE
         row.attempts += 1
     return rows
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest waiting row becomes due (the sender sleeps until then, not a whole poll)."""
+    query = select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.PENDING)
+    return session.exec(query).one()
 
 
 def mark_sent(row: OutboxMessage, now: datetime) -> None:
