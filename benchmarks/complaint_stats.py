@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from bench_db import database
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -27,7 +25,6 @@ from bot.complaints.stats import complaint_stats
 from bot.db import make_engine
 from bot.organisation import load_organisation
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 FY_START = datetime(2026, 10, 1, tzinfo=UTC)
 NOW = datetime(2027, 9, 1, tzinfo=UTC)
 STATUSES = ["received", "assigned", "in_progress", "resolved", "closed", "closed", "closed", "forwarded", "rejected"]
@@ -141,20 +138,10 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory() as folder:
-        if "sqlite" in args.databases:
-            results.append(measure("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", args.rows, args.repeats))
-    if "postgres" in args.databases:
-        name = f"tambon_bench_stats_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            results.append(measure("postgres", PG_SERVER.rsplit("/", 1)[0] + f"/{name}", args.rows, args.repeats))
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for kind in ("sqlite", "postgres"):
+        if kind in args.databases:
+            with database(kind, prefix="tambon_bench_stats") as url:
+                results.append(measure(kind, url, args.rows, args.repeats))
     print(f"\n{'database':<10} {'raw SQL ms':>11} {'stats ms':>9} {'ratio':>7}   (median of {args.repeats})")
     for name, baseline, measured in results:
         print(f"{name:<10} {baseline * 1000:>11.1f} {measured * 1000:>9.1f} {measured / baseline:>6.2f}×")

@@ -24,7 +24,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -38,16 +37,17 @@ from cryptography.fernet import Fernet
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert
 from sqlmodel import Session, func, select
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench_db import database  # noqa: E402
+
 from bot import migrate  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.db import make_engine, normalise_url  # noqa: E402
+from bot.db import make_engine  # noqa: E402
 from bot.main import create_app  # noqa: E402
 from bot.outbox.models import OutboxMessage  # noqa: E402
 from bot.residents.models import Resident  # noqa: E402
@@ -141,24 +141,6 @@ def _free_port() -> int:
 # --- the databases --------------------------------------------------------------------------------
 
 
-@contextmanager
-def database(kind: str, postgres_url: str) -> Iterator[str]:
-    """A fresh, empty database: a temporary SQLite file, or a new PostgreSQL database dropped afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    server = make_url(normalise_url(postgres_url))
-    name = f"tambon_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class BenchSettings(Settings):

@@ -20,30 +20,28 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import logging
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_db import database
+
 from bot import migrate
 from bot.config import Settings
-from bot.db import make_engine, normalise_url
+from bot.db import make_engine
 from bot.main import create_app
 from bot.staff import service as staff_service
 from bot.staff.models import Role
@@ -64,24 +62,6 @@ def definition_data() -> dict[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def database(kind: str, postgres_url: str) -> Iterator[str]:
-    """A fresh, empty database URL, removed afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    server = make_url(normalise_url(postgres_url))
-    name = f"tambon_bench_surveys_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def load(engine: Engine, answers: int) -> int:
@@ -217,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"survey summary over {options.answers:,} answers ({ITEMS} items × {options.answers // ITEMS:,} "
           f"respondents), median of {options.repeat} runs")
     for kind in options.databases.split(","):
-        with database(kind, options.postgres_url) as url:
+        with database(kind, options.postgres_url, prefix="tambon_bench_surveys") as url:
             rows = measure(kind, url, options.answers, options.repeat)
         print(f"\n{kind}")
         print(f"  {'what':<28}{'median ms':>11}{'× aggregate':>13}")
