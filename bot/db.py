@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
+# One column type for aware UTC datetimes. It lives in the surveys package because that package may not
+# import bot; bot may import it, so everything shares this single definition.
+from surveys.types import UTCDateTime
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in and out, on both SQLite (which drops tzinfo) and PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+__all__ = ["UTCDateTime", "claiming", "is_sqlite", "make_engine", "normalise_url", "session_scope"]
 
 
 def normalise_url(url: str) -> str:

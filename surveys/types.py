@@ -1,4 +1,5 @@
-"""Column types the survey tables need without importing `bot` (the package stays independent)."""
+"""Column types shared by every table. Defined here, not in `bot`, because `surveys` may not import `bot`
+while `bot` may import `surveys` (bot.db re-exports it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in and out on SQLite and PostgreSQL (same contract as `bot.db.UTCDateTime`)."""
+    """Aware UTC datetimes in and out, on both SQLite (which drops tzinfo) and PostgreSQL."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
