@@ -13,6 +13,7 @@ import uvicorn
 
 from bot.config import Settings
 from bot.db import make_engine
+from bot.logs import configure_logging
 from bot.staff.models import Role
 
 app = typer.Typer(help="Tambon: LINE bot and back office of a Thai local administration.", no_args_is_help=True)
@@ -63,7 +64,10 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    metrics_port: Annotated[int | None, typer.Option(help="serve Prometheus metrics on this port")] = None,
+    metrics_host: Annotated[str, typer.Option(help="address for --metrics-port")] = "127.0.0.1",
+) -> None:
     """Process the inbox and deliver the outbox (for deployments that run web and worker apart)."""
     from bot.line.sender import Sender
     from bot.main import build_dispatcher
@@ -75,8 +79,13 @@ def worker() -> None:
         typer.secho("Simulator mode: set LINE_API_BASE_URL to http://<serve host>:<port>/simulator/line",
                     fg=typer.colors.RED)
         raise typer.Exit(2)
+    configure_logging(json_lines=settings.json_logs)
     runtime = Runtime.build(settings, make_engine(settings.database_url))
     processor = InboxProcessor(runtime, build_dispatcher(runtime))
+    if metrics_port is not None:
+        from bot import metrics
+
+        metrics.serve(metrics_port, metrics_host, runtime.engine, runtime.clock)
 
     async def main() -> None:
         stop = asyncio.Event()

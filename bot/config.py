@@ -53,10 +53,19 @@ class Settings(BaseSettings):
     photo_max_bytes: int = 10 * 1024 * 1024
     photos_per_case: int = 5
 
+    # Operations: `/metrics` answers loopback callers only, or anyone presenting this bearer token.
+    metrics_token: SecretStr | None = None
+    # "json" (one JSON object per line) or "console"; unset: JSON with a real LINE channel, console in the simulator.
+    log_format: str | None = None
+
     @property
     def simulator_mode(self) -> bool:
         """True when no LINE channel is configured: the built-in simulator stands in for LINE."""
         return not (self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" if self.log_format else not self.simulator_mode
 
     @cached_property
     def organisation(self) -> Organisation:

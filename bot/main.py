@@ -27,6 +27,8 @@ from bot.line import webhook
 from bot.logs import configure_logging
 from bot.notices import api as notices_api
 from bot.notices import dialogs as notice_dialogs
+from bot.operations import RequestContext
+from bot.operations import router as operations_router
 from bot.outbox import api as outbox_api
 from bot.residents import dialogs as resident_dialogs
 from bot.runtime import Runtime
@@ -54,6 +56,7 @@ CHAT_ROUTERS: list[Router] = [
 
 HTTP_ROUTERS: list[APIRouter] = [
     webhook.router,
+    operations_router,
     staff_api.router,
     outbox_api.router,
     survey_api.router,
@@ -85,8 +88,8 @@ def create_app(
     simulator_base_url: str | None = None,
 ) -> FastAPI:
     """The web app; with `run_worker` it also processes the inbox and sends the outbox in-process."""
-    configure_logging()
     settings = settings or Settings()
+    configure_logging(json_lines=settings.json_logs)
     engine = engine or make_engine(settings.database_url)
     runtime = Runtime.build(settings, engine)
 
@@ -118,6 +121,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.add_middleware(RequestContext)
     for router in HTTP_ROUTERS:
         app.include_router(router)
     if settings.simulator_mode:
