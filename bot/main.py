@@ -23,6 +23,9 @@ from bot.db import make_engine
 from bot.forums import api as forums_api
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
+from bot.inquiries import api as inquiries_api
+from bot.inquiries import dialogs as inquiry_dialogs
+from bot.inquiries import public as inquiries_public
 from bot.line import webhook
 from bot.logs import configure_logging
 from bot.notices import api as notices_api
@@ -46,6 +49,7 @@ CHAT_ROUTERS: list[Router] = [
     resident_dialogs.router,
     complaint_dialogs.router,
     tip_dialogs.router,
+    inquiry_dialogs.router,
     tracking.router,
     survey_dialogs.router,
     notice_dialogs.router,
@@ -68,6 +72,8 @@ HTTP_ROUTERS: list[APIRouter] = [
     complaints_api.router,
     tips_api.router,
     complaints_public.router,
+    inquiries_api.router,
+    inquiries_public.router,
 ]
 
 

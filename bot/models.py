@@ -11,6 +11,7 @@ from bot.forums.models import (
     ForumRsvp,
     ForumVillage,
 )
+from bot.inquiries.models import Inquiry
 from bot.line.models import ChannelFact, InboxEvent
 from bot.notices.models import Notice, NoticeDelivery, NoticePreference, StaffContact
 from bot.outbox.models import OutboxMessage
@@ -37,6 +38,7 @@ __all__ = [
     "ForumRsvp",
     "ForumVillage",
     "InboxEvent",
+    "Inquiry",
     "Notice",
     "NoticeDelivery",
     "NoticePreference",

@@ -40,6 +40,16 @@ class Unit(BaseModel):
     name: str
 
 
+class InquiryAnswerDays(BaseModel):
+    """Days within which each kind of inquiry is promised an answer (the Official Information Act
+    B.E. 2540 practice: 15 days for a request for information)."""
+
+    question: int = Field(default=7, ge=1, le=90)
+    information_request: int = Field(default=15, ge=1, le=90)
+    suggestion: int = Field(default=15, ge=1, le=90)
+    feedback: int = Field(default=15, ge=1, le=90)
+
+
 class Contact(BaseModel):
     address: str
     phone: str
@@ -82,6 +92,7 @@ class Organisation(BaseModel):
     contact: Contact
     privacy: Privacy
     public_info: list[PublicInfoGroup] = []
+    inquiry_answer_days: InquiryAnswerDays = InquiryAnswerDays()
 
     @model_validator(mode="after")
     def consistent(self) -> Organisation:

@@ -1,4 +1,4 @@
-"""ติดตาม: a resident follows their own complaints and tips, by list or by code.
+"""ติดตาม: a resident follows their own complaints, tips and inquiries, by list or by code.
 
 States: none. A code that is not the resident's own answers exactly like an unknown code, so
 guessing codes reveals nothing. Turns that show a tip are sealed, like the tip channel itself.
@@ -12,12 +12,14 @@ from bot import thai
 from bot.chat.engine import Router, Turn
 from bot.complaints import service as complaints
 from bot.complaints import texts
+from bot.inquiries import service as inquiries
+from bot.inquiries import texts as inquiry_texts
 from bot.tips import service as tips
 from bot.tips import texts as tip_texts
 
 router = Router("tracking")
 
-_CODE = re.compile(r"\b([CT]\d{4}-\d{5})\b", re.IGNORECASE)
+_CODE = re.compile(r"\b([CTQ]\d{4}-\d{5})\b", re.IGNORECASE)
 
 
 @router.entry("ติดตาม", "ติดตามเรื่อง", "สถานะ", prefix_match=True)
@@ -29,6 +31,8 @@ def track(turn: Turn) -> None:
     code = match.group(1).upper()
     if code.startswith("T"):
         _show_tip(turn, code)
+    elif code.startswith("Q"):
+        _show_inquiry(turn, code)
     else:
         _show_complaint(turn, code)
 
@@ -40,6 +44,9 @@ def _list(turn: Turn) -> None:
         lines.append(f"• {complaint.code} {texts.status_name(complaint.status)} "
                      f"(กำหนด {thai.format_date(complaint.due_at, short=True)})")
         codes.append(complaint.code)
+    for inquiry in inquiries.recent_of(turn.session, turn.resident):
+        lines.append(inquiry_texts.status_line(inquiry))
+        codes.append(inquiry.code)
     own_tips = tips.open_tips_of(turn.session, turn.sealer, turn.incoming.user_id)
     if own_tips:
         turn.seal()
@@ -65,3 +72,11 @@ def _show_tip(turn: Turn, code: str) -> None:
         turn.reply(texts.not_found(turn.org))
         return
     turn.reply(tip_texts.timeline(turn.org, tip.code, tip.status, tips.public_timeline(turn.session, tip)))
+
+
+def _show_inquiry(turn: Turn, code: str) -> None:
+    inquiry = inquiries.owned_by(turn.session, code, turn.resident)
+    if inquiry is None:
+        turn.reply(texts.not_found(turn.org))
+        return
+    turn.reply(inquiry_texts.timeline(turn.org, inquiry))

@@ -1,0 +1,1 @@
+"""Inquiries to the information centre: questions, information requests, suggestions, praise/criticism."""
