@@ -1,0 +1,252 @@
+"""Acknowledgement and reply throughput under wrk, side by side in one run.
+
+    .venv/bin/python benchmarks/throughput.py [--duration 10 --connections 32 --databases sqlite,postgres]
+
+Targets, each loaded by `wrk` (Debian's; C, so the load generator is not what is measured) with unique
+signed text events from `--residents` residents, against one fake LINE in its own process:
+
+1. the bare endpoint (benchmarks/bare_app.py: reads the body, answers 200): the floor;
+2. LINE's own SDK example, `fastapi-echo` (benchmarks/sdk_example/): replies inline, stores nothing;
+3. `tambon serve` on SQLite, and on PostgreSQL (a fresh database of its own).
+
+For each: acknowledgements/s, p50/p99 (wrk's), replies reaching the fake LINE *during* the load (per second),
+and after the load, once every event is answered, how many answers went out as pushes (a reply token that got
+too old while the event waited). Ratios are against the bare endpoint (acks) and the SDK example (replies,
+p99) measured in the same run. The bare endpoint must reach thousands of requests/s, else the machine or the
+generator is the bottleneck and the run says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_db import POSTGRES_SERVER, database  # noqa: E402
+from webhook_ack import ACCESS_TOKEN, BOT_USER_ID, SECRET, free_port, running, server_env, wait_ready  # noqa: E402
+
+from bot.line import signature  # noqa: E402
+from bot.line.simulator import events  # noqa: E402
+
+WRK_SCRIPT = """
+local lines = {}
+local index = 0
+function setup(thread)
+  thread:set("id", __threads)
+  __threads = (__threads or 0) + 1
+end
+function init(args)
+  local mine, count, n = tonumber(id or 0), tonumber(args[2]), 0  -- `id`: set by setup() above
+  for line in io.lines(args[1]) do
+    if n % count == mine then table.insert(lines, line) end
+    n = n + 1
+  end
+end
+function request()
+  index = index + 1
+  local line = lines[((index - 1) % #lines) + 1]
+  local cut = string.find(line, " ", 1, true)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json",
+    ["X-Line-Signature"] = string.sub(line, 1, cut - 1)}, string.sub(line, cut + 1))
+end
+"""
+LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+REQS = re.compile(r"Requests/sec:\s+([\d.]+)")
+UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+@dataclass
+class Figures:
+    target: str
+    acks_per_s: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    replies_per_s: float | None = None
+    pushes_after: int | None = None
+    unanswered: int | None = None
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--residents", type=int, default=500)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--postgres-url", default=POSTGRES_SERVER)
+    parser.add_argument("--drain-timeout", type=float, default=180.0)
+    return parser.parse_args()
+
+
+def write_bodies(path: Path, users: list[str], tokens: list[str] | None, count: int, destination: str) -> None:
+    """`count` lines "signature body", each body one text event with its own id (and reply token)."""
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(count):
+            token = tokens[i] if tokens else None
+            event = events.event("text", users[i % len(users)], reply_token=token, text="เมนู")
+            raw = events.body([event], destination=destination)
+            out.write(f"{signature.sign(SECRET, raw)} {raw.decode()}\n")
+
+
+def wrk(url: str, bodies: Path, opts: argparse.Namespace, script: Path) -> tuple[str, float, float]:
+    began = time.monotonic()
+    out = os.popen(f"wrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s --latency "
+                   f"-s {script} {url} -- {bodies} {opts.threads} 2>&1").read()
+    return out, began, time.monotonic()
+
+
+def figures(target: str, out: str) -> Figures:
+    latency = {q: float(v) * UNIT[u] for q, v, u in LATENCY.findall(out)}
+    non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)) else 0
+    reqs = REQS.search(out)
+    if not reqs:
+        raise RuntimeError(f"wrk printed no figures for {target}:\n{out}")
+    return Figures(target, float(reqs.group(1)), latency.get("50", 0.0), latency.get("99", 0.0), non_2xx)
+
+
+class FakeLine:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def issue(self, users: list[str]) -> list[str]:
+        response = httpx.post(f"{self.url}/_bench/issue", json={"user_ids": users}, timeout=120)
+        response.raise_for_status()
+        return response.json()["tokens"]
+
+    def arrivals(self) -> dict:
+        return httpx.get(f"{self.url}/_bench/arrivals", timeout=60).json()
+
+
+def replies_during(line: FakeLine, tokens: set[str], began: float, ended: float) -> tuple[float, int]:
+    replies = line.arrivals()["replies"]
+    during = sum(1 for t, at in replies.items() if t in tokens and began <= at <= ended)
+    return during / (ended - began), sum(1 for t in replies if t in tokens)
+
+
+def drain(line: FakeLine, tokens: set[str], users: set[str], sent: int, timeout: float) -> tuple[int, int]:
+    """Wait until every acknowledged event is answered (reply or push); returns (pushes, unanswered)."""
+    deadline, last, stalled_since = time.monotonic() + timeout, -1, time.monotonic()
+    while True:
+        data = line.arrivals()
+        replied = sum(1 for t in data["replies"] if t in tokens)
+        pushed = sum(1 for user, _ in data["pushes"] if user in users)
+        if replied + pushed != last:
+            last, stalled_since = replied + pushed, time.monotonic()
+        if replied + pushed >= sent or time.monotonic() > deadline or time.monotonic() - stalled_since > 30:
+            return pushed, max(0, sent - replied - pushed)
+        time.sleep(1)
+
+
+def wait_listening(port: int, timeout: float = 180) -> None:
+    """For a server without /healthz (the SDK example): until its port accepts connections."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def served(argv: list[str], env: dict[str, str], base: str, log: Path) -> Iterator[None]:
+    with running(argv, env, HERE.parent, log) as process:
+        asyncio.run(wait_ready(base, process, log))
+        yield
+
+
+def measure(name: str, url: str, line: FakeLine | None, opts: argparse.Namespace, work: Path,
+            script: Path, counting_replies: bool, destination: str) -> Figures:
+    expected = 12000 * opts.duration if not counting_replies else 1500 * opts.duration
+    users = [events.new_user_id() for _ in range(opts.residents)]
+    tokens = line.issue([users[i % len(users)] for i in range(expected)]) if line and counting_replies else None
+    bodies = work / (re.sub(r"\W+", "_", name) + ".bodies")  # wrk splits its arguments on spaces
+    write_bodies(bodies, users, tokens, expected, destination)
+    out, began, ended = wrk(url, bodies, opts, script)
+    result = figures(name, out)
+    sent = int(result.acks_per_s * (ended - began))
+    if sent > expected:
+        print(f"  warning: {name} took more requests than unique bodies ({expected}); duplicates were sent")
+    if line and tokens:
+        token_set = set(tokens)
+        result.replies_per_s, _ = replies_during(line, token_set, began, ended)
+        result.pushes_after, result.unanswered = drain(line, token_set, set(users),
+                                                       min(sent, expected) - result.non_2xx, opts.drain_timeout)
+    return result
+
+
+def main() -> int:
+    opts = parse_args()
+    results: list[Figures] = []
+    with tempfile.TemporaryDirectory(prefix="tambon-throughput-") as folder:
+        work = Path(folder)
+        script = work / "events.lua"
+        script.write_text(WRK_SCRIPT)
+        line_port = free_port()
+        line = FakeLine(f"http://127.0.0.1:{line_port}")
+        env = server_env(LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
+                         LINE_API_BASE_URL=line.url, LINE_DATA_API_BASE_URL=line.url, LINE_BOT_USER_ID=BOT_USER_ID,
+                         TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=", LOG_FORMAT="json")
+        with running([sys.executable, str(HERE / "fake_line.py"), "--port", str(line_port), "--access-token",
+                      ACCESS_TOKEN], env, HERE.parent, work / "line.log") as process:
+            asyncio.run(wait_ready(line.url, process, work / "line.log"))
+            port = free_port()
+            with served([sys.executable, str(HERE / "bare_app.py"), "--port", str(port)], env,
+                        f"http://127.0.0.1:{port}", work / "bare.log"):
+                results.append(measure("bare endpoint", f"http://127.0.0.1:{port}/line/webhook", None, opts, work,
+                                       script, False, BOT_USER_ID))
+            port = free_port()
+            with running([sys.executable, str(HERE / "sdk_example" / "serve.py"), "--port", str(port),
+                          "--line-url", line.url], env, HERE.parent, work / "sdk.log"):
+                wait_listening(port)
+                results.append(measure("SDK example fastapi-echo", f"http://127.0.0.1:{port}/callback", line, opts,
+                                       work, script, True, BOT_USER_ID))
+            for kind in opts.databases.split(","):
+                with database(kind, opts.postgres_url, prefix="tambon_throughput") as url:
+                    port = free_port()
+                    with served([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+                                {**env, "DATABASE_URL": url}, f"http://127.0.0.1:{port}", work / f"{kind}.log"):
+                        results.append(measure(f"tambon serve, {kind}", f"http://127.0.0.1:{port}/line/webhook",
+                                               line, opts, work, script, True, BOT_USER_ID))
+    report(results, opts)
+    return 0
+
+
+def report(results: list[Figures], opts: argparse.Namespace) -> None:
+    bare = results[0]
+    example = next(r for r in results if r.target.startswith("SDK"))
+    print(f"\nwrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s, unique signed text events, "
+          f"{opts.residents} residents\n")
+    print(f"{'target':28} {'acks/s':>9} {'× bare':>7} {'p50 ms':>8} {'p99 ms':>8} {'replies/s during':>17} "
+          f"{'× example':>9} {'pushes after':>13} {'unanswered':>10}")
+    for r in results:
+        replies = f"{r.replies_per_s:.0f}" if r.replies_per_s is not None else "—"
+        vs_example = f"{r.replies_per_s / example.replies_per_s:.2f}" \
+            if r.replies_per_s is not None and example.replies_per_s else "—"
+        pushes = "—" if r.pushes_after is None else str(r.pushes_after)
+        unanswered = "—" if r.unanswered is None else str(r.unanswered)
+        print(f"{r.target:28} {r.acks_per_s:9.0f} {r.acks_per_s / bare.acks_per_s:7.2f} {r.p50_ms:8.1f} "
+              f"{r.p99_ms:8.1f} {replies:>17} {vs_example:>9} {pushes:>13} {unanswered:>10}")
+    if bare.acks_per_s < 2000:
+        print(f"\nWARNING: the bare endpoint reached only {bare.acks_per_s:.0f} requests/s: the machine (or the load "
+              "generator) is the bottleneck; the ratios above are not trustworthy.")
+    print("\n" + json.dumps([r.__dict__ for r in results], ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
