@@ -12,7 +12,7 @@ from bot.forums.models import (
     ForumVillage,
 )
 from bot.inquiries.models import Inquiry
-from bot.line.models import ChannelFact, InboxEvent
+from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine
 from bot.notices.models import Notice, NoticeDelivery, NoticePreference, StaffContact
 from bot.outbox.models import OutboxMessage
 from bot.residents.models import ConsentRecord, Resident
@@ -38,6 +38,7 @@ __all__ = [
     "ForumRsvp",
     "ForumVillage",
     "InboxEvent",
+    "InboxQuarantine",
     "Inquiry",
     "Notice",
     "NoticeDelivery",

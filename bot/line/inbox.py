@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from linebot.v3.webhooks import (
     Event,
@@ -21,61 +21,65 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy import exists, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.chat.events import EventKind, Incoming
-from bot.line.models import ChannelFact, InboxEvent, InboxStatus
+from bot.line import screening
+from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine, InboxStatus
 
 BOT_USER_ID = "bot_user_id"
 
 
 class WebhookBodyError(ValueError):
-    """The body is not a LINE webhook request (wrong shape): answer 400, store nothing."""
+    """The body as a whole is not a LINE webhook request (not JSON, no events list): 400, store nothing."""
 
 
 class WrongDestinationError(ValueError):
     """Signed correctly, but addressed to another bot than ours."""
 
 
-def _row(event: Any, now: datetime) -> dict[str, Any]:
-    if not isinstance(event, dict):
-        raise WebhookBodyError("event is not an object")
-    event_id, event_type, timestamp = event.get("webhookEventId"), event.get("type"), event.get("timestamp")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 64:
-        raise WebhookBodyError("event without a valid webhookEventId")
-    if not isinstance(event_type, str) or not isinstance(timestamp, int) or isinstance(timestamp, bool):
-        raise WebhookBodyError("event without type or timestamp")
-    source = event.get("source") if isinstance(event.get("source"), dict) else {}
-    user_id = source.get("userId") if isinstance(source.get("userId"), str) else None
-    key = source.get("groupId") or source.get("roomId") or user_id or "unknown"
-    delivery = event.get("deliveryContext") if isinstance(event.get("deliveryContext"), dict) else {}
+def _row(event: screening.Screened, now: datetime) -> dict[str, Any]:
     return {
-        "webhook_event_id": event_id,
-        "event_type": event_type[:40],
-        "source_key": str(key)[:64],
-        "user_id": user_id[:64] if user_id else None,
-        "mode": str(event.get("mode", "active"))[:16],
-        "is_redelivery": bool(delivery.get("isRedelivery", False)),
-        "event_ts": timestamp,
-        "payload": json.dumps(event, ensure_ascii=False),
+        "webhook_event_id": event.event_id,
+        "event_type": event.event_type,
+        "source_key": event.source_key,
+        "user_id": event.user_id,
+        "mode": event.mode,
+        "is_redelivery": event.is_redelivery,
+        "event_ts": event.timestamp,
+        "payload": json.dumps(event.event, ensure_ascii=False),
         "received_at": now,
         "status": InboxStatus.PENDING,
         "attempts": 0,
     }
 
 
+def _quarantined(event: Any, reason: str, now: datetime) -> dict[str, Any]:
+    event_id = event.get("webhookEventId") if isinstance(event, dict) else None
+    well_formed = isinstance(event_id, str) and screening.ID.fullmatch(event_id)
+    return {
+        "received_at": now,
+        "digest": screening.digest(event),
+        "webhook_event_id": event_id if well_formed else None,
+        "reason": reason[:200],
+        "excerpt": screening.excerpt(event),
+    }
+
+
 def parse_body(body: bytes) -> tuple[str | None, list[Any]]:
-    """`destination` and `events` of a webhook body, or WebhookBodyError."""
+    """`destination` and `events` of a webhook body, or WebhookBodyError (the body as a whole is wrong;
+    a wrong event inside a right body is quarantined by `store` instead)."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise WebhookBodyError("body is not JSON") from error
+        payload = screening.parse(body)
+    except screening.NotJsonError as error:
+        raise WebhookBodyError(str(error)) from error
     if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
         raise WebhookBodyError("body has no events list")
     destination = payload.get("destination")
-    if destination is not None and not isinstance(destination, str):
-        raise WebhookBodyError("destination is not a string")
+    if destination is not None and not (isinstance(destination, str) and screening.ID.fullmatch(destination)):
+        raise WebhookBodyError("destination is not a LINE id")
     return destination, payload["events"]
 
 
@@ -96,11 +100,43 @@ def check_destination(session: Session, destination: str | None, configured: str
     return known
 
 
-def store(session: Session, events: list[Any], now: datetime) -> None:
-    """Insert events not seen before; a redelivery or a concurrent duplicate is a no-op."""
-    rows = [_row(event, now) for event in events]
-    if rows:  # executemany of one fixed statement: compiled once, cached by SQLAlchemy
-        session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), rows)
+def store(session: Session, events: list[Any], now: datetime) -> Stored:
+    """Insert events not seen before (a redelivery or a concurrent duplicate is a no-op); events we
+    must never process go to the quarantine instead, each on its own, so neighbours are unaffected.
+    Connection-level errors propagate (the caller answers 503 and LINE redelivers)."""
+    rows, bad = [], []
+    for event in events:
+        try:
+            rows.append(_row(screening.screen(event), now))
+        except screening.Rejected as reason:
+            bad.append(_quarantined(event, str(reason), now))
+    if rows:
+        try:  # executemany of one fixed statement: compiled once, cached by SQLAlchemy
+            with session.begin_nested():
+                session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), rows)
+        except (DataError, IntegrityError):  # something screening missed: find the row, keep the rest
+            rows = _insert_one_by_one(session, rows, bad, now)
+    if bad:
+        session.execute(_insert_ignore(session, InboxQuarantine, "digest"), bad)
+    return Stored(len(rows), len(bad))
+
+
+class Stored(NamedTuple):
+    events: int
+    quarantined: int
+
+
+def _insert_one_by_one(session: Session, rows: list[dict[str, Any]], bad: list[dict[str, Any]],
+                       now: datetime) -> list[dict[str, Any]]:
+    kept = []
+    for row in rows:
+        try:
+            with session.begin_nested():
+                session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), [row])
+            kept.append(row)
+        except (DataError, IntegrityError) as error:
+            bad.append(_quarantined(json.loads(row["payload"]), f"store refused it: {type(error).__name__}", now))
+    return kept
 
 
 def _insert_ignore(session: Session, table: type, unique_column: str) -> Any:

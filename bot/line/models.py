@@ -49,3 +49,20 @@ class ChannelFact(SQLModel, table=True):
     key: str = Field(sa_type=String(64), primary_key=True)
     value: str = Field(sa_type=Text)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class InboxQuarantine(SQLModel, table=True):
+    """A webhook event we will never process (out-of-range or malformed data), kept with the reason.
+
+    Its neighbours in the same body are stored and processed; LINE gets 200, so it stops redelivering.
+    `digest` makes a redelivered bad event one row. `excerpt` is ASCII-escaped JSON, cut short.
+    """
+
+    __tablename__ = "inbox_quarantine"
+
+    id: int | None = Field(default=None, primary_key=True)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    digest: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    webhook_event_id: str | None = Field(default=None, sa_type=String(64))  # only when well-formed
+    reason: str = Field(sa_type=String(200))
+    excerpt: str = Field(sa_column=Column(Text, nullable=False))

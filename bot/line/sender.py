@@ -1,9 +1,13 @@
 """Delivers outbox rows through line-bot-sdk v3's async client, and decides what each failure means.
 
-reply while the token is fresh, else push; push/multicast/broadcast carry the row's X-Line-Retry-Key
-(a 409 on retry means LINE already has it: success). Timeouts, connection errors, 5xx and 429 are
-retried with capped, jittered back-off; 400/403/404 go to the dead letters (a reply LINE refuses for
-its token is pushed instead); 401 pauses all sending and logs loudly.
+Reply while the token is fresh, else push; push/multicast/broadcast carry the row's X-Line-Retry-Key
+(a 409 on retry means LINE already has it: success), so they are retried after timeouts, resets,
+5xx and 429 with capped, jittered back-off (at least LINE's Retry-After). A reply has no retry key:
+the claim that precedes the call is committed first, and a reply whose outcome is unknown (timeout,
+5xx, a reset after sending, a sender killed mid-call) becomes `sent_uncertain` and is never sent
+again. Only a reply LINE plainly did not deliver (429, connection refused, 401) is tried again, and
+only one refused for its token (400) or too old before it was tried is pushed instead.
+400/403/404 go to the dead letters; 401 pauses all sending and logs loudly.
 """
 
 from __future__ import annotations
@@ -45,8 +49,9 @@ PAUSED_UNTIL = "sending_paused_until"
 
 @dataclass(frozen=True)
 class Outcome:
-    action: str  # sent | retry | dead | to_push | pause
+    action: str  # sent | retry | dead | to_push | pause | uncertain
     error: str = ""
+    retry_after: float = 0.0  # LINE's Retry-After, seconds
 
 
 class Sender:
@@ -112,9 +117,11 @@ class Sender:
                 broadcast = BroadcastRequest(messages=messages)
                 await self.api.broadcast(broadcast, x_line_retry_key=row.retry_key, _request_timeout=self.timeout)
         except ApiException as error:
-            return classify(row, error.status or 0, _body_text(error))
-        except (aiohttp.ClientError, TimeoutError) as error:
+            return classify(row, error.status or 0, _body_text(error), _retry_after(error))
+        except aiohttp.ClientConnectorError as error:  # never connected: nothing was sent
             return Outcome("retry", f"network: {type(error).__name__}")
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:  # maybe sent, maybe not
+            return _unknown(row, f"network: {type(error).__name__}")
         except ValueError as error:  # the SDK refused to build the request: it will never work
             return Outcome("dead", f"invalid message: {error}")
         return Outcome("sent")
@@ -141,6 +148,9 @@ class Sender:
                     continue  # our lease expired and another sender took the row over
                 if outcome.action == "sent":
                     outbox.mark_sent(row, now)
+                elif outcome.action == "uncertain":
+                    outbox.mark_uncertain(row, now, outcome.error)
+                    log.warning("outbox.sent_uncertain", outbox_id=row.id, error=outcome.error[:200])
                 elif outcome.action == "to_push":
                     outbox.reply_to_push(row, now, outcome.error)
                 elif outcome.action == "pause":
@@ -155,6 +165,7 @@ class Sender:
                 else:
                     delay = outbox.backoff(row.attempts, settings.outbox_backoff_base_seconds,
                                            settings.outbox_backoff_cap_seconds)
+                    delay = max(delay, min(outcome.retry_after, settings.outbox_backoff_cap_seconds))
                     outbox.schedule_retry(row, now, delay, outcome.error)
             session.commit()
 
@@ -173,7 +184,7 @@ class Sender:
             log.info("line.loading_animation_failed", error=type(error).__name__)
 
 
-def classify(row: OutboxMessage, status: int, body: str) -> Outcome:
+def classify(row: OutboxMessage, status: int, body: str, retry_after: float = 0.0) -> Outcome:
     """What an HTTP status from LINE means for this row."""
     error = f"HTTP {status}: {body[:300]}"
     if status == 409 and row.kind != OutboxKind.REPLY:
@@ -182,9 +193,24 @@ def classify(row: OutboxMessage, status: int, body: str) -> Outcome:
         return Outcome("to_push", error)
     if status == 401:
         return Outcome("pause", error)
-    if status == 429 or status >= 500 or status == 0:
-        return Outcome("retry", error)
+    if status == 429:  # rate limited: LINE did not take it, the reply token is still unused
+        return Outcome("retry", error, retry_after)
+    if status >= 500 or status == 0:  # LINE may have delivered before failing
+        return _unknown(row, error)
     return Outcome("dead", error)
+
+
+def _unknown(row: OutboxMessage, error: str) -> Outcome:
+    """An answer that does not say whether LINE delivered: retry-keyed calls retry, a reply stops."""
+    return Outcome("uncertain" if row.kind == OutboxKind.REPLY else "retry", error)
+
+
+def _retry_after(error: ApiException) -> float:
+    value = (error.headers or {}).get("Retry-After") or (error.headers or {}).get("retry-after")
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:  # an HTTP date: rare from LINE; the back-off stands
+        return 0.0
 
 
 def _body_text(error: ApiException) -> str:

@@ -1,7 +1,9 @@
 """`POST /line/webhook`: verify the signature on the raw bytes, store each event once, then 200.
 
 LINE signs no timestamp, so the unique `webhookEventId` is our replay protection; we answer 200 only
-after the commit, and 503 when the store is unreachable so that LINE redelivers.
+after the commit of every storable event (events we must never process are quarantined, each on its
+own), and 503 only when the store cannot be reached in time, so that LINE redelivers: a data error is
+permanent, and redelivering it would never help.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from bot.line import inbox, signature
@@ -38,13 +40,16 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _store(runtime: Runtime, destination: str | None, events: list[object]) -> None:
+def _store(runtime: Runtime, destination: str | None, events: list[object]) -> inbox.Stored:
     now = utcnow()
     with Session(runtime.engine) as session:
         known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
         runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
-        inbox.store(session, events, now)
+        stored = inbox.store(session, events, now)
         session.commit()
+    if stored.quarantined:
+        log.warning("webhook.events_quarantined", count=stored.quarantined)
+    return stored
 
 
 @router.post(
@@ -65,14 +70,14 @@ async def receive_webhook(request: Request) -> JSONResponse:
         destination, events = inbox.parse_body(body)
         if not events:  # LINE's URL verification sends an empty list
             return JSONResponse({"received": 0})
-        await run_in_threadpool(_store, runtime, destination, events)
+        stored = await run_in_threadpool(_store, runtime, destination, events)
     except inbox.WebhookBodyError as error:
         return _error(400, f"not a LINE webhook body: {error}")
     except inbox.WrongDestinationError:
         log.warning("webhook.wrong_destination")
         return _error(403, "webhook addressed to another bot")
-    except SQLAlchemyError as error:
+    except (OperationalError, InterfaceError, TimeoutError) as error:  # unreachable, locked, too slow
         log.error("webhook.store_unavailable", error=type(error).__name__)
         return _error(503, "store unavailable, please redeliver")
     runtime.inbox_signal.set()
-    return JSONResponse({"received": len(events)})
+    return JSONResponse({"received": stored.events, "quarantined": stored.quarantined})

@@ -1,4 +1,5 @@
-"""Admin routes for delivery: the dead letters, and re-queueing one (audited)."""
+"""Admin routes for delivery: counts by state, the dead letters, replies of unknown outcome, and
+re-queueing a dead letter (audited)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from bot.http import AdminStaff, SessionDep
 from bot.outbox import service
-from bot.outbox.models import OutboxMessage, OutboxRead
+from bot.outbox.models import OutboxMessage, OutboxRead, OutboxStatus
 from bot.staff.service import audit
 from bot.thai import utcnow
 
@@ -18,6 +19,20 @@ def dead_letters(
     _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
 ) -> list[OutboxMessage]:
     return service.list_dead(session, limit, offset)
+
+
+@router.get("/uncertain", response_model=list[OutboxRead])
+def uncertain_replies(
+    _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+) -> list[OutboxMessage]:
+    """Replies LINE may or may not have delivered (timeout, 5xx, crash mid-call): never re-sent."""
+    return service.list_by_status(session, OutboxStatus.SENT_UNCERTAIN, limit, offset)
+
+
+@router.get("/counts", response_model=dict[str, int])
+def counts(_: AdminStaff, session: SessionDep) -> dict[str, int]:
+    """Messages in each delivery state (`sent_uncertain`: replies whose outcome is unknown)."""
+    return service.count_by_status(session)
 
 
 @router.post("/{outbox_id}/requeue", response_model=OutboxRead)

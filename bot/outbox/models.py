@@ -25,6 +25,9 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     DEAD = "dead"  # LINE refused it for good, or we gave up: visible to admins, can be re-queued
     SKIPPED = "skipped"  # the resident blocked us or erased their data before it went out
+    # A reply whose outcome is unknown (timeout, 5xx, reset, a sender killed mid-call): LINE gives
+    # replies no retry key, so it is never sent again; counted and listed for operators instead.
+    SENT_UNCERTAIN = "sent_uncertain"
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -128,12 +128,22 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = list(session.exec(query).all())
-    for row in rows:
+    claimed = []
+    for row in session.exec(query).all():
+        if row.kind == OutboxKind.REPLY and row.status == OutboxStatus.SENDING:
+            # Its sender died during the call (the claim committed before it): LINE may have it.
+            mark_uncertain(row, now, "the sender stopped during the reply; outcome unknown")
+            continue
+        if row.kind == OutboxKind.REPLY and (row.reply_expires_at is None or row.reply_expires_at <= now):
+            # Never sent with this token, or LINE said plainly it did not deliver: safe to push.
+            reply_to_push(row, now, row.last_error or "reply token too old before the first try")
+        # Committed by the caller BEFORE anything is sent: this is the record that an attempt started.
         row.status = OutboxStatus.SENDING
         row.lease_until = now + LEASE
+        row.last_attempt_kind = row.kind
         row.attempts += 1
-    return rows
+        claimed.append(row)
+    return claimed
 
 
 def next_due(session: Session) -> datetime | None:
@@ -158,6 +168,17 @@ def mark_skipped(row: OutboxMessage, reason: str) -> None:
     row.status = OutboxStatus.SKIPPED
     row.lease_until = None
     row.last_error = reason
+
+
+def mark_uncertain(row: OutboxMessage, now: datetime, error: str) -> None:
+    """A reply LINE may have delivered: never sent again (it has no retry key), shown to operators."""
+    row.status = OutboxStatus.SENT_UNCERTAIN
+    row.lease_until = None
+    row.sent_at = now
+    row.last_error = error[:2000]
+    if row.scrub_after_send:
+        row.recipient = None
+        row.messages = "[]"
 
 
 def mark_dead(row: OutboxMessage, error: str) -> None:
@@ -202,14 +223,26 @@ def forget_resident(session: Session, resident_id: int) -> None:
 
 
 def list_dead(session: Session, limit: int = 100, offset: int = 0) -> list[OutboxMessage]:
+    return list_by_status(session, OutboxStatus.DEAD, limit, offset)
+
+
+def list_by_status(session: Session, status: OutboxStatus, limit: int = 100, offset: int = 0) -> list[OutboxMessage]:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.DEAD)
+        .where(OutboxMessage.status == status)
         .order_by(col(OutboxMessage.id).desc())
         .offset(offset)
         .limit(limit)
     )
     return list(session.exec(query).all())
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """How many rows are in each state (every state present, zero when none)."""
+    query = select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+    counts = {status.value: 0 for status in OutboxStatus}
+    counts.update({status: count for status, count in session.exec(query).all()})
+    return counts
 
 
 class NotDeadError(ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -224,7 +225,130 @@ def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harne
                              messages=[m.text(str(i)) for i in range(7)], now=harness.clock())
         outbox.enqueue_push(session, resident_id=None, user_id=user, messages=[m.text("7")], now=harness.clock())
         session.commit()
-    harness.line.state.fail_next("replyMessage", 500)  # the first row retries; the others wait behind it
+    harness.line.state.fail_next("replyMessage", 429)  # the first row retries; the others wait behind it
     harness.deliver()
     deliver_after(harness, 5)
     assert harness.line.state.texts_to(user) == [str(i) for i in range(8)]
+
+
+# --- a reply has no retry key: an attempt whose outcome is unknown is never repeated ---------------
+
+def reply_rows(harness: Harness, user_id: str) -> list[OutboxMessage]:
+    with Session(harness.engine) as session:
+        return list(session.exec(select(OutboxMessage).where(OutboxMessage.recipient == user_id)).all())
+
+
+def wait_for_deliveries(harness: Harness, user_id: str, count: int, seconds: float = 5.0) -> None:
+    """The fake LINE may record a call after our client gave up on it: wait for it, briefly."""
+    deadline = time.monotonic() + seconds
+    while len(harness.line.state.messages_to(user_id)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_reply_accepted_then_500_is_delivered_once_and_marked_uncertain(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.line.state.fail_next("replyMessage", 500, after_processing=True)
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.run()
+    for _ in range(3):
+        deliver_after(harness, 400)
+    assert [c.status for c in harness.line.calls("replyMessage")] == [500]
+    assert harness.line.calls("pushMessage") == []
+    assert len(harness.line.state.messages_to(user)) == 1
+    assert [r.status for r in reply_rows(harness, user)] == [OutboxStatus.SENT_UNCERTAIN]
+
+
+def test_reply_timeout_after_line_accepted_is_delivered_once(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.line.state.fail_next("replyMessage", 0, delay_seconds=3)  # client gives up after 2 s; LINE sends
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.run()
+    wait_for_deliveries(harness, user, 1)
+    for _ in range(3):
+        deliver_after(harness, 400)
+    wait_for_deliveries(harness, user, 2, seconds=1)
+    assert len(harness.line.calls("replyMessage")) == 1 and harness.line.calls("pushMessage") == []
+    assert len(harness.line.state.messages_to(user)) == 1
+    assert [r.status for r in reply_rows(harness, user)] == [OutboxStatus.SENT_UNCERTAIN]
+
+
+def test_worker_killed_between_lines_200_and_the_commit_replies_once(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.processor.process_all()
+
+    async def send_then_die() -> None:
+        async with Sender(harness.runtime, clock=harness.clock) as sender:
+            claimed = sender._claim(harness.clock(), 10)
+            assert [(r.kind, r.status) for r in claimed] == [(OutboxKind.REPLY, OutboxStatus.SENDING)]
+            await sender._attempt(claimed[0])  # LINE answered 200; we die before recording it
+
+    asyncio.run(send_then_die())
+    for _ in range(3):
+        deliver_after(harness, 61)  # the lease expires: the outcome is unknown, so never again
+    assert [c.status for c in harness.line.calls("replyMessage")] == [200]
+    assert harness.line.calls("pushMessage") == []
+    assert len(harness.line.state.messages_to(user)) == 1
+    assert [r.status for r in reply_rows(harness, user)] == [OutboxStatus.SENT_UNCERTAIN]
+
+
+def test_reply_connection_reset_after_sending_is_not_repeated(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.line.state.fail_next("replyMessage", 0, after_processing=True, reset=True)
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.run()
+    deliver_after(harness, 400)
+    assert len(harness.line.calls("replyMessage")) == 1 and harness.line.calls("pushMessage") == []
+    assert len(harness.line.state.messages_to(user)) == 1
+    assert [r.status for r in reply_rows(harness, user)] == [OutboxStatus.SENT_UNCERTAIN]
+
+
+def test_push_reset_after_sending_is_retried_and_409_counts_as_sent(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 0, after_processing=True, reset=True)
+    harness.deliver()
+    deliver_after(harness, 400)
+    assert [c.status for c in harness.line.calls("pushMessage")][-1] == 409
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+    assert harness.line.state.texts_to(user) == ["แจ้งความคืบหน้า"]
+
+
+def test_reply_refused_with_429_is_retried_with_the_same_token(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.line.state.fail_next("replyMessage", 429)  # LINE said plainly: not processed
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.run()
+    deliver_after(harness, 2)
+    assert [c.status for c in harness.line.calls("replyMessage")] == [429, 200]
+    assert harness.line.calls("pushMessage") == []
+    assert len(harness.line.state.messages_to(user)) == 1
+
+
+def test_429_retry_after_is_honoured(harness: Harness) -> None:
+    user = harness.new_user()
+    outbox_id = queue_push(harness, user)
+    harness.line.state.fail_next("pushMessage", 429, headers={"Retry-After": "120"})
+    harness.deliver()
+    due = row(harness, outbox_id).next_attempt_at
+    assert due - harness.clock() >= timedelta(seconds=119)
+    deliver_after(harness, 60)
+    assert len(harness.line.calls("pushMessage")) == 1
+    deliver_after(harness, 61)
+    assert row(harness, outbox_id).status == OutboxStatus.SENT
+
+
+def test_operators_see_uncertain_replies_counted_and_listed(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.line.state.fail_next("replyMessage", 502, after_processing=True)
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
+    harness.run()
+    admin = harness.staff_token("admin")
+    listed = harness.client.get("/api/v1/outbox/uncertain", headers=admin)
+    assert listed.status_code == 200
+    [item] = listed.json()
+    assert item["status"] == "sent_uncertain" and item["kind"] == "reply" and "502" in item["last_error"]
+    counts = harness.client.get("/api/v1/outbox/counts", headers=admin).json()
+    assert counts["sent_uncertain"] == 1
+    officer = harness.staff_token("officer")
+    assert harness.client.get("/api/v1/outbox/uncertain", headers=officer).status_code == 403

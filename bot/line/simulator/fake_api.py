@@ -20,6 +20,27 @@ from fastapi.routing import APIRoute
 from bot.line.simulator.state import Call, SimulatorState
 
 
+class _Reset(Response):
+    """Starts an answer and drops the connection half-way (the client sees a reset, no status)."""
+
+    def __init__(self) -> None:
+        super().__init__(b"{}")
+        self.status_code = 0  # what the recorded call shows: no status ever reached the client
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        raise ConnectionResetError("simulated connection reset")
+
+
+def _fault_response(fault: Any) -> Response:
+    if fault.reset:
+        return _Reset()
+    status = fault.status or 500
+    return JSONResponse({"message": f"simulated failure {status}"}, status_code=status, headers=fault.headers)
+
+
 def _sent(messages: list[Any]) -> dict[str, Any]:
     return {"sentMessages": [{"id": str(secrets.randbelow(10**18)), "quoteToken": secrets.token_hex(16)}
                              for _ in messages]}
@@ -54,31 +75,36 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
         auth = request.headers.get("authorization", "")
         status = 200
         early: Response | None = None
+        hang = 0.0
         if not auth.startswith("Bearer ") or (state.expected_token and auth != f"Bearer {state.expected_token}"):
             status, early = 401, JSONResponse({"message": "Authentication failed"}, status_code=401)
         else:
             fault = state.take_fault(operation)
             if fault is not None and not fault.after_processing:
-                if fault.status == 0:
-                    await asyncio.sleep(fault.delay_seconds or 30)
-                    status = 200
+                if fault.status == 0 and not fault.reset:
+                    hang = fault.delay_seconds or 30
                 else:
-                    status = fault.status
-                    early = JSONResponse({"message": f"simulated failure {fault.status}"}, status_code=status)
+                    status = 0 if fault.reset else fault.status
+                    early = _fault_response(fault)
             elif fault is not None:
                 request.state.late_fault = fault
         call = Call(operation, request.url.path, headers, body, status)
         request.state.call = call
-        with state.lock:
+        with state.lock:  # recorded on arrival, so a test that moved on never sees it late
             state.calls.append(call)
+        if hang:  # the client gives up; LINE still goes on to process the request
+            await asyncio.sleep(hang)
         return body, early
 
-    def late(request: Request, ok: Response) -> Response:
+    async def late(request: Request, ok: Response) -> Response:
         """A fault after processing: LINE did the work but our client never hears it."""
         fault = getattr(request.state, "late_fault", None)
         if fault is None:
             return ok
-        return JSONResponse({"message": f"simulated failure {fault.status}"}, status_code=fault.status or 500)
+        if fault.status == 0 and not fault.reset:  # LINE took it, then answers too late for our client
+            await asyncio.sleep(fault.delay_seconds or 30)
+            return ok
+        return _fault_response(fault)
 
     def retry_conflict(request: Request) -> Response | None:
         key = request.headers.get("x-line-retry-key")
@@ -105,7 +131,7 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
         if user_id is None:
             return JSONResponse({"message": "Invalid reply token"}, status_code=400)
         state.record(user_id, "bot", "reply", body["messages"])
-        return late(request, JSONResponse(_sent(body["messages"])))
+        return await late(request, JSONResponse(_sent(body["messages"])))
 
     @router.post("/v2/bot/message/push")
     async def push_message(request: Request) -> Response:
@@ -118,7 +144,7 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
             return JSONResponse({"message": "Failed to send messages"}, status_code=400)
         accept_retry_key(request)
         state.record(body["to"], "bot", "push", body["messages"])
-        return late(request, JSONResponse(_sent(body["messages"])))
+        return await late(request, JSONResponse(_sent(body["messages"])))
 
     @router.post("/v2/bot/message/multicast")
     async def multicast(request: Request) -> Response:
@@ -133,7 +159,7 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
         for user_id in body["to"]:
             if user_id in state.users:
                 state.record(user_id, "bot", "multicast", body["messages"])
-        return late(request, JSONResponse({}))
+        return await late(request, JSONResponse({}))
 
     @router.post("/v2/bot/message/broadcast")
     async def broadcast(request: Request) -> Response:
@@ -145,7 +171,7 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
         accept_retry_key(request)
         for user_id in list(state.users):
             state.record(user_id, "bot", "broadcast", body["messages"])
-        return late(request, JSONResponse({}))
+        return await late(request, JSONResponse({}))
 
     @router.get("/v2/bot/profile/{user_id}")
     async def get_profile(user_id: str, request: Request) -> Response:

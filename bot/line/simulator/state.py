@@ -29,6 +29,8 @@ class Fault:
     times: int
     delay_seconds: float = 0.0
     after_processing: bool = False  # accept the message, then fail (a lost response)
+    reset: bool = False  # drop the connection mid-answer instead of answering `status`
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. {"Retry-After": "30"} with a 429
 
 
 @dataclass
