@@ -40,6 +40,7 @@ from bot.surveys import api as survey_api
 from bot.surveys import dialogs as survey_dialogs
 from bot.surveys import public as survey_public
 from bot.surveys import reports_api as survey_reports
+from bot.surveys import roster_api as survey_roster
 from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
 
@@ -65,6 +66,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     outbox_api.router,
     survey_api.router,
     survey_reports.router,
+    survey_roster.router,
     survey_public.router,
     notices_api.router,
     forums_api.router,

@@ -20,6 +20,7 @@ from bot.sequences import CaseSequence
 from bot.staff.models import AuditEntry, StaffMember, StaffNotification
 from bot.tips.models import Tip, TipEvidence, TipUpdate
 from surveys.models import PlanIndicator, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
+from surveys.roster import SurveyRetake, SurveyRosterMember
 
 __all__ = [
     "AuditEntry",
@@ -52,6 +53,8 @@ __all__ = [
     "Survey",
     "SurveyAnswer",
     "SurveyResponse",
+    "SurveyRetake",
+    "SurveyRosterMember",
     "SurveyVersion",
     "Tip",
     "TipEvidence",

@@ -22,8 +22,8 @@ from bot.surveys.models import (
     SurveyDetail,
     SurveyRead,
 )
-from bot.thai import utcnow
-from surveys import catalogue, responses
+from bot.thai import fiscal_year, utcnow
+from surveys import catalogue, responses, roster
 from surveys.catalogue import SurveyConflict
 from surveys.definition import Definition, DefinitionError, parse_definition, parse_toml, shipped_definitions
 from surveys.flow import AnswerError
@@ -59,8 +59,12 @@ def list_surveys(_: CurrentStaff, session: SessionDep) -> list[SurveyRead]:
 
 
 @router.get("/{key}", response_model=SurveyDetail)
-def read_survey(key: str, _: CurrentStaff, session: SessionDep) -> SurveyDetail:
-    return present.survey_detail(session, find_survey(session, key), utcnow())
+def read_survey(key: str, member: CurrentStaff, session: SessionDep) -> SurveyDetail:
+    """The definition; the answer key (`correct`) only for managers, who edit it, never for test takers."""
+    detail = present.survey_detail(session, find_survey(session, key), utcnow())
+    if member.role not in (Role.MANAGER, Role.ADMIN):
+        detail.definition = present.without_answer_key(detail.definition)
+    return detail
 
 
 @router.post("", response_model=SurveyDetail, status_code=status.HTTP_201_CREATED)
@@ -167,10 +171,16 @@ def enter_paper_response(key: str, body: PaperResponse, member: PaperClerk, sess
 @router.post("/{key}/my-response", response_model=ResponseFiled, status_code=status.HTTP_201_CREATED)
 def answer_as_staff(key: str, body: StaffAnswers, member: CurrentStaff, session: SessionDep) -> ResponseFiled:
     """A staff member takes a staff quiz or self-assessment (answering again revises it this fiscal year)."""
-    survey = find_survey(session, key)
+    survey, now = find_survey(session, key), utcnow()
     if survey.audience != "staff":
         raise HTTPException(status.HTTP_409_CONFLICT, "แบบสอบถามนี้สำหรับประชาชน")
-    filed = _file(session, survey, Respondent(staff_id=member.id), body.answers, Channel.STAFF, utcnow(), None)
+    # One scored attempt per fiscal year: answering again needs a manager's retake permission.
+    if (catalogue.definition_of(session, survey).is_quiz and member.id is not None
+            and roster.has_answered(session, survey, member.id, fiscal_year(now))
+            and not roster.use_retake(session, survey, member.id, fiscal_year(now), now)):
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            "ท่านทำแบบนี้แล้วในปีงบประมาณนี้ หากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร")
+    filed = _file(session, survey, Respondent(staff_id=member.id), body.answers, Channel.STAFF, now, None)
     session.commit()
     return filed
 

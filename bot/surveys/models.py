@@ -10,6 +10,24 @@ from pydantic import BaseModel, Field
 Pair = list[float] | None
 
 
+class RosterMemberIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    staff_id: int | None = None
+    group: Literal["executive", "council", "staff"]
+
+
+class RosterIn(BaseModel):
+    members: list[RosterMemberIn] = Field(max_length=500)
+
+
+class RosterFigures(BaseModel):
+    """A census target's roster: how many it covers, how many answered, who has not."""
+
+    size: int
+    answered: int
+    missing: list[str]
+
+
 class SurveyRead(BaseModel):
     key: str
     title: str
@@ -129,6 +147,7 @@ class SummaryOut(FiguresOut):
     items: list[ItemOut]
     breakdown: Breakdown | None
     ci_method: str
+    roster: RosterFigures | None = None
 
 
 class TargetRow(BaseModel):
@@ -147,6 +166,7 @@ class TargetRow(BaseModel):
     baseline: int | None = None
     reduction_percent: float | None = None
     target_reduction_percent: int | None = None
+    roster: RosterFigures | None = None
 
 
 class IndicatorUpdate(BaseModel):

@@ -106,3 +106,9 @@ def survey_detail(session: Session, survey: Survey, now: Any) -> SurveyDetail:
                             .order_by(col(SurveyVersion.version))).all()
     return SurveyDetail(**read.model_dump(), definition=catalogue.definition_of(session, survey).to_data(),
                         versions=list(versions))
+
+
+def without_answer_key(definition: dict[str, Any]) -> dict[str, Any]:
+    """The definition as a test taker may read it: no question says which answer is right."""
+    questions = [{k: v for k, v in q.items() if k != "correct"} for q in definition.get("questions", [])]
+    return {**definition, "questions": questions}

@@ -14,10 +14,10 @@ from bot.staff.models import Role, StaffMember
 from bot.staff.service import audit
 from bot.surveys import exports, present, service
 from bot.surveys.api import find_survey
-from bot.surveys.models import IndicatorUpdate, SummaryOut, TargetRow
+from bot.surveys.models import IndicatorUpdate, RosterFigures, SummaryOut, TargetRow
 from bot.thai import fiscal_year as current_fiscal_year
 from bot.thai import utcnow
-from surveys import catalogue, indicators
+from surveys import catalogue, indicators, roster
 
 router = APIRouter(prefix="/api/v1", tags=["survey reports"])
 Manager = Annotated[StaffMember, Depends(require_role(Role.MANAGER, Role.ADMIN))]
@@ -31,8 +31,15 @@ def summary(key: str, _: Manager, session: SessionDep, runtime: RuntimeDep, fisc
             by: By | None = None) -> SummaryOut:
     """n, mean, SD, band, both percentages and 95 % intervals for the survey, each dimension and item;
     target status; optional breakdown (groups under 5 respondents hidden)."""
-    report = service.report(session, find_survey(session, key), runtime.org, utcnow(), fiscal_year, by)
-    return present.summary_out(report, runtime.org)
+    survey, now = find_survey(session, key), utcnow()
+    report = service.report(session, survey, runtime.org, now, fiscal_year, by)
+    out = present.summary_out(report, runtime.org)
+    census = roster.census(session, survey, catalogue.definition_of(session, survey),
+                           fiscal_year or current_fiscal_year(now))
+    if census is not None:  # a census target is judged on its roster, not on a sample's interval
+        out.status = census.status  # type: ignore[assignment]
+        out.roster = RosterFigures(size=census.size, answered=census.answered, missing=census.missing)
+    return out
 
 
 def _filename(key: str, fiscal_year: int | None, extension: str) -> str:
@@ -76,6 +83,15 @@ def targets(_: Manager, session: SessionDep, runtime: RuntimeDep,
         report = service.report(session, survey, runtime.org, now, year)
         definition = catalogue.definition_of(session, survey)
         ci = report.official_ci95
+        census = roster.census(session, survey, definition, year)
+        if census is not None:
+            rows.append(TargetRow(
+                indicator=survey.key, title=survey.title, plan_measure=definition.plan_measure, fiscal_year=year,
+                target=survey.target, value=None if census.value is None else round(census.value, 2),
+                status=census.status, official_method=survey.official_method, n=census.answered,
+                provisional=census.status == "not_yet_provable",
+                roster=RosterFigures(size=census.size, answered=census.answered, missing=census.missing)))
+            continue
         rows.append(TargetRow(
             indicator=survey.key, title=survey.title, plan_measure=definition.plan_measure, fiscal_year=year,
             target=survey.target, value=None if report.official_value is None else round(report.official_value, 2),

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.outbox.models import OutboxMessage
 from bot.staff import service as staff_service
-from bot.staff.models import AuditEntry, Role
+from bot.staff.models import AuditEntry, Role, StaffMember
 from surveys.models import SurveyAnswer, SurveyResponse
 from tests.harness import Harness
 from tests.surveys.helpers import satisfaction_data
@@ -119,7 +119,7 @@ def test_the_official_method_is_locked_once_answers_exist_and_edits_make_version
         assert session.exec(select(SurveyResponse)).one().version == 2  # the answers keep their version
 
 
-def test_staff_take_quizzes_and_answering_again_revises(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
+def test_staff_take_quizzes_once_and_a_retake_a_manager_allows_revises(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
     officer = token(harness, Role.OFFICER, "สมชาย")
     harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
     harness.client.post("/api/v1/surveys/conflict_of_interest/open", headers=manager)
@@ -128,10 +128,19 @@ def test_staff_take_quizzes_and_answering_again_revises(harness: Harness, manage
     url = "/api/v1/surveys/conflict_of_interest/my-response"
     first = harness.client.post(url, json={"answers": {**right, "side_job": "a"}}, headers=officer).json()
     assert (first["score_percent"], first["passed"], first["revised"]) == (83.33, True, False)
+    again = harness.client.post(url, json={"answers": right}, headers=officer)
+    assert again.status_code == 409 and "ทำแบบนี้แล้ว" in again.json()["detail"]
+    with Session(harness.engine) as session:
+        officer_id = session.exec(select(StaffMember.id).where(StaffMember.name == "สมชาย")).one()
+    assert harness.client.post("/api/v1/surveys/conflict_of_interest/retakes", json={"staff_id": officer_id},
+                               headers=officer).status_code == 403
+    assert harness.client.post("/api/v1/surveys/conflict_of_interest/retakes", json={"staff_id": officer_id},
+                               headers=manager).status_code == 201
     second = harness.client.post(url, json={"answers": {**right, "side_job": "a", "meaning": "b"}},
                                  headers=officer).json()
     assert (second["score_percent"], second["passed"], second["revised"]) == (66.67, False, True)
     assert count(harness, SurveyResponse) == 1
+    assert harness.client.post(url, json={"answers": right}, headers=officer).status_code == 409  # retake used
     paper = harness.client.post("/api/v1/surveys/conflict_of_interest/responses", json={"answers": right},
                                 headers=officer)
     assert paper.status_code == 409
