@@ -1,7 +1,7 @@
 """survey rosters (census targets) and retake permissions
 
 Revision ID: 20261129_survey_rosters
-Revises: 20261129_inquiries
+Revises: 20261129_inbox_quarantine
 Create Date: 2026-11-29
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import bot.db
 
 revision: str = "20261129_survey_rosters"
-down_revision: str | None = "20261129_inquiries"
+down_revision: str | None = "20261129_inbox_quarantine"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
