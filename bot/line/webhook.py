@@ -8,14 +8,15 @@ permanent, and redelivering it would never help.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import structlog
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from bot.line import inbox, signature
+from bot.line.group_commit import UNREACHABLE, GroupCommit
 from bot.runtime import Runtime
 from bot.thai import utcnow
 
@@ -40,16 +41,26 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _store(runtime: Runtime, destination: str | None, events: list[object]) -> inbox.Stored:
-    now = utcnow()
-    with Session(runtime.engine) as session:
+def write_events(runtime: Runtime) -> Callable[[Session, tuple[str | None, list[object]]], inbox.Stored]:
+    """One request's part of a group commit: check the destination, add its events (never commits)."""
+
+    def write(session: Session, body: tuple[str | None, list[object]]) -> inbox.Stored:
+        destination, events = body
+        now = utcnow()
         known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
         runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
-        stored = inbox.store(session, events, now)
-        session.commit()
-    if stored.quarantined:
-        log.warning("webhook.events_quarantined", count=stored.quarantined)
-    return stored
+        return inbox.store(session, events, now)
+
+    return write
+
+
+def inbox_writer(request: Request) -> GroupCommit[inbox.Stored]:
+    """The app's group committer, made on first use (inside the server's event loop)."""
+    writer = getattr(request.app.state, "inbox_writer", None)
+    if writer is None:
+        runtime: Runtime = request.app.state.runtime
+        writer = request.app.state.inbox_writer = GroupCommit(runtime.engine, write_events(runtime))
+    return writer
 
 
 @router.post(
@@ -70,14 +81,16 @@ async def receive_webhook(request: Request) -> JSONResponse:
         destination, events = inbox.parse_body(body)
         if not events:  # LINE's URL verification sends an empty list
             return JSONResponse({"received": 0})
-        stored = await run_in_threadpool(_store, runtime, destination, events)
+        stored = await inbox_writer(request).submit((destination, events))
     except inbox.WebhookBodyError as error:
         return _error(400, f"not a LINE webhook body: {error}")
     except inbox.WrongDestinationError:
         log.warning("webhook.wrong_destination")
         return _error(403, "webhook addressed to another bot")
-    except (OperationalError, InterfaceError, TimeoutError) as error:  # unreachable, locked, too slow
+    except UNREACHABLE as error:  # unreachable, locked, too slow
         log.error("webhook.store_unavailable", error=type(error).__name__)
         return _error(503, "store unavailable, please redeliver")
+    if stored.quarantined:
+        log.warning("webhook.events_quarantined", count=stored.quarantined)
     runtime.inbox_signal.set()
     return JSONResponse({"received": stored.events, "quarantined": stored.quarantined})
