@@ -37,6 +37,7 @@ from sqlmodel import Session
 
 from bot.db import claiming
 from bot.line.models import ChannelFact
+from bot.metrics import LINE_CALLS, PUSH_FALLBACKS
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
@@ -99,12 +100,19 @@ class Sender:
             return sendable
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
+        outcome, status = await self._call(row)
+        if status is not None:
+            LINE_CALLS.labels(kind=row.kind, status=str(status)).inc()
+        return outcome
+
+    async def _call(self, row: OutboxMessage) -> tuple[Outcome, int | str | None]:
+        """The outcome, and what LINE answered (an HTTP status, "network", or None when not called)."""
         assert self.api is not None, "use Sender as an async context manager"
         try:
             messages = [Message.from_dict(item) for item in json.loads(row.messages)]
             if row.kind == OutboxKind.REPLY:
                 if row.reply_expires_at is None or row.reply_expires_at <= self.clock():
-                    return Outcome("to_push", "reply token expired before sending")
+                    return Outcome("to_push", "reply token expired before sending"), None
                 request = ReplyMessageRequest(replyToken=row.reply_token, messages=messages)
                 await self.api.reply_message(request, _request_timeout=self.timeout)
             elif row.kind == OutboxKind.PUSH:
@@ -117,14 +125,14 @@ class Sender:
                 broadcast = BroadcastRequest(messages=messages)
                 await self.api.broadcast(broadcast, x_line_retry_key=row.retry_key, _request_timeout=self.timeout)
         except ApiException as error:
-            return classify(row, error.status or 0, _body_text(error), _retry_after(error))
+            return classify(row, error.status or 0, _body_text(error), _retry_after(error)), error.status or 0
         except aiohttp.ClientConnectorError as error:  # never connected: nothing was sent
-            return Outcome("retry", f"network: {type(error).__name__}")
+            return Outcome("retry", f"network: {type(error).__name__}"), "network"
         except (aiohttp.ClientError, TimeoutError, OSError) as error:  # maybe sent, maybe not
-            return _unknown(row, f"network: {type(error).__name__}")
+            return _unknown(row, f"network: {type(error).__name__}"), "network"
         except ValueError as error:  # the SDK refused to build the request: it will never work
-            return Outcome("dead", f"invalid message: {error}")
-        return Outcome("sent")
+            return Outcome("dead", f"invalid message: {error}"), None
+        return Outcome("sent"), 200
 
     def _record(self, results: list[tuple[OutboxMessage, Outcome]]) -> None:
         """Write the outcomes; retried, because losing them would make LINE see these sends again."""
@@ -153,6 +161,7 @@ class Sender:
                     log.warning("outbox.sent_uncertain", outbox_id=row.id, error=outcome.error[:200])
                 elif outcome.action == "to_push":
                     outbox.reply_to_push(row, now, outcome.error)
+                    PUSH_FALLBACKS.inc()
                 elif outcome.action == "pause":
                     pause = settings.outbox_pause_on_401_seconds
                     log.error("line.unauthorized_sending_paused", seconds=pause, outbox_id=row.id)

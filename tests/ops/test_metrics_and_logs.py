@@ -35,8 +35,10 @@ def test_metrics_count_events_outbox_and_webhook_time(harness: Harness) -> None:
     assert after["tambon_inbox_events{status=pending}"] == 1
     assert after["tambon_inbox_lag_seconds{}"] >= 0
     assert after["tambon_webhook_seconds_count{}"] == acks_before + 1
+    calls_before = before.get("tambon_line_calls_total{kind=reply,status=200}", 0)
     harness.run()
     processed = scrape(harness)
+    assert processed["tambon_line_calls_total{kind=reply,status=200}"] == calls_before + 1
     assert processed["tambon_inbox_events{status=done}"] == 1
     assert sum(v for k, v in processed.items() if k.startswith("tambon_outbox_messages{")) >= 1
 
