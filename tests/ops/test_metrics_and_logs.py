@@ -30,7 +30,7 @@ def test_metrics_count_events_outbox_and_webhook_time(harness: Harness) -> None:
     before = scrape(harness)
     assert before["tambon_store_up{}"] == 1
     acks_before = before.get("tambon_webhook_seconds_count{}", 0)
-    assert harness.post_sample("text-message-user.json").status_code == 200
+    harness.post_events(harness.event("text", harness.new_user(), text="เมนู"))
     after = scrape(harness)
     assert after["tambon_inbox_events{status=pending}"] == 1
     assert after["tambon_inbox_lag_seconds{}"] >= 0
