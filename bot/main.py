@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,6 +34,10 @@ from bot.notices import dialogs as notice_dialogs
 from bot.operations import RequestContext
 from bot.operations import router as operations_router
 from bot.outbox import api as outbox_api
+from bot.portal import pages as portal_pages
+from bot.portal.docs import install_offline_docs
+from bot.portal.render import STATIC_DIR as PORTAL_STATIC
+from bot.portal.render import STATIC_URL as PORTAL_STATIC_URL
 from bot.residents import dialogs as resident_dialogs
 from bot.runtime import Runtime
 from bot.staff import api as staff_api
@@ -43,6 +48,7 @@ from bot.surveys import reports_api as survey_reports
 from bot.surveys import roster_api as survey_roster
 from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
+from bot.tips import public as tips_public
 
 # Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first; the
 # placeholders for services not built yet come last, so a real router added above them takes over.
@@ -76,6 +82,8 @@ HTTP_ROUTERS: list[APIRouter] = [
     complaints_public.router,
     inquiries_api.router,
     inquiries_public.router,
+    tips_public.router,
+    portal_pages.router,
 ]
 
 
@@ -127,11 +135,15 @@ def create_app(
         description="LINE bot and back office of a Thai local administration (อบต.)",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served offline below
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.add_middleware(RequestContext)
     for router in HTTP_ROUTERS:
         app.include_router(router)
+    app.mount(PORTAL_STATIC_URL, StaticFiles(directory=PORTAL_STATIC), name="portal-static")
+    install_offline_docs(app)
     if settings.simulator_mode:
         from bot.line.simulator import routes as simulator
 

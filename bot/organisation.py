@@ -75,6 +75,20 @@ class PublicInfoGroup(BaseModel):
         return value
 
 
+class LineAccount(BaseModel):
+    """The LINE Official Account residents add: its basic ID (`@123abcde`) or its add-friend URL."""
+
+    basic_id: str = Field(default="", pattern=r"^(@[0-9A-Za-z._-]{2,30})?$")
+    add_friend_url: str = Field(default="", pattern=r"^(https://[^\s]+)?$")
+
+    @property
+    def url(self) -> str:
+        """Where a phone's camera should take the resident: the URL given, else LINE's add-friend link."""
+        if self.add_friend_url:
+            return self.add_friend_url
+        return f"https://line.me/R/ti/p/%40{self.basic_id[1:]}" if self.basic_id else ""
+
+
 class Privacy(BaseModel):
     notice_version: str
     retention: str
@@ -91,6 +105,7 @@ class Organisation(BaseModel):
     units: list[Unit]
     contact: Contact
     privacy: Privacy
+    line: LineAccount = LineAccount()
     public_info: list[PublicInfoGroup] = []
     inquiry_answer_days: InquiryAnswerDays = InquiryAnswerDays()
 

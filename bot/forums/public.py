@@ -3,17 +3,18 @@ for — (1) the topic, (2) who took part (counts only), (3) the outcome, (4) how
 
 from __future__ import annotations
 
-from html import escape
-
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from bot import thai
+from bot.complaints.public import recent_fiscal_years
 from bot.forums import figures
 from bot.forums.figures import fiscal_period
 from bot.forums.models import Forum, PublicForum
 from bot.http import RuntimeDep, SessionDep
+from bot.portal import charts
+from bot.portal.render import render
 
 router = APIRouter(tags=["public"])
 
@@ -41,43 +42,19 @@ def public_forum(forum_id: int, session: SessionDep, runtime: RuntimeDep) -> Pub
     return figures.public(session, runtime.org, _forum(session, forum_id))
 
 
+@router.get("/public/forums", response_class=HTMLResponse)
+def public_forums_page(request: Request, session: SessionDep, runtime: RuntimeDep,
+                       fiscal_year: int | None = Query(None, ge=2500, le=2700)) -> HTMLResponse:
+    """Forum participation for a fiscal year: every forum with its participants, linking its own page."""
+    year = fiscal_year or thai.fiscal_year(runtime.clock())
+    forums = public_forums(session, runtime, year)
+    chart = charts.bars([(f.topic.topic, f.participants.total) for f in forums],
+                        title=f"ผู้เข้าร่วมเวทีประชาคม ปีงบประมาณ {year}", unit=" คน")
+    return render(request, "forums.html", title=f"การมีส่วนร่วมของประชาชน (เวทีประชาคม) ปีงบประมาณ {year}",
+                  year=year, years=recent_fiscal_years(year), forums=forums, chart=chart)
+
+
 @router.get("/public/forums/{forum_id}", response_class=HTMLResponse)
-def public_forum_page(forum_id: int, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+def public_forum_page(request: Request, forum_id: int, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
     page = figures.public(session, runtime.org, _forum(session, forum_id))
-    return HTMLResponse(render(runtime.org.name, page))
-
-
-def _p(text: object) -> str:
-    return "".join(f"<p>{escape(line)}</p>" for line in str(text).splitlines() if line.strip())
-
-
-def render(org_name: str, page: PublicForum) -> str:
-    """The page in Thai, everything escaped."""
-    t, who = page.topic, page.participants
-    status_line = "<p><strong>เวทีนี้ยกเลิกแล้ว</strong></p>" if t.status == "cancelled" else ""
-    rows = "".join(f"<tr><td>{escape(v.name)}</td><td>{v.participants}</td></tr>" for v in who.by_village)
-    outcome = "<p>ยังไม่ได้เผยแพร่ผล</p>"
-    if page.outcome:
-        outcome = _p(page.outcome.minutes) + "<h3>ข้อสรุปและมติ</h3>" + _p(page.outcome.decisions)
-    use = "<p>ยังไม่ได้เผยแพร่</p>"
-    if page.use:
-        links = "".join(f'<li><a href="{escape(link.url)}">{escape(link.title)}</a></li>'
-                        for link in page.use.plan_links)
-        use = _p(page.use.opinions_used) + (f"<ul>{links}</ul>" if links else "")
-    return f"""<!doctype html>
-<html lang="th"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>เวทีประชาคม: {escape(t.topic)}</title>
-<style>body{{font-family:sans-serif;max-width:46rem;margin:1rem auto;padding:0 1rem;line-height:1.6}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .6rem}}</style></head><body>
-<p>{escape(org_name)}</p>
-<h1>เวทีประชาคม: {escape(t.topic)}</h1>{status_line}
-<h2>1. เรื่องและวาระ</h2>
-<p>{escape(t.date_th)} ณ {escape(t.place)}</p>
-<p>สำหรับ: {escape(", ".join(t.villages))}</p>{_p(t.agenda)}
-<h2>2. ผู้เข้าร่วม</h2>
-<p>ผู้เข้าร่วมทั้งหมด {who.total} คน (ลงชื่อผ่าน LINE {who.line} คน, ลงชื่อในกระดาษ {who.paper} คน);
-ตอบรับล่วงหน้า {who.rsvp_going} คน; ความคิดเห็นที่ส่งล่วงหน้า {who.opinions} เรื่อง</p>
-<table><tr><th>หมู่บ้าน</th><th>ผู้เข้าร่วม (คน)</th></tr>{rows}</table>
-<h2>3. ผลการประชุม</h2>{outcome}
-<h2>4. การนำผลไปใช้</h2>{use}
-</body></html>"""
+    return render(request, "forum.html", title=f"เวทีประชาคม: {page.topic.topic}", page=page)
