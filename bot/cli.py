@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import structlog
@@ -40,8 +44,15 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     no_worker: Annotated[bool, typer.Option("--no-worker", help="web only; run `tambon worker` apart")] = False,
+    worker_process: Annotated[bool | None, typer.Option(
+        "--worker-process/--in-process-worker",
+        help="the worker in a process of its own (default on PostgreSQL) or inside the web process")] = None,
 ) -> None:
-    """Run migrations, then the web app and (unless --no-worker) the background worker."""
+    """Run migrations, then the web app and (unless --no-worker) the background worker.
+
+    On PostgreSQL the worker runs as a child process by default: web and worker each get their own
+    interpreter (and core) instead of sharing one, so a burst of webhooks does not starve the answers.
+    SQLite keeps it in-process: one writer per file."""
     from bot import migrate
     from bot.main import create_app
 
@@ -59,8 +70,31 @@ def serve(
     else:
         typer.echo(f"LINE webhook URL to register: https://<your public host>/line/webhook (listening on {base})")
     typer.echo(f"Admin API docs: {base}/docs   Health: {base}/healthz")
-    web = create_app(settings, engine, run_worker=not no_worker, simulator_base_url=simulator_api)
-    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+    separate = (engine.dialect.name != "sqlite") if worker_process is None else worker_process
+    in_process = not no_worker and not separate
+    web = create_app(settings, engine, run_worker=in_process, simulator_base_url=simulator_api)
+    with _worker_child(enabled=not no_worker and separate, line_api=simulator_api):
+        uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+
+
+@contextlib.contextmanager
+def _worker_child(enabled: bool, line_api: str | None) -> Iterator[None]:
+    """`tambon worker` as a child of `tambon serve`, stopped with it."""
+    if not enabled:
+        yield
+        return
+    env = dict(os.environ)
+    if line_api:  # simulator mode: the worker talks to the web process's emulated LINE API
+        env.update(LINE_API_BASE_URL=line_api, LINE_DATA_API_BASE_URL=line_api)
+    child = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env)
+    try:
+        yield
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 @app.command()
