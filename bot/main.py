@@ -34,6 +34,8 @@ from bot.notices import dialogs as notice_dialogs
 from bot.operations import RequestContext
 from bot.operations import router as operations_router
 from bot.outbox import api as outbox_api
+from bot.outcomes import api as outcomes_api
+from bot.outcomes import public as outcomes_public
 from bot.portal import pages as portal_pages
 from bot.portal.docs import install_offline_docs
 from bot.portal.render import STATIC_DIR as PORTAL_STATIC
@@ -84,6 +86,8 @@ HTTP_ROUTERS: list[APIRouter] = [
     inquiries_public.router,
     tips_public.router,
     portal_pages.router,
+    outcomes_api.router,
+    outcomes_public.router,
 ]
 
 

@@ -15,6 +15,7 @@ from bot.inquiries.models import Inquiry
 from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine
 from bot.notices.models import Notice, NoticeDelivery, NoticePreference, StaffContact
 from bot.outbox.models import OutboxMessage
+from bot.outcomes.models import OutcomeCount
 from bot.residents.models import ConsentRecord, Resident
 from bot.sequences import CaseSequence
 from bot.staff.models import AuditEntry, StaffMember, StaffNotification
@@ -45,6 +46,7 @@ __all__ = [
     "NoticeDelivery",
     "NoticePreference",
     "OutboxMessage",
+    "OutcomeCount",
     "PlanIndicator",
     "Resident",
     "StaffContact",

@@ -29,10 +29,24 @@ class Village(BaseModel):
         return f"หมู่ {self.number} {self.name}"
 
 
+# The plan's outcome indicators a complaint category or tip type can count toward (measures 1, 3, 9–11).
+OUTCOME_TAGS = ("bribery", "procurement", "staff_conduct", "corruption")
+OutcomeTag = Literal["bribery", "procurement", "staff_conduct", "corruption"]
+
+
 class Category(BaseModel):
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     unit: str
+    indicator: OutcomeTag | None = None
+
+
+class TipType(BaseModel):
+    """A kind of corruption tip, classified by the integrity officer; `indicator` says what it counts toward."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    indicator: OutcomeTag | None = None
 
 
 class Unit(BaseModel):
@@ -108,6 +122,7 @@ class Organisation(BaseModel):
     line: LineAccount = LineAccount()
     public_info: list[PublicInfoGroup] = []
     inquiry_answer_days: InquiryAnswerDays = InquiryAnswerDays()
+    tip_types: list[TipType] = []
 
     @model_validator(mode="after")
     def consistent(self) -> Organisation:
@@ -124,6 +139,9 @@ class Organisation(BaseModel):
     def question_particle(self) -> str:
         """The particle that ends a question: คะ (not ค่ะ) or ครับ."""
         return "คะ" if self.particle == "ค่ะ" else "ครับ"
+
+    def tip_type(self, key: str) -> TipType | None:
+        return next((t for t in self.tip_types if t.key == key), None)
 
     def village(self, number: int) -> Village | None:
         return next((v for v in self.villages if v.number == number), None)

@@ -20,6 +20,7 @@ from bot.complaints.models import (
     ComplaintPhoto,
     ComplaintUpdate,
     PhotoStatus,
+    ReclassifyIn,
     SourceChannel,
     Status,
     TransitionIn,
@@ -137,6 +138,20 @@ def move(code: str, body: TransitionIn, member: Handler, session: SessionDep,
                            assigned_staff_id=body.assigned_staff_id, expected_date=body.expected_date)
     except service.InvalidTransition as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except service.ComplaintError as error:
+        raise HTTPException(UNPROCESSABLE, str(error)) from error
+    session.commit()
+    return complaint_detail(code, member, session, runtime)
+
+
+@router.post("/{code}/category", response_model=ComplaintDetail)
+def reclassify(code: str, body: ReclassifyIn, member: Handler, session: SessionDep,
+               runtime: RuntimeDep) -> ComplaintDetail:
+    """Correct the category (residents pick the wrong one); audited and kept in the timeline."""
+    complaint = _found(session, code)
+    try:
+        service.reclassify(session, complaint, body.category, org=runtime.org, actor=member, now=runtime.clock(),
+                           reason=body.reason)
     except service.ComplaintError as error:
         raise HTTPException(UNPROCESSABLE, str(error)) from error
     session.commit()

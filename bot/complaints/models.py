@@ -175,3 +175,10 @@ class ComplaintOut(BaseModel):
 class ComplaintDetail(ComplaintOut):
     timeline: list[UpdateOut]
     photo_ids: list[int]
+
+
+class ReclassifyIn(BaseModel):
+    """Staff correct the category a resident picked (the outcome indicators count by category)."""
+
+    category: str = PydanticField(min_length=1, max_length=32)
+    reason: str | None = PydanticField(default=None, max_length=500)

@@ -320,6 +320,20 @@ def notify_managers(session: Session, complaint: Complaint, message: str, now: d
                          role=Role.MANAGER, message=message)
 
 
+def reclassify(session: Session, complaint: Complaint, category: str, *, org: Organisation, actor: StaffMember,
+               now: datetime, reason: str | None = None) -> None:
+    """Correct the category a resident picked (the outcome indicators count by category); audited."""
+    chosen = next((c for c in org.categories if c.key == category), None)
+    if chosen is None:
+        raise ComplaintError(f"ไม่มีหมวด {category!r} ในไฟล์องค์กร")
+    before = complaint.category
+    complaint.category = chosen.key
+    note = f"เปลี่ยนหมวดจาก {before} เป็น {chosen.key}" + (f" เหตุผล: {reason}" if reason else "")
+    _log(session, complaint, now, kind="reclassified", actor=actor, internal_note=note)
+    staff_service.audit(session, actor=actor, action="complaint.reclassify", record_type="complaint",
+                        record_id=complaint.code, now=now, detail={"from": before, "to": chosen.key, "reason": reason})
+
+
 def is_finished(complaint: Complaint) -> bool:
     return complaint.status in FINISHED
 

@@ -151,11 +151,12 @@ class SummaryOut(FiguresOut):
 
 
 class TargetRow(BaseModel):
-    indicator: str = Field(description="survey key, or ita_score / corruption_cases")
+    indicator: str = Field(description="survey key, ita_score, or an outcome indicator: bribery / procurement / "
+                                       "staff_conduct / corruption_cases")
     title: str
     plan_measure: int | None = None
     fiscal_year: int
-    target: float | None
+    target: float | str | None = Field(description="a number, or \"falling\"")
     value: float | None
     status: str = Field(description="met | not_met | not_yet_provable | not_recorded | no_baseline | no_target")
     official_method: str | None = None
@@ -167,6 +168,11 @@ class TargetRow(BaseModel):
     reduction_percent: float | None = None
     target_reduction_percent: int | None = None
     roster: RosterFigures | None = None
+    # outcome indicators (counted from complaints and tips)
+    count: int | None = None
+    previous_count: int | None = None
+    baseline_count: int | None = None
+    change_percent: float | None = None
 
 
 class IndicatorUpdate(BaseModel):

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
+from bot.outcomes.targets import all_targets
 from bot.staff.models import Role, StaffMember
 from bot.staff.service import audit
 from bot.surveys import exports, present, service
@@ -75,31 +76,10 @@ def export_xlsx(key: str, member: Manager, session: SessionDep, runtime: Runtime
 @router.get("/targets", response_model=list[TargetRow])
 def targets(_: Manager, session: SessionDep, runtime: RuntimeDep,
             fiscal_year: Annotated[int | None, Query(ge=2500, le=2700)] = None) -> list[TargetRow]:
-    """Every target of a fiscal year (default: the current one): each survey's, then the plan indicators."""
-    now = utcnow()
-    year = fiscal_year or current_fiscal_year(now)
-    rows = []
-    for survey in catalogue.all_surveys(session):
-        report = service.report(session, survey, runtime.org, now, year)
-        definition = catalogue.definition_of(session, survey)
-        ci = report.official_ci95
-        census = roster.census(session, survey, definition, year)
-        if census is not None:
-            rows.append(TargetRow(
-                indicator=survey.key, title=survey.title, plan_measure=definition.plan_measure, fiscal_year=year,
-                target=survey.target, value=None if census.value is None else round(census.value, 2),
-                status=census.status, official_method=survey.official_method, n=census.answered,
-                provisional=census.status == "not_yet_provable",
-                roster=RosterFigures(size=census.size, answered=census.answered, missing=census.missing)))
-            continue
-        rows.append(TargetRow(
-            indicator=survey.key, title=survey.title, plan_measure=definition.plan_measure, fiscal_year=year,
-            target=survey.target, value=None if report.official_value is None else round(report.official_value, 2),
-            status=report.status, official_method=survey.official_method,
-            ci95=None if ci is None else [round(ci[0], 2), round(ci[1], 2)], n=report.overall.n,
-            more_responses_needed=report.more_responses_needed, provisional=report.provisional,
-        ))
-    return rows + _indicator_rows(session, year)
+    """Every target of a fiscal year (default: the current one): each survey's (census ones judged on their
+    roster), the ITA score, then the outcome indicators counted from complaints and tips."""
+    now = runtime.clock()
+    return all_targets(session, runtime.org, fiscal_year or current_fiscal_year(now), now)
 
 
 INDICATOR_TITLES = {"ita_score": "คะแนนการประเมิน ITA", "corruption_cases": "จำนวนคดีทุจริต (ลดลงจากปี 2565)"}

@@ -14,7 +14,17 @@ from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, bearer
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
 from bot.tips import service
-from bot.tips.models import Tip, TipDetail, TipEvidence, TipOut, TipStatus, TipTransitionIn, TipUpdate, TipUpdateOut
+from bot.tips.models import (
+    Tip,
+    TipDetail,
+    TipEvidence,
+    TipOut,
+    TipStatus,
+    TipTransitionIn,
+    TipTypeIn,
+    TipUpdate,
+    TipUpdateOut,
+)
 
 router = APIRouter(prefix="/api/v1/tips", tags=["tips (integrity officers)"])
 
@@ -113,6 +123,19 @@ def move(code: str, body: TipTransitionIn, member: Officer, session: SessionDep,
         raise HTTPException(UNPROCESSABLE, str(error)) from error
     staff_service.audit(session, actor=member, action="tip.transition", record_type="tip", record_id=tip.code,
                         now=runtime.clock(), detail={"status": body.status})
+    session.commit()
+    return tip_detail(code, member, session, runtime)
+
+
+@router.post("/{code}/type", response_model=TipDetail)
+def classify(code: str, body: TipTypeIn, member: Officer, session: SessionDep, runtime: RuntimeDep) -> TipDetail:
+    """Classify a tip (org file `tip_types`): the outcome indicators count tips by their type."""
+    tip = _found(session, code)
+    try:
+        service.classify(session, tip, body.type, org=runtime.org, actor=member, now=runtime.clock(),
+                         reason=body.reason)
+    except service.TipError as error:
+        raise HTTPException(UNPROCESSABLE, str(error)) from error
     session.commit()
     return tip_detail(code, member, session, runtime)
 

@@ -44,6 +44,7 @@ class Tip(SQLModel, table=True):
     handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     flagged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    type: str | None = Field(default=None, sa_type=String(32), index=True)  # org file tip_types; officer-classified
 
 
 class TipUpdate(SQLModel, table=True):
@@ -106,6 +107,7 @@ class TipOut(BaseModel):
     handled_at: datetime | None
     flagged: bool
     closed_at: datetime | None
+    type: str | None = None
 
 
 class Reporter(BaseModel):
@@ -118,3 +120,8 @@ class TipDetail(TipOut):
     timeline: list[TipUpdateOut]
     evidence_ids: list[int]
     reporter: Reporter | None = None  # only with ?reveal_reporter=true, never for anonymous tips
+
+
+class TipTypeIn(BaseModel):
+    type: str = PydanticField(min_length=1, max_length=32)
+    reason: str | None = PydanticField(default=None, max_length=500)

@@ -210,3 +210,17 @@ def reseal_all(session: Session, sealer: Sealer) -> int:
         row.recipient = SEALED_PREFIX + sealer.reseal((row.recipient or "").removeprefix(SEALED_PREFIX))
         count += 1
     return count
+
+
+def classify(session: Session, tip: Tip, type_key: str, *, org: Organisation, actor: StaffMember, now: datetime,
+             reason: str | None = None) -> None:
+    """Set (or correct) a tip's type, which decides the outcome indicator it counts toward; audited."""
+    chosen = org.tip_type(type_key)
+    if chosen is None:
+        raise TipError(f"ไม่มีประเภท {type_key!r} ในไฟล์องค์กร (tip_types)")
+    before = tip.type
+    tip.type = chosen.key
+    note = f"จัดประเภทเป็น “{chosen.name}”" + (f" เหตุผล: {reason}" if reason else "")
+    session.add(TipUpdate(tip_id=tip.id or 0, at=now, internal_note=note, actor_staff_id=actor.id, actor=actor.name))
+    staff_service.audit(session, actor=actor, action="tip.classify", record_type="tip", record_id=tip.code, now=now,
+                        detail={"from": before, "to": chosen.key, "reason": reason})
