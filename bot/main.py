@@ -36,6 +36,7 @@ from bot.operations import router as operations_router
 from bot.outbox import api as outbox_api
 from bot.outcomes import api as outcomes_api
 from bot.outcomes import public as outcomes_public
+from bot.portal import intake as portal_intake
 from bot.portal import pages as portal_pages
 from bot.portal.docs import install_offline_docs
 from bot.portal.render import STATIC_DIR as PORTAL_STATIC
@@ -88,6 +89,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     portal_pages.router,
     outcomes_api.router,
     outcomes_public.router,
+    portal_intake.router,
 ]
 
 

@@ -20,6 +20,7 @@ from bot.residents.models import ConsentRecord, Resident
 from bot.sequences import CaseSequence
 from bot.staff.models import AuditEntry, StaffMember, StaffNotification
 from bot.tips.models import Tip, TipEvidence, TipUpdate
+from bot.tracking.models import TrackingPin
 from surveys.models import PlanIndicator, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from surveys.roster import SurveyRetake, SurveyRosterMember
 
@@ -61,4 +62,5 @@ __all__ = [
     "Tip",
     "TipEvidence",
     "TipUpdate",
+    "TrackingPin",
 ]

@@ -1,0 +1,50 @@
+"""Corruption tips from the web: sealed exactly as in LINE (the same file_tip), the reporter may stay
+anonymous, and code + PIN show only the status. Rules only: no HTTP, never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.crypto import Sealer
+from bot.media import clean_photo
+from bot.organisation import Organisation
+from bot.tips import service, texts
+from bot.tips.models import Tip, TipEvidence
+from bot.tracking import service as pins
+
+RECORD_TYPE = "tip"
+WEB_REPORTER = ""  # no LINE user: nothing to push to, so tell_reporter stays silent
+
+
+@dataclass(frozen=True)
+class Filed:
+    code: str
+    pin: str
+    anonymous: bool
+
+
+def file_from_web(session: Session, *, sealer: Sealer, settings: Settings, org: Organisation, what: str,
+                  now: datetime, when_text: str | None = None, where_text: str | None = None,
+                  who: str | None = None, name: str | None = None, phone: str | None = None,
+                  evidence: bytes | None = None) -> Filed:
+    """File a tip; without a name and a phone the reporter is anonymous. Name and phone go only into the seal."""
+    if evidence:
+        clean_photo(evidence, settings.photo_max_bytes)  # PhotoRefused before anything is kept
+    anonymous = not (name or phone)
+    tip = service.file_tip(session, sealer=sealer, settings=settings, line_user_id=WEB_REPORTER,
+                           anonymous=anonymous, what=what, now=now, name=name or None, phone=phone or None,
+                           who=who or None, when_text=when_text or None, where_text=where_text or None)
+    if evidence:
+        row = TipEvidence(tip_id=tip.id or 0, created_at=now)
+        session.add(row)
+        service.store_evidence(session, row, evidence, sealer=sealer, settings=settings, org=org, now=now)
+    return Filed(tip.code, pins.issue(session, code=tip.code, record_type=RECORD_TYPE, now=now), anonymous)
+
+
+def status_of(tip: Tip) -> str:
+    """All that code + PIN show for a tip: its status, nothing of what was reported or by whom."""
+    return texts.status_name(tip.status)
