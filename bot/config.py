@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     tambon_tips_key: SecretStr | None = None
 
     webhook_max_body_bytes: int = 1_000_000
+    # LINE waits about 2 s for our answer: storing a body gives up (503, LINE redelivers) after this.
+    webhook_store_timeout_seconds: float = 1.5
     # LINE documents reply tokens as short-lived; past this age we push instead of replying.
     reply_token_ttl_seconds: float = 50.0
     conversation_ttl_minutes: int = 30

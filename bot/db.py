@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 # One column type for aware UTC datetimes. It lives in the surveys package because that package may not
 # import bot; bot may import it, so everything shares this single definition.
 from surveys.types import UTCDateTime
 
-__all__ = ["UTCDateTime", "claiming", "is_sqlite", "make_engine", "normalise_url", "session_scope"]
+__all__ = [
+    "UTCDateTime",
+    "check_write_path",
+    "claiming",
+    "is_sqlite",
+    "make_engine",
+    "normalise_url",
+    "quick",
+    "session_scope",
+]
+
+# Every PostgreSQL connection: no statement may run, nor wait for a lock, forever (a hung table must
+# not hang a worker). Transactions begun inside `quick()` get far tighter bounds.
+STATEMENT_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT_MS = 10_000
+SQLITE_BUSY_MS = 30_000
+_deadline_ms: contextvars.ContextVar[int | None] = contextvars.ContextVar("db_deadline_ms", default=None)
+
+
+@contextlib.contextmanager
+def quick(seconds: float) -> Iterator[None]:
+    """Transactions begun in this block (in this thread) give up after about `seconds` waiting for a
+    lock or a statement: PostgreSQL's statement/lock timeouts, SQLite's busy timeout. The failure is
+    an OperationalError, which callers answer with 503 (the webhook must answer LINE within 2 s)."""
+    token = _deadline_ms.set(max(1, int(seconds * 1000)))
+    try:
+        yield
+    finally:
+        _deadline_ms.reset(token)
 
 
 def normalise_url(url: str) -> str:
@@ -29,7 +60,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for our workload: WAL + busy timeout on SQLite, pre-ping on PostgreSQL."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
+                               **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -51,10 +83,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # and then writes fails at once ("database is locked", no busy wait) when another writer
             # committed in between; and SQLite has no row locks, so this is also what makes a claim
             # exclusive. Read-only work is short here, so serialising it costs little.
+            deadline = _deadline_ms.get()
             if not connection.info.get("holds_writer"):
-                if not writer.acquire(timeout=30):
-                    raise TimeoutError("SQLite writer lock not free after 30 s")
+                wait = deadline / 1000 if deadline else SQLITE_BUSY_MS / 1000
+                if not writer.acquire(timeout=wait):
+                    raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError(f"writer lock busy for {wait} s"))
                 connection.info["holds_writer"] = True
+            busy = deadline or SQLITE_BUSY_MS
+            if connection.info.get("busy_ms") != busy:  # another process may hold SQLite's own lock
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(busy)}")
+                connection.info["busy_ms"] = busy
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         @event.listens_for(engine, "checkin")
@@ -66,7 +104,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **kwargs)
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5, "options": options},
+                           **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _postgresql_begin(connection: Any) -> None:
+        deadline = _deadline_ms.get()
+        if deadline:  # SET LOCAL: ends with this transaction, the pooled connection keeps its defaults
+            connection.exec_driver_sql(
+                f"SELECT set_config('statement_timeout', '{deadline}', true),"
+                f" set_config('lock_timeout', '{max(1, deadline * 2 // 3)}', true)"
+            )
+
+    return engine
+
+
+def check_write_path(engine: Engine, seconds: float) -> None:
+    """What the webhook needs, within `seconds`: a writable transaction that can take the inbox's
+    insert lock (PostgreSQL; not a read-only standby, no one holding the table) or SQLite's write
+    lock. Rolled back: nothing is written. Raises OperationalError (or another SQLAlchemyError)."""
+    with quick(seconds), engine.connect() as connection, connection.begin() as transaction:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("LOCK TABLE inbox_event IN ROW EXCLUSIVE MODE")
+        else:
+            connection.exec_driver_sql("SELECT 1 FROM inbox_event LIMIT 1")  # BEGIN IMMEDIATE holds the lock
+        transaction.rollback()
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:

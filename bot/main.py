@@ -7,9 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,7 +20,7 @@ from bot.complaints import dialogs as complaint_dialogs
 from bot.complaints import public as complaints_public
 from bot.complaints import tracking
 from bot.config import Settings
-from bot.db import make_engine
+from bot.db import check_write_path, make_engine
 from bot.forums import api as forums_api
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
@@ -159,12 +159,12 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], summary="the database answers")
-    def readyz() -> JSONResponse:
+    @app.get("/readyz", tags=["operations"], summary="the webhook could store an event now")
+    async def readyz() -> JSONResponse:
+        budget = settings.webhook_store_timeout_seconds
         try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError as error:
+            await asyncio.wait_for(run_in_threadpool(check_write_path, engine, budget), budget + 0.3)
+        except (SQLAlchemyError, TimeoutError) as error:
             return JSONResponse({"status": "unavailable", "error": type(error).__name__}, status_code=503)
         return JSONResponse({"status": "ready", "mode": "simulator" if settings.simulator_mode else "line"})
 

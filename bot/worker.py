@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 import structlog
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from bot.chat.engine import Dispatcher
@@ -52,6 +53,8 @@ class InboxProcessor:
                 self._apply(session, row)
                 session.commit()
                 return True
+            except DATABASE_ERRORS:  # the store, not the event: it stays pending, the loop backs off
+                raise
             except Exception as error:  # a bug in a handler must not wedge the user's queue
                 session.rollback()
                 log.exception("inbox.processing_failed", event_id=event_id)
@@ -139,52 +142,84 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
             return poll
         return min(poll, max(0.005, (due - utcnow()).total_seconds()))
 
-    async def inbox_loop() -> None:
-        shown: set[str] = set()
-        while not stop.is_set():
-            await _show_loading(runtime, sender, shown)
-            batches = await asyncio.gather(*(asyncio.to_thread(processor.process_all, 20) for _ in range(lanes)))
-            processed = sum(batches)
-            if processed:
-                runtime.outbox_signal.set()
-            else:
-                shown.clear()
-                await wait(runtime.inbox_signal)
+    shown: set[str] = set()  # residents already shown the loading dots while they wait
+    last_jobs = [0.0]
 
-    async def outbox_loop() -> None:
-        while not stop.is_set():
-            try:
-                attempted = await sender.deliver_due()
-            except Exception:
-                log.exception("outbox.loop_error")
-                attempted = 0
-            if not attempted:
-                await wait(runtime.outbox_signal, await asyncio.to_thread(until_next_due))
+    async def inbox_step() -> None:
+        await _show_loading(runtime, sender, shown)
+        batches = await asyncio.gather(*(asyncio.to_thread(processor.process_all, 20) for _ in range(lanes)))
+        if sum(batches):
+            runtime.outbox_signal.set()
+        else:
+            shown.clear()
+            await wait(runtime.inbox_signal)
 
-    async def periodic_loop() -> None:
-        last_jobs = 0.0
-        while not stop.is_set():
-            if time.monotonic() - last_jobs >= runtime.settings.scheduler_interval_seconds:
-                last_jobs = time.monotonic()
-                await asyncio.to_thread(run_jobs, runtime, utcnow())
-                runtime.outbox_signal.set()
-            if await fetcher.fetch_pending():
-                runtime.outbox_signal.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=2.0)
+    async def outbox_step() -> None:
+        if not await sender.deliver_due():
+            await wait(runtime.outbox_signal, await asyncio.to_thread(until_next_due))
+
+    async def periodic_step() -> None:
+        if time.monotonic() - last_jobs[0] >= runtime.settings.scheduler_interval_seconds:
+            last_jobs[0] = time.monotonic()
+            await asyncio.to_thread(run_jobs, runtime, utcnow())
+            runtime.outbox_signal.set()
+        if await fetcher.fetch_pending():
+            runtime.outbox_signal.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=2.0)
 
     async with sender:
-        await asyncio.gather(_guard(inbox_loop, stop), _guard(outbox_loop, stop), _guard(periodic_loop, stop))
+        await asyncio.gather(_guard("inbox", inbox_step, stop), _guard("outbox", outbox_step, stop),
+                             _guard("periodic", periodic_step, stop))
 
 
-async def _guard(loop: Callable[[], object], stop: asyncio.Event) -> None:
-    """Keep a loop alive across unexpected errors (the database restarting, say)."""
+DATABASE_ERRORS = (OperationalError, InterfaceError, TimeoutError)
+
+
+class LoopHealth:
+    """One log line per change of state (failing ↔ working), and the back-off while failing: an outage
+    of a minute is two lines per loop, not a traceback a second."""
+
+    def __init__(self, name: str, first_delay: float = 0.5, max_delay: float = 30.0) -> None:
+        self.name, self.first_delay, self.max_delay = name, first_delay, max_delay
+        self.failing_since: float | None = None
+        self.failures = 0
+        self.error = ""
+
+    def failed(self, error: Exception) -> float:
+        """Record a failure; returns how long to wait before trying again."""
+        kind = type(error).__name__
+        if self.failing_since is None or kind != self.error:
+            fields = {"loop": self.name, "error": kind}
+            if isinstance(error, DATABASE_ERRORS):  # expected in an outage: no traceback, no parameters
+                log.error("worker.loop_failing", **fields)
+            else:
+                log.exception("worker.loop_failing", **fields)
+            self.failing_since = self.failing_since or time.monotonic()
+            self.error = kind
+        self.failures += 1
+        return min(self.max_delay, self.first_delay * 2 ** (self.failures - 1))
+
+    def succeeded(self) -> None:
+        if self.failing_since is not None:
+            log.warning("worker.loop_recovered", loop=self.name, failures=self.failures,
+                        seconds=round(time.monotonic() - self.failing_since, 1))
+        self.failing_since, self.failures, self.error = None, 0, ""
+
+
+async def _guard(name: str, step: Callable[[], Awaitable[object]], stop: asyncio.Event,
+                 health: LoopHealth | None = None) -> None:
+    """Run one loop's step until `stop`, across errors (the database restarting, say), backing off."""
+    health = health or LoopHealth(name)
     while not stop.is_set():
         try:
-            await loop()  # type: ignore[misc]
-        except Exception:
-            log.exception("worker.loop_crashed_restarting")
-            await asyncio.sleep(1)
+            await step()
+        except Exception as error:
+            delay = health.failed(error)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+        else:
+            health.succeeded()
 
 
 async def _show_loading(runtime: Runtime, sender: Sender, shown: set[str]) -> None:

@@ -8,6 +8,7 @@ permanent, and redelivering it would never help.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import structlog
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
+from bot.db import quick
 from bot.line import inbox, signature
 from bot.line.group_commit import UNREACHABLE, GroupCommit
 from bot.runtime import Runtime
@@ -47,9 +49,11 @@ def write_events(runtime: Runtime) -> Callable[[Session, tuple[str | None, list[
     def write(session: Session, body: tuple[str | None, list[object]]) -> inbox.Stored:
         destination, events = body
         now = utcnow()
-        known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
-        runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
-        return inbox.store(session, events, now)
+        # The batch's transaction begins here: within `quick` it waits for no lock past LINE's budget.
+        with quick(runtime.settings.webhook_store_timeout_seconds):
+            known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
+            runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
+            return inbox.store(session, events, now)
 
     return write
 
@@ -81,7 +85,10 @@ async def receive_webhook(request: Request) -> JSONResponse:
         destination, events = inbox.parse_body(body)
         if not events:  # LINE's URL verification sends an empty list
             return JSONResponse({"received": 0})
-        stored = await inbox_writer(request).submit((destination, events))
+        # A hung server answers no statement timeout: the wait is bounded here too. Should the batch
+        # still commit later, LINE's redelivery is a no-op (unique webhookEventId).
+        budget = runtime.settings.webhook_store_timeout_seconds + 0.3
+        stored = await asyncio.wait_for(inbox_writer(request).submit((destination, events)), budget)
     except inbox.WebhookBodyError as error:
         return _error(400, f"not a LINE webhook body: {error}")
     except inbox.WrongDestinationError:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+import time
 
 import httpx
+import psycopg
 from sqlmodel import Session, func, select
 
 from bot.config import Settings
@@ -180,3 +183,34 @@ def test_events_from_several_users_are_processed_in_order_per_user(harness: Harn
         done = session.exec(select(func.count()).select_from(InboxEvent)
                             .where(InboxEvent.status == InboxStatus.DONE)).one()
     assert done == 5
+
+
+def _hold_inbox_lock(harness: Harness):  # type: ignore[no-untyped-def]
+    """Another connection holds what the webhook needs: PostgreSQL's inbox table, SQLite's write lock."""
+    url = harness.settings.database_url
+    if url.startswith("sqlite"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        return connection
+    connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=False)
+    connection.execute("LOCK TABLE inbox_event IN ACCESS EXCLUSIVE MODE")
+    return connection
+
+
+def test_a_locked_inbox_answers_503_within_lines_2_seconds_and_readyz_says_so(harness: Harness) -> None:
+    user = harness.new_user()
+    assert harness.client.get("/readyz").status_code == 200
+    holder = _hold_inbox_lock(harness)
+    try:
+        started = time.monotonic()
+        response = harness.post_raw(events.body([harness.event("text", user, text="ช่วยเหลือ")], destination=BOT_ID))
+        assert response.status_code == 503 and time.monotonic() - started < 2.0
+        started = time.monotonic()
+        assert harness.client.get("/readyz").status_code == 503 and time.monotonic() - started < 2.0
+    finally:
+        holder.rollback()
+        holder.close()
+    assert harness.client.get("/readyz").status_code == 200
+    harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))  # LINE's redelivery is stored
+    harness.run()
+    assert len(harness.line.state.messages_to(user)) == 1
