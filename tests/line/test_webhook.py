@@ -197,7 +197,13 @@ def _hold_inbox_lock(harness: Harness):  # type: ignore[no-untyped-def]
     return connection
 
 
-def test_a_locked_inbox_answers_503_within_lines_2_seconds_and_readyz_says_so(harness: Harness) -> None:
+def test_a_locked_inbox_answers_503_within_lines_2_seconds_and_readyz_says_so(database_url: str, engine,  # type: ignore[no-untyped-def]
+                                                                              fake_line) -> None:
+    with Harness(database_url, engine, fake_line, webhook_store_timeout_seconds=1.5) as harness:
+        _locked_inbox(harness)
+
+
+def _locked_inbox(harness: Harness) -> None:
     user = harness.new_user()
     assert harness.client.get("/readyz").status_code == 200
     holder = _hold_inbox_lock(harness)
