@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench system-deps clean
+.PHONY: run test lint bench system-deps report-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 ## run: the service on embedded defaults (SQLite file here, the LINE simulator); prints where to open it
-run: $(BIN)/.installed
+run: $(BIN)/.installed report-deps
 	$(BIN)/tambon serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (SQLite; PostgreSQL too when TAMBON_TEST_DATABASE_URL is set)
@@ -27,11 +27,19 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/webhook_ack.py
 
-# Debian packages the tests use: a Thai font (rich-menu image) and Chromium (the simulator page test).
+# Debian packages the tests use: a Thai font (rich-menu image, PDF reports), Chromium (the simulator page
+# test) and Pango (WeasyPrint's PDF reports). `make run` needs only the font and Pango (report-deps).
 system-deps:
+	@$(MAKE) --no-print-directory _apt NEED_CHROMIUM=1
+
+report-deps:
+	@$(MAKE) --no-print-directory _apt NEED_CHROMIUM=
+
+_apt:
 	@missing=""; \
 	ls /usr/share/fonts/truetype/tlwg/*.ttf >/dev/null 2>&1 || missing="$$missing fonts-thai-tlwg"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$(NEED_CHROMIUM)" ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \

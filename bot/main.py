@@ -18,6 +18,7 @@ from bot.chat.engine import Dispatcher, Router
 from bot.complaints import api as complaints_api
 from bot.complaints import dialogs as complaint_dialogs
 from bot.complaints import public as complaints_public
+from bot.complaints import reports as complaint_reports
 from bot.complaints import tracking
 from bot.config import Settings
 from bot.db import check_write_path, make_engine
@@ -90,6 +91,8 @@ HTTP_ROUTERS: list[APIRouter] = [
     outcomes_api.router,
     outcomes_public.router,
     portal_intake.router,
+    complaint_reports.router,
+    complaint_reports.public_router,
 ]
 
 
