@@ -86,6 +86,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     complaints_public.router,
     inquiries_api.router,
     inquiries_public.router,
+    inquiries_public.report_router,
     tips_public.router,
     portal_pages.router,
     outcomes_api.router,

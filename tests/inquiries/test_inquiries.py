@@ -3,9 +3,11 @@ pushed, tracking, rating into the information-centre survey, staff-recorded inqu
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from bot import thai
@@ -202,3 +204,9 @@ def test_stats_against_hand_counts_and_the_public_page(harness: Harness) -> None
     public = harness.client.get("/public/information-centre.json", params={"fiscal_year": 2570}).json()
     assert public["received"] == 5 and public["suggestions_received"] == 2
     assert public["promised_days"]["ขอข้อมูลข่าวสาร"] == 15
+    assert harness.client.get("/api/v1/reports/information-centre/2570.pdf").status_code == 401
+    pdf = harness.client.get("/api/v1/reports/information-centre/2570.pdf", headers=officer)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace(" ", "")
+    assert "ศูนย์ข้อมูลข่าวสารปีงบประมาณ2570" in text.replace("\n", "") and "ตอบทันกำหนด2จาก5เรื่อง" in \
+        text.replace("\n", "").replace("\u0e4d\u0e32", "\u0e33")
