@@ -148,6 +148,7 @@ def staff_add(
     name: Annotated[str, typer.Option(help="the staff member's name")],
     role: Annotated[Role, typer.Option(help="officer, integrity_officer, manager or admin")],
     unit: Annotated[str | None, typer.Option(help="unit key from the organisation file")] = None,
+    username: Annotated[str | None, typer.Option(help="sign-in name for the web console")] = None,
 ) -> None:
     """Create a staff account; its API token is printed once, alone on the last line."""
     from sqlmodel import Session
@@ -164,11 +165,56 @@ def staff_add(
     migrate.upgrade(engine)
     with Session(engine) as session:
         member, token = service.create_staff(session, name=name, role=role, unit=unit, now=utcnow())
+        if username is not None:
+            from bot.staff import accounts
+
+            try:
+                accounts.set_username(session, member, username)
+            except accounts.AccountError as error:
+                typer.secho(str(error), fg=typer.colors.RED, err=True)
+                raise typer.Exit(2) from error
         service.audit(session, actor=None, actor_name="cli", action="staff.create", record_type="staff_member",
                       record_id=member.id, now=utcnow(), detail={"role": role})
         session.commit()
         typer.echo(f"created {member.role} #{member.id} {member.name}; API token (shown once):")
+        if username is not None:
+            typer.echo(f"console sign-in: {member.username} (set a password: tambon staff password {member.username})")
     typer.echo(token)
+
+
+@staff_app.command("password")
+def staff_password(username: Annotated[str, typer.Argument(help="the console sign-in name")]) -> None:
+    """Set a staff member's console password, read from standard input (a prompt on a terminal)."""
+    import sys
+
+    from sqlmodel import Session, select
+
+    from bot import migrate
+    from bot.staff import accounts, service
+    from bot.staff.models import StaffMember
+    from bot.thai import utcnow
+
+    if sys.stdin.isatty():
+        password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        member = session.exec(select(StaffMember).where(StaffMember.username == username.strip().lower())).first()
+        if member is None:
+            typer.secho(f"no staff member signs in as {username!r}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1)
+        try:
+            accounts.set_password(session, member, password)
+        except accounts.AccountError as error:
+            typer.secho(str(error), fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from error
+        service.audit(session, actor=None, actor_name="cli", action="staff.password", record_type="staff_member",
+                      record_id=member.id, now=utcnow())
+        session.commit()
+    typer.echo(f"password set for {username}; their other sessions are signed out")
 
 
 @richmenu_app.command("deploy")

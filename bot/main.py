@@ -21,6 +21,13 @@ from bot.complaints import public as complaints_public
 from bot.complaints import reports as complaint_reports
 from bot.complaints import tracking
 from bot.config import Settings
+from bot.console import admin as console_admin
+from bot.console import auth as console_auth
+from bot.console import complaints as console_complaints
+from bot.console import home as console_home
+from bot.console import install as install_console
+from bot.console import notices as console_notices
+from bot.console import tips as console_tips
 from bot.db import check_write_path, make_engine
 from bot.forums import api as forums_api
 from bot.forums import dialogs as forum_dialogs
@@ -94,6 +101,12 @@ HTTP_ROUTERS: list[APIRouter] = [
     portal_intake.router,
     complaint_reports.router,
     complaint_reports.public_router,
+    console_auth.router,
+    console_home.router,
+    console_complaints.router,
+    console_tips.router,
+    console_admin.router,
+    console_notices.router,
 ]
 
 
@@ -154,6 +167,7 @@ def create_app(
         app.include_router(router)
     app.mount(PORTAL_STATIC_URL, StaticFiles(directory=PORTAL_STATIC), name="portal-static")
     install_offline_docs(app)
+    install_console(app)
     if settings.simulator_mode:
         from bot.line.simulator import routes as simulator
 

@@ -18,7 +18,7 @@ from bot.outbox.models import OutboxMessage
 from bot.outcomes.models import OutcomeCount
 from bot.residents.models import ConsentRecord, Resident
 from bot.sequences import CaseSequence
-from bot.staff.models import AuditEntry, StaffMember, StaffNotification
+from bot.staff.models import AuditEntry, StaffMember, StaffNotification, StaffSession
 from bot.tips.models import Tip, TipEvidence, TipUpdate
 from bot.tracking.models import TrackingPin
 from surveys.models import PlanIndicator, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
@@ -53,6 +53,7 @@ __all__ = [
     "StaffContact",
     "StaffMember",
     "StaffNotification",
+    "StaffSession",
     "Survey",
     "SurveyAnswer",
     "SurveyResponse",

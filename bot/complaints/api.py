@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel
-from sqlalchemy import or_
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from bot import thai
-from bot.complaints import service
+from bot.complaints import queue, service
 from bot.complaints.models import (
     FINISHED,
     Complaint,
@@ -26,6 +25,7 @@ from bot.complaints.models import (
     TransitionIn,
     UpdateOut,
 )
+from bot.complaints.queue import QueueFilter
 from bot.complaints.stats import complaint_stats
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
 from bot.staff.models import Role, StaffMember
@@ -73,21 +73,9 @@ def list_complaints(
     offset: int = Query(0, ge=0),
 ) -> ComplaintPage:
     now = runtime.clock()
-    query = select(Complaint)
-    filters = {Complaint.status: status_, Complaint.category: category, Complaint.village_no: village,
-               Complaint.unit: unit, Complaint.source_channel: source_channel, Complaint.fiscal_year: fiscal_year}
-    for column, value in filters.items():
-        if value is not None:
-            query = query.where(column == value)
-    if overdue is not None:
-        late = col(Complaint.status).not_in([s.value for s in FINISHED]) & (col(Complaint.first_due_at) <= now)
-        query = query.where(late if overdue else ~late)
-    if q:
-        pattern = f"%{q.strip()}%"
-        query = query.where(or_(col(Complaint.code).ilike(pattern), col(Complaint.description).ilike(pattern),
-                                col(Complaint.address).ilike(pattern)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Complaint.id).desc()).offset(offset).limit(limit)).all()
+    wanted = QueueFilter(status=status_, category=category, village=village, unit=unit, overdue=overdue,
+                         source_channel=source_channel, fiscal_year=fiscal_year, q=q)
+    rows, total = queue.search(session, wanted, now=now, limit=limit, offset=offset)
     return ComplaintPage(items=[_out(c, now) for c in rows], total=total, limit=limit, offset=offset)
 
 

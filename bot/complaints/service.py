@@ -227,19 +227,38 @@ def transition(
     return update
 
 
-def _tell_resident_of_change(session: Session, complaint: Complaint, org: Organisation, target: Status,
-                             note: str | None, new_due: datetime | None, now: datetime) -> None:
+def allowed_next(complaint: Complaint) -> list[Status]:
+    """The statuses this case may move to now, in the status machine's order."""
+    allowed = TRANSITIONS[Status(complaint.status)]
+    return [status for status in Status if status in allowed]
+
+
+def messages_for_change(complaint: Complaint, org: Organisation, target: Status, note: str | None,
+                        new_due: datetime | None) -> list[m.Message]:
+    """Exactly what the complainant receives for this change (the console previews it before sending)."""
+    note = (note or "").strip() or None
     if target == Status.RESOLVED:
         yes = m.postback("แก้ไขแล้ว", ConfirmFix(complaint.code, True).pack(), "แก้ไขแล้ว")
         no = m.postback("ยังไม่แก้ไข", ConfirmFix(complaint.code, False).pack(), "ยังไม่แก้ไข")
-        tell_resident(session, complaint, texts.confirm_fixed(org, complaint.code, note, yes, no), now)
-    elif target == Status.CLOSED:
-        tell_resident(session, complaint, [texts.status_changed(org, complaint.code, target, note),
-                                           rating_question(org, complaint.code)], now)
-    elif new_due is not None:
-        tell_resident(session, complaint, [texts.delay_explained(org, complaint.code, note or "", new_due)], now)
-    else:
-        tell_resident(session, complaint, [texts.status_changed(org, complaint.code, target, note)], now)
+        return texts.confirm_fixed(org, complaint.code, note, yes, no)
+    if target == Status.CLOSED:
+        return [texts.status_changed(org, complaint.code, target, note), rating_question(org, complaint.code)]
+    if new_due is not None:
+        return [texts.delay_explained(org, complaint.code, note or "", new_due)]
+    return [texts.status_changed(org, complaint.code, target, note)]
+
+
+def reaches_resident(session: Session, complaint: Complaint) -> bool:
+    """Whether the complainant can be told in LINE (they came through LINE and have not blocked us)."""
+    if complaint.resident_id is None:
+        return False
+    resident = session.get(Resident, complaint.resident_id)
+    return resident is not None and resident.can_receive and resident.line_user_id is not None
+
+
+def _tell_resident_of_change(session: Session, complaint: Complaint, org: Organisation, target: Status,
+                             note: str | None, new_due: datetime | None, now: datetime) -> None:
+    tell_resident(session, complaint, messages_for_change(complaint, org, target, note, new_due), now)
 
 
 def rating_question(org: Organisation, code: str) -> m.Message:

@@ -275,3 +275,14 @@ def skip_unreachable(session: Session, rows: list[OutboxMessage]) -> list[Outbox
             continue
         sendable.append(row)
     return sendable
+
+
+def list_waiting(session: Session, limit: int = 100) -> list[OutboxMessage]:
+    """Messages not yet delivered (pending or being sent), oldest first: what an admin watches."""
+    query = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return list(session.exec(query).all())

@@ -6,8 +6,8 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from bot.http import AdminStaff, CurrentStaff, SessionDep
-from bot.staff import service
+from bot.http import UNPROCESSABLE, AdminStaff, CurrentStaff, SessionDep
+from bot.staff import accounts, service
 from bot.staff.models import AuditRead, NotificationRead, Role, StaffMember, StaffNotification, StaffRead
 from bot.thai import utcnow
 
@@ -23,6 +23,8 @@ class StaffCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
     unit: str | None = Field(default=None, max_length=64)
+    username: str | None = Field(default=None, max_length=64, description="for the web console")
+    password: str | None = Field(default=None, max_length=256, description="for the web console; ≥ 10 characters")
 
 
 class StaffCreated(StaffRead):
@@ -33,6 +35,14 @@ class StaffCreated(StaffRead):
 def add_staff(body: StaffCreate, admin: AdminStaff, session: SessionDep) -> StaffCreated:
     now = utcnow()
     member, token = service.create_staff(session, name=body.name, role=body.role, unit=body.unit, now=now)
+    try:
+        if body.username is not None:
+            accounts.set_username(session, member, body.username)
+        if body.password is not None:
+            accounts.set_password(session, member, body.password)
+    except accounts.AccountError as error:
+        session.rollback()
+        raise HTTPException(UNPROCESSABLE, str(error)) from error
     service.audit(session, actor=admin, action="staff.create", record_type="staff_member",
                   record_id=member.id, now=now, detail={"role": body.role})
     session.commit()
@@ -49,7 +59,7 @@ def deactivate(staff_id: int, admin: AdminStaff, session: SessionDep) -> StaffMe
     member = session.get(StaffMember, staff_id)
     if member is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบเจ้าหน้าที่")
-    member.active = False
+    accounts.deactivate(session, member)
     service.audit(session, actor=admin, action="staff.deactivate", record_type="staff_member",
                   record_id=staff_id, now=utcnow())
     session.commit()

@@ -31,6 +31,25 @@ class StaffMember(SQLModel, table=True):
     token_hint: str = Field(sa_type=String(12), description="first characters, to tell tokens apart")
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # Console sign-in (optional: API-only accounts have none). argon2id hash; repeated failures lock it a while.
+    username: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
+    password_hash: str | None = Field(default=None, sa_type=String(200))
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in console browser. Deleting the row (sign-out, deactivation) ends it at once."""
+
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))  # SHA-256 of the cookie
+    staff_id: int = Field(foreign_key="staff_member.id", index=True)
+    csrf_token: str = Field(sa_type=String(64))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class StaffRead(BaseModel):
@@ -41,6 +60,7 @@ class StaffRead(BaseModel):
     token_hint: str
     active: bool
     created_at: datetime
+    username: str | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -109,3 +109,15 @@ def notifications_for(session: Session, member: StaffMember, unread_only: bool =
     if unread_only:
         query = query.where(col(StaffNotification.read_at).is_(None))
     return list(session.exec(query.order_by(col(StaffNotification.id).desc()).limit(200)).all())
+
+
+def mark_read(session: Session, member: StaffMember, note_id: int, now: datetime) -> bool:
+    """Mark one of my notes read; False when it is not addressed to me (or does not exist)."""
+    note = session.get(StaffNotification, note_id)
+    if note is None:
+        return False
+    mine = note.staff_id == member.id or (member.unit and note.unit == member.unit) or note.role == member.role
+    if not mine:
+        return False
+    note.read_at = note.read_at or now
+    return True
