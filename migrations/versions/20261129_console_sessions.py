@@ -1,7 +1,7 @@
 """console sign-in: usernames, argon2 password hashes, lock-out counters, server-side sessions
 
 Revision ID: 20261129_console_sessions
-Revises: 20261129_outcome_indicators
+Revises: 20261129_tracking_pins
 Create Date: 2026-11-29
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import bot.db
 
 revision: str = "20261129_console_sessions"
-down_revision: str | None = "20261129_outcome_indicators"
+down_revision: str | None = "20261129_tracking_pins"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
