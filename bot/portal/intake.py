@@ -83,17 +83,17 @@ def complain(request: Request, session: SessionDep, runtime: RuntimeDep, descrip
     values = {"description": description, "category": category, "village": village, "name": name, "phone": phone}
     if homepage:
         return render(request, "error.html", status_code=400, status=400, title="ไม่สามารถรับเรื่องได้",
-                      message="แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงานค่ะ")
+                      message=f"แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงาน{runtime.org.particle}")
     if (refused := _guard(request)) is not None:
         return refused
     org, settings, errors = runtime.org, runtime.settings, []
     if not description.strip():
-        errors.append("กรุณาเล่ารายละเอียดของเรื่องที่ต้องการร้องเรียนค่ะ")
+        errors.append(f"กรุณาเล่ารายละเอียดของเรื่องที่ต้องการร้องเรียน{runtime.org.particle}")
     if category and category not in {c.key for c in org.categories}:
-        errors.append("กรุณาเลือกประเภทเรื่องจากรายการค่ะ")
+        errors.append(f"กรุณาเลือกประเภทเรื่องจากรายการ{runtime.org.particle}")
     village_no = int(village) if village.isdigit() else None
     if village and (village_no is None or org.village(village_no) is None):
-        errors.append("กรุณาเลือกหมู่บ้านจากรายการค่ะ")
+        errors.append(f"กรุณาเลือกหมู่บ้านจากรายการ{runtime.org.particle}")
     phone_no = _phone(phone, errors)
     _lengths({"name": name}, errors)
     raw = _upload(photo, settings.photo_max_bytes)
@@ -103,7 +103,7 @@ def complain(request: Request, session: SessionDep, runtime: RuntimeDep, descrip
                 session, org=org, settings=settings, description=description, category=category or None,
                 village_no=village_no, name=name.strip() or None, phone=phone_no, photo=raw, now=runtime.clock())
         except PhotoRefused as refused:
-            errors.append(f"รับภาพไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG ค่ะ")
+            errors.append(f"รับภาพไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except ComplaintError as error:
             errors.append(str(error))
         else:
@@ -135,12 +135,12 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
     values = {"description": description, "when": when, "where": where, "who": who}
     if homepage:
         return render(request, "error.html", status_code=400, status=400, title="ไม่สามารถรับเรื่องได้",
-                      message="แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงานค่ะ")
+                      message=f"แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงาน{runtime.org.particle}")
     if (refused := _guard(request)) is not None:
         return refused
     settings, errors = runtime.settings, []
     if not description.strip():
-        errors.append("กรุณาเล่าพฤติการณ์ที่ต้องการแจ้งค่ะ")
+        errors.append(f"กรุณาเล่าพฤติการณ์ที่ต้องการแจ้ง{runtime.org.particle}")
     phone_no = _phone(phone, errors)
     _lengths({"name": name, "when": when, "where": where, "who": who}, errors)
     raw = _upload(evidence, settings.photo_max_bytes)
@@ -151,7 +151,7 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
                 when_text=when.strip(), where_text=where.strip(), who=who.strip(), name=name.strip(),
                 phone=phone_no, evidence=raw, now=runtime.clock())
         except PhotoRefused as refused:
-            errors.append(f"รับหลักฐานไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG ค่ะ")
+            errors.append(f"รับหลักฐานไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except TipError as error:
             errors.append(str(error))
         else:
@@ -164,7 +164,7 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
 
 
 @router.get("/public/track", response_class=HTMLResponse, summary="follow a case with its code and tracking PIN")
-def track(request: Request, session: SessionDep, code: Annotated[str, Query(max_length=32)] = "",
+def track(request: Request, session: SessionDep, runtime: RuntimeDep, code: Annotated[str, Query(max_length=32)] = "",
           pin: Annotated[str, Query(max_length=32)] = "") -> HTMLResponse:
     code = code.strip().upper()
     if not code and not pin:
@@ -181,7 +181,7 @@ def track(request: Request, session: SessionDep, code: Annotated[str, Query(max_
         tip = tips.get(session, code)
     if case is None and tip is None:
         return render(request, "track.html", title="ติดตามเรื่อง", code=code, status_code=404, headers=NO_STORE,
-                      errors=["ไม่พบเรื่องที่ตรงกับรหัสเรื่องและรหัสติดตามนี้ กรุณาตรวจสอบอีกครั้งค่ะ"])
+                      errors=[f"ไม่พบเรื่องที่ตรงกับรหัสเรื่องและรหัสติดตามนี้ กรุณาตรวจสอบอีกครั้ง{runtime.org.particle}"])
     return render(request, "track.html", title=f"ติดตามเรื่อง {code}", code=code, case=case,
                   tip_status=web_tips.status_of(tip) if tip else None, headers=NO_STORE)
 
