@@ -20,6 +20,7 @@ from bot.complaints import scheduler as complaints
 from bot.db import claiming
 from bot.notices import scheduler as notices
 from bot.runtime import Runtime
+from bot.surveys import reminders as survey_reminders
 from bot.tips import service as tips
 
 log = structlog.get_logger(__name__)
@@ -39,10 +40,15 @@ def _notices(session: Session, now: datetime, runtime: Runtime) -> Any:
     return {"handled": notices.run_due(session, now, runtime.settings.notice_multicast_per_second)}
 
 
+def _survey_reminders(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"reminded": survey_reminders.remind_rostered(session, now, runtime.org)}
+
+
 JOBS: list[tuple[str, Job]] = [
     ("complaints", _complaints),
     ("tips", _tips),
     ("notices", _notices),  # scheduled notices and forum reminders
+    ("survey_reminders", _survey_reminders),  # rostered staff who have not answered, two weeks before the end
 ]
 
 

@@ -47,6 +47,7 @@ class SurveyRosterMember(SQLModel, table=True):
     name: str = Field(sa_type=String(200))
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     group: str = Field(sa_type=String(16))
+    reminded_fiscal_year: int | None = None  # the year this person was last reminded to answer
 
 
 class SurveyRetake(SQLModel, table=True):

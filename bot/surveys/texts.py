@@ -163,3 +163,8 @@ def invitation(org: Organisation, definition: Definition, start: Action, linked_
     lead = f"เรื่อง {linked_code} ดำเนินการเสร็จแล้ว{p}\n" if linked_code else ""
     body = f"{lead}ขอเชิญตอบ “{definition.short_title}”\nใช้เวลาไม่เกิน 3 นาที แตะ “เริ่มตอบ” ได้เลย{p}"
     return m.buttons("ขอเชิญตอบแบบสอบถาม", body[: m.MAX_BUTTONS_TEXT], [start])
+
+
+def roster_reminder(org: Organisation, name: str, title: str, fiscal_year: int, due: Any) -> Message:
+    return m.text(f"เรียน {name}\nท่านยังไม่ได้ตอบ “{title}” ประจำปีงบประมาณ {fiscal_year}{org.particle}\n"
+                  f"กรุณาตอบภายใน {thai.format_date(due)} ในระบบงานเจ้าหน้าที่{org.particle}")

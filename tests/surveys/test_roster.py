@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from bot.staff.models import Role
+from bot.notices.models import StaffContact
+from bot.residents.models import Resident
+from bot.staff.models import Role, StaffNotification
 from bot.staff.service import create_staff
 from bot.thai import utcnow
 from surveys import catalogue, responses
@@ -129,3 +132,29 @@ def test_the_answer_key_is_absent_from_everything_an_officer_reads(harness: Harn
     assert filed.status_code == 201, filed.text
     assert set(filed.json()) == {"id", "fiscal_year", "revised", "score_percent", "passed"}  # the score, no key
     assert filed.json()["score_percent"] is not None and '"correct"' not in filed.text
+
+
+def test_rostered_staff_who_have_not_answered_are_reminded_once_two_weeks_before_the_end(harness: Harness) -> None:
+    manager = harness.staff_token("manager")
+    open_shipped(harness.engine, "no_gift", harness.clock())
+    ids = staff(harness, 3)
+    harness.client.put("/api/v1/surveys/no_gift/roster", json=roster_body(ids, ["นางสมร สภาตำบล"]), headers=manager)
+    answer_no_gift(harness, ids[:1])
+    user = harness.new_user("บุคลากร 01")
+    harness.onboard(user)
+    with Session(harness.engine) as session:
+        resident = session.exec(select(Resident).where(Resident.line_user_id == user)).one()
+        session.add(StaffContact(staff_member_id=ids[1], resident_id=resident.id, linked_at=harness.clock()))
+        session.commit()
+    before = len(harness.line.state.texts_to(user))
+    harness.clock.now = datetime(2027, 9, 10, 3, 0, tzinfo=UTC)  # three weeks before FY 2570 ends
+    assert harness.run_jobs()["survey_reminders"] == {"reminded": 0}
+    harness.clock.now = datetime(2027, 9, 20, 3, 0, tzinfo=UTC)  # inside the last two weeks
+    assert harness.run_jobs()["survey_reminders"] == {"reminded": 2}  # 01 (LINE) and 02 (console only)
+    pushed = harness.line.state.texts_to(user)[before:]
+    assert len(pushed) == 1 and "ยังไม่ได้ตอบ" in pushed[0] and "30 กันยายน 2570" in pushed[0]
+    with Session(harness.engine) as session:
+        notes = session.exec(select(StaffNotification).where(StaffNotification.kind == "survey_reminder")).all()
+    assert sorted(n.staff_id or 0 for n in notes) == sorted(ids[1:])
+    harness.clock.advance(days=1)
+    assert harness.run_jobs()["survey_reminders"] == {"reminded": 0}  # once per person and year

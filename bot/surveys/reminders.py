@@ -1,0 +1,57 @@
+"""Two weeks before a census period ends, rostered staff who have not answered are reminded: a LINE push
+when they linked their account, and a note in the console either way. Once per person and fiscal year."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot import thai
+from bot.notices.models import StaffContact
+from bot.organisation import Organisation
+from bot.outbox import service as outbox
+from bot.residents.models import Resident
+from bot.staff import service as staff_service
+from bot.surveys import texts
+from surveys import roster
+from surveys.models import Survey, SurveyStatus
+from surveys.periods import fiscal_year_end
+
+BEFORE_END = timedelta(days=14)
+
+
+def period_end(survey: Survey, now: datetime) -> datetime:
+    """The survey's closing time if it has one, else the end of the current fiscal year."""
+    end = fiscal_year_end(thai.fiscal_year(now))
+    return min(survey.closes_at, end) if survey.closes_at is not None and survey.closes_at > now else end
+
+
+def remind_rostered(session: Session, now: datetime, org: Organisation) -> int:
+    """Remind everyone due a reminder now; returns how many people were reminded. Never commits."""
+    year = thai.fiscal_year(now)
+    reminded = 0
+    surveys = session.exec(select(Survey).where(Survey.audience == "staff", Survey.status == SurveyStatus.OPEN)).all()
+    for survey in surveys:
+        end = period_end(survey, now)
+        if not end - BEFORE_END <= now < end:
+            continue
+        for member in roster.members(session, survey):
+            if member.staff_id is None or member.reminded_fiscal_year == year:
+                continue
+            if roster.has_answered(session, survey, member.staff_id, year):
+                continue
+            member.reminded_fiscal_year = year
+            reminded += 1
+            staff_service.notify(session, kind="survey_reminder", record_type="survey", record_code=survey.key,
+                                 now=now, staff_id=member.staff_id,
+                                 message=f"ยังไม่ได้ตอบ {survey.title} (ภายใน {thai.format_date(end)})")
+            contact = session.get(StaffContact, member.staff_id)
+            resident = session.get(Resident, contact.resident_id) if contact and contact.resident_id else None
+            if contact is None or contact.linked_at is None or resident is None or not resident.line_user_id:
+                continue
+            message = texts.roster_reminder(org, member.name, survey.title, year, end - timedelta(seconds=1))
+            outbox.enqueue_push(session, resident_id=resident.id, user_id=resident.line_user_id, messages=[message],
+                                now=now)
+    return reminded
+
