@@ -1,7 +1,7 @@
 """roster members remember the fiscal year they were last reminded
 
 Revision ID: 20261129_roster_reminders
-Revises: 20261129_tracking_pins
+Revises: 20261129_console_sessions
 Create Date: 2026-11-29
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_roster_reminders"
-down_revision: str | None = "20261129_tracking_pins"
+down_revision: str | None = "20261129_console_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
