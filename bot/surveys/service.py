@@ -3,6 +3,7 @@ and reports with the organisation's populations. The rules themselves live in th
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,6 +121,8 @@ def record_linked_rating(session: Session, *, survey_key: str = "complaint_handl
     if survey is None or resident is None or not survey.accepts_answers(now):
         return None
     definition = catalogue.definition_of(session, survey)
+    if survey.anonymous:  # an anonymous survey must not name the record (an inquiry code leads to its asker)
+        link = (link[0], hashlib.sha256(f"{survey.salt}|{link[0]}:{link[1]}".encode()).hexdigest()[:32])
     return responses.record_rating(session, survey, definition, respondent_of(resident), score, link, now)
 
 
