@@ -23,6 +23,8 @@ test: $(BIN)/.installed system-deps
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/webhook_ack.py

@@ -103,10 +103,8 @@ def worker(
     metrics_host: Annotated[str, typer.Option(help="address for --metrics-port")] = "127.0.0.1",
 ) -> None:
     """Process the inbox and deliver the outbox (for deployments that run web and worker apart)."""
-    from bot.line.sender import Sender
-    from bot.main import build_dispatcher
+    from bot.main import work
     from bot.runtime import Runtime
-    from bot.worker import InboxProcessor, run_worker
 
     settings = Settings()
     if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
@@ -115,7 +113,6 @@ def worker(
         raise typer.Exit(2)
     configure_logging(json_lines=settings.json_logs)
     runtime = Runtime.build(settings, make_engine(settings.database_url))
-    processor = InboxProcessor(runtime, build_dispatcher(runtime))
     if metrics_port is not None:
         from bot import metrics
 
@@ -128,7 +125,7 @@ def worker(
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signum, stop.set)
         log.info("worker.started")
-        await run_worker(runtime, processor, Sender(runtime), stop)
+        await work(runtime, stop)
 
     asyncio.run(main())
 

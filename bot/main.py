@@ -1,10 +1,15 @@
-"""The whole system in two lists: every HTTP router and every chat router, in priority order."""
+"""The whole system, wired in one place: every chat router and HTTP router in priority order, and the
+lists the lower layers are handed instead of importing the domains (erasers, scheduled jobs, photo
+handlers, the residents hooks of the chat engine). No registry is filled by importing a module."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -12,13 +17,17 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from bot.chat import commands
-from bot.chat.engine import Dispatcher, Router
+from bot.chat import state as conversation_state
+from bot.chat.engine import Dispatcher, People, Router
 from bot.complaints import api as complaints_api
 from bot.complaints import dialogs as complaint_dialogs
 from bot.complaints import public as complaints_public
 from bot.complaints import reports as complaint_reports
+from bot.complaints import scheduler as complaints_scheduler
+from bot.complaints import service as complaints_service
 from bot.complaints import tracking
 from bot.config import Settings
 from bot.console import admin as console_admin
@@ -32,13 +41,21 @@ from bot.db import check_write_path, make_engine
 from bot.forums import api as forums_api
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
+from bot.forums import service as forums_service
 from bot.inquiries import api as inquiries_api
 from bot.inquiries import dialogs as inquiry_dialogs
 from bot.inquiries import public as inquiries_public
-from bot.line import webhook
+from bot.line import privacy, webhook
+from bot.line import quota as quota_adapter
+from bot.line.content import ContentFetcher
+from bot.line.sender import Sender
 from bot.logs import configure_logging
+from bot.media import MediaHandler
 from bot.notices import api as notices_api
 from bot.notices import dialogs as notice_dialogs
+from bot.notices import quota as notices_quota
+from bot.notices import scheduler as notices_scheduler
+from bot.notices import service as notices_service
 from bot.operations import RequestContext
 from bot.operations import router as operations_router
 from bot.outbox import api as outbox_api
@@ -50,16 +67,21 @@ from bot.portal.docs import install_offline_docs
 from bot.portal.render import STATIC_DIR as PORTAL_STATIC
 from bot.portal.render import STATIC_URL as PORTAL_STATIC_URL
 from bot.residents import dialogs as resident_dialogs
+from bot.residents import service as residents_service
+from bot.residents.models import Resident
 from bot.runtime import Runtime
+from bot.scheduler import Job
 from bot.staff import api as staff_api
 from bot.surveys import api as survey_api
 from bot.surveys import dialogs as survey_dialogs
 from bot.surveys import public as survey_public
+from bot.surveys import reminders as survey_reminders
 from bot.surveys import reports_api as survey_reports
 from bot.surveys import roster_api as survey_roster
 from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
 from bot.tips import public as tips_public
+from bot.tips import service as tips_service
 
 # Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first; the
 # placeholders for services not built yet come last, so a real router added above them takes over.
@@ -110,13 +132,94 @@ HTTP_ROUTERS: list[APIRouter] = [
 ]
 
 
+
+
+def _forget_webhook_payloads(session: Session, resident: Resident, now: datetime) -> None:
+    privacy.forget_user(session, resident.line_user_id, f"erased-{resident.id}")
+
+
+def _forget_conversation(session: Session, resident: Resident, now: datetime) -> None:
+    conversation_state.forget(session, resident.id or 0)
+
+
+# What a resident's erasure (ลบข้อมูลของฉัน) removes besides their LINE user id: every part keeping
+# something about residents is listed here.
+ERASERS: list[residents_service.Eraser] = [
+    _forget_webhook_payloads,
+    _forget_conversation,
+    notices_service.erase_resident,
+    forums_service.erase_resident,
+]
+
+
+def _complaints_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return complaints_scheduler.run_due(session, now, settings=runtime.settings, org=runtime.org)
+
+
+def _tips_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"flagged": tips_service.flag_unhandled(session, now)}
+
+
+def _notices_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"handled": notices_scheduler.run_due(session, now, runtime.settings.notice_multicast_per_second)}
+
+
+def _survey_reminders_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"reminded": survey_reminders.remind_rostered(session, now, runtime.org)}
+
+
+# The work the clock makes due, run by the worker every SCHEDULER_INTERVAL_SECONDS (bot/scheduler.py).
+JOBS: list[tuple[str, Job]] = [
+    ("complaints", _complaints_job),  # the 15-day rule
+    ("tips", _tips_job),
+    ("notices", _notices_job),  # scheduled notices and forum reminders
+    ("survey_reminders", _survey_reminders_job),  # rostered staff who have not answered, two weeks before the end
+]
+
+# Photos residents attach, fetched from LINE by the adapter and kept by their domain.
+MEDIA_HANDLERS: list[MediaHandler] = [complaints_service.MEDIA, tips_service.MEDIA]
+
+PEOPLE = People(
+    find_or_create=residents_service.find_or_create,
+    has_consented=residents_service.has_current_consent,
+    erase=functools.partial(residents_service.erase, erasers=ERASERS),
+    stored_events=lambda session, resident: privacy.stored_events(session, resident.line_user_id),
+)
+
+
+def line_quota(base_url: str, token: str, timeout: float) -> tuple[int | None, int]:
+    """LINE's quota for the notices domain (`app.state.line_quota`), the adapter's failure in its words."""
+    try:
+        return quota_adapter.fetch(base_url, token, timeout)
+    except quota_adapter.QuotaUnavailableError as error:
+        raise notices_quota.QuotaUnavailableError(str(error)) from error
+
+
 def build_dispatcher(runtime: Runtime) -> Dispatcher:
     return Dispatcher(
         CHAT_ROUTERS,
         commands.hooks(needs_consent=resident_dialogs.ask_consent),
         settings=runtime.settings,
         sealer=runtime.sealer,
+        people=PEOPLE,
     )
+
+
+def build_sender(runtime: Runtime, api_base_url: str | None = None) -> Sender:
+    return Sender(runtime, residents_service.unreachable, api_base_url=api_base_url)
+
+
+def build_fetcher(runtime: Runtime, data_api_base_url: str | None = None) -> ContentFetcher:
+    return ContentFetcher(runtime, MEDIA_HANDLERS, data_api_base_url=data_api_base_url)
+
+
+async def work(runtime: Runtime, stop: asyncio.Event, line_host: str | None = None) -> None:
+    """The worker, wired: inbox processing, outbox delivery, photo fetching and scheduled jobs."""
+    from bot.worker import InboxProcessor, run_worker
+
+    processor = InboxProcessor(runtime, build_dispatcher(runtime))
+    await run_worker(runtime, processor, build_sender(runtime, line_host), stop,
+                     build_fetcher(runtime, line_host), JOBS)
 
 
 def create_app(
@@ -137,16 +240,8 @@ def create_app(
         stop = asyncio.Event()
         task = None
         if run_worker:
-            from bot.line.content import ContentFetcher
-            from bot.line.sender import Sender
-            from bot.worker import InboxProcessor
-            from bot.worker import run_worker as worker_loop
-
             line_host = simulator_base_url if settings.simulator_mode else None
-            processor = InboxProcessor(runtime, build_dispatcher(runtime))
-            fetcher = ContentFetcher(runtime, data_api_base_url=line_host)
-            task = asyncio.create_task(worker_loop(runtime, processor, Sender(runtime, api_base_url=line_host), stop,
-                                                   fetcher))
+            task = asyncio.create_task(work(runtime, stop, line_host))
         yield
         stop.set()
         if task is not None:
@@ -163,6 +258,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.add_middleware(RequestContext)
+    app.state.line_quota = line_quota
     for router in HTTP_ROUTERS:
         app.include_router(router)
     app.mount(PORTAL_STATIC_URL, StaticFiles(directory=PORTAL_STATIC), name="portal-static")

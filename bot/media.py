@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
+from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 MAX_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs out
@@ -48,3 +55,19 @@ def clean_photo(raw: bytes, max_bytes: int) -> CleanPhoto:
     pixels.save(out, format="JPEG", quality=88, optimize=True)
     data = out.getvalue()
     return CleanPhoto(data, "image/jpeg", hashlib.sha256(data).hexdigest(), hashlib.sha256(raw).hexdigest())
+
+
+GONE = "LINE ไม่มีไฟล์นี้แล้ว"  # why a photo LINE no longer holds was not kept
+
+
+@dataclass(frozen=True)
+class MediaHandler:
+    """One domain's photos awaiting their bytes from LINE; the LINE adapter fetches, the domain keeps.
+
+    `pending` lists (row id, LINE message id); `settle` is given the bytes, or None when LINE no longer has
+    them. `bot.main.MEDIA_HANDLERS` lists every domain's, so the adapter imports no domain.
+    """
+
+    kind: str
+    pending: Callable[[Session], list[tuple[int, str]]]
+    settle: Callable[[Session, int, bytes | None, Runtime, datetime], None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 import structlog
@@ -26,7 +26,7 @@ from bot.line.sender import Sender
 from bot.outbox import service as outbox
 from bot.residents.models import FollowStatus, Resident
 from bot.runtime import Runtime
-from bot.scheduler import run_jobs
+from bot.scheduler import Job, run_jobs
 from bot.thai import utcnow
 
 log = structlog.get_logger(__name__)
@@ -37,10 +37,10 @@ Clock = Callable[[], datetime]
 class InboxProcessor:
     """Turns stored events into domain changes and outbox rows."""
 
-    def __init__(self, runtime: Runtime, dispatcher: Dispatcher, clock: Clock = utcnow) -> None:
+    def __init__(self, runtime: Runtime, dispatcher: Dispatcher, clock: Clock | None = None) -> None:
         self.runtime = runtime
         self.dispatcher = dispatcher
-        self.clock = clock
+        self.clock = clock or runtime.clock
 
     def process_one(self) -> bool:
         """Handle the next event in line; False when there is none."""
@@ -122,10 +122,9 @@ class InboxProcessor:
 
 
 async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender, stop: asyncio.Event,
-                     fetcher: ContentFetcher | None = None) -> None:
-    """Process the inbox, deliver the outbox, fetch photos and run due jobs until `stop` is set."""
+                     fetcher: ContentFetcher, jobs: Sequence[tuple[str, Job]]) -> None:
+    """Process the inbox, deliver the outbox, fetch photos and run due `jobs` until `stop` is set."""
     poll = runtime.settings.worker_poll_seconds
-    fetcher = fetcher or ContentFetcher(runtime)
     runtime.loop = asyncio.get_running_loop()
     lanes = 1 if runtime.engine.dialect.name == "sqlite" else max(1, runtime.settings.worker_concurrency)
 
@@ -161,7 +160,7 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
     async def periodic_step() -> None:
         if time.monotonic() - last_jobs[0] >= runtime.settings.scheduler_interval_seconds:
             last_jobs[0] = time.monotonic()
-            await asyncio.to_thread(run_jobs, runtime, utcnow())
+            await asyncio.to_thread(run_jobs, runtime, runtime.clock(), jobs)
             runtime.outbox_signal.set()
         if await fetcher.fetch_pending():
             runtime.outbox_signal.set()

@@ -14,10 +14,8 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.line import signature
-from bot.line.content import ContentFetcher
-from bot.line.sender import Sender
 from bot.line.simulator import events
-from bot.main import build_dispatcher, create_app
+from bot.main import JOBS, build_dispatcher, build_fetcher, build_sender, create_app
 from bot.scheduler import run_jobs
 from bot.staff.models import Role
 from bot.staff.service import create_staff
@@ -64,7 +62,7 @@ class Harness:
         self.runtime = self.app.state.runtime
         self.clock = Clock()
         self.runtime.clock = self.clock
-        self.processor = InboxProcessor(self.runtime, build_dispatcher(self.runtime), clock=self.clock)
+        self.processor = InboxProcessor(self.runtime, build_dispatcher(self.runtime))
         self.client = TestClient(self.app)
 
     def __enter__(self) -> Harness:
@@ -143,7 +141,7 @@ class Harness:
     def deliver(self, rounds: int = 20) -> int:
         async def go() -> int:
             total = 0
-            async with Sender(self.runtime, clock=self.clock) as sender:
+            async with build_sender(self.runtime) as sender:
                 for _ in range(rounds):
                     attempted = await sender.deliver_due()
                     total += attempted
@@ -155,12 +153,12 @@ class Harness:
 
     def run_jobs(self) -> dict[str, Any]:
         """The scheduler's jobs at the harness clock's now, then deliver what they queued."""
-        results = run_jobs(self.runtime, self.clock())
+        results = run_jobs(self.runtime, self.clock(), JOBS)
         self.deliver()
         return results
 
     def fetch_media(self) -> int:
-        settled = asyncio.run(ContentFetcher(self.runtime, clock=self.clock).fetch_pending())
+        settled = asyncio.run(build_fetcher(self.runtime).fetch_pending())
         self.deliver()
         return settled
 

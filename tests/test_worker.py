@@ -9,8 +9,7 @@ from collections import defaultdict
 from sqlmodel import Session, select
 
 from bot.line.models import InboxEvent, InboxStatus
-from bot.line.sender import Sender
-from bot.main import build_dispatcher
+from bot.main import build_dispatcher, build_sender
 from bot.outbox.models import OutboxMessage
 from bot.worker import InboxProcessor, _show_loading
 from tests.harness import Harness
@@ -60,7 +59,7 @@ def test_residents_kept_waiting_see_the_loading_animation(harness: Harness) -> N
     harness.post_events(harness.event("text", user, text="เมนู") | {"timestamp": 1_000})
 
     async def go() -> None:
-        async with Sender(harness.runtime) as sender:
+        async with build_sender(harness.runtime) as sender:
             shown: set[str] = set()
             await _show_loading(harness.runtime, sender, shown)
             await _show_loading(harness.runtime, sender, shown)  # once per wait, not every poll

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -24,10 +24,21 @@ from bot.chat.state import DialogState
 from bot.config import Settings
 from bot.crypto import Sealer
 from bot.organisation import Organisation
-from bot.residents import service as residents
-from bot.residents.models import Resident
+
+if TYPE_CHECKING:  # the annotation only: at run time the engine meets residents through `People`
+    from bot.residents.models import Resident
 
 Handler = Callable[["Turn"], None]
+
+
+@dataclass(frozen=True)
+class People:
+    """The residents domain as the engine sees it, wired in `bot.main`: the engine imports no domain."""
+
+    find_or_create: Callable[[Session, str, datetime], Resident]
+    has_consented: Callable[[Resident, Organisation], bool]
+    erase: Callable[[Session, Resident, datetime], None]  # with every domain's share (bot.main's ERASERS)
+    stored_events: Callable[[Session, Resident], int]  # webhook payloads kept about them
 
 
 @dataclass
@@ -42,6 +53,7 @@ class Turn:
     resident: Resident
     incoming: Incoming
     dialog: DialogState
+    people: People
     callback: CallbackData | None = None
     replies: list[Message] = field(default_factory=list)
 
@@ -68,7 +80,7 @@ class Turn:
 
     @property
     def consented(self) -> bool:
-        return residents.has_current_consent(self.resident, self.org)
+        return self.people.has_consented(self.resident, self.org)
 
     def reply(self, *messages: Message) -> None:
         self.replies.extend(messages)
@@ -164,8 +176,11 @@ def normalise(text: str) -> str:
 
 
 class Dispatcher:
-    def __init__(self, routers: Sequence[Router], hooks: Hooks, settings: Settings, sealer: Sealer) -> None:
+    def __init__(
+        self, routers: Sequence[Router], hooks: Hooks, settings: Settings, sealer: Sealer, people: People
+    ) -> None:
         self.routers = [hooks.global_commands, *routers]
+        self.people = people
         self.hooks = hooks
         self.settings = settings
         self.ttl = timedelta(minutes=settings.conversation_ttl_minutes)
@@ -179,9 +194,9 @@ class Dispatcher:
 
     def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime) -> Turn:
         """Route one event; the caller commits the session with the outbox rows for `turn.replies`."""
-        resident = residents.find_or_create(session, incoming.user_id, now)
+        resident = self.people.find_or_create(session, incoming.user_id, now)
         conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer)
-        turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog)
+        turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog, self.people)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:
                 for handler in router.follow_handlers:
@@ -223,11 +238,10 @@ class Dispatcher:
         if turn.state and turn.state in self.steps:
             self.steps[turn.state](turn)
             return
-        if typed is not None:
-            entry = self._keyword_entry(typed)
-            if entry is not None:
-                self._run(entry, turn)
-                return
+        found = self._keyword_entry(typed) if typed is not None else None
+        if found is not None:
+            self._run(found, turn)
+            return
         self.hooks.fallback(turn)
 
     def _keyword_entry(self, typed: str) -> Entry | None:

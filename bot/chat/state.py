@@ -75,3 +75,10 @@ def save(
     else:
         conversation.state = state.name
         conversation.data = json.dumps(state.data, ensure_ascii=False)
+
+
+def forget(session: Session, resident_id: int) -> None:
+    """Erasure: whatever dialog the resident was in is dropped."""
+    conversation = session.get(Conversation, resident_id)
+    if conversation is not None:
+        conversation.state, conversation.data = None, "{}"

@@ -27,10 +27,11 @@ from bot.complaints.models import (
     Status,
 )
 from bot.config import Settings
-from bot.media import PhotoRefused, clean_photo
+from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents.models import Resident
+from bot.runtime import Runtime
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
 from bot.surveys import service as surveys
@@ -327,6 +328,24 @@ def pending_photos(session: Session, limit: int = 10) -> list[ComplaintPhoto]:
     query = select(ComplaintPhoto).where(ComplaintPhoto.status == PhotoStatus.PENDING).order_by(
         col(ComplaintPhoto.id)).limit(limit)
     return list(session.exec(query).all())
+
+
+def settle_photo(session: Session, photo_id: int, raw: bytes | None, runtime: Runtime, now: datetime) -> None:
+    """The bytes LINE gave for a pending photo (None: it no longer has them)."""
+    photo = session.get(ComplaintPhoto, photo_id)
+    if photo is None or photo.status != PhotoStatus.PENDING:
+        return
+    if raw is None:
+        photo.status, photo.error = PhotoStatus.REFUSED, GONE
+    else:
+        store_photo(session, photo, raw, settings=runtime.settings, org=runtime.org, now=now)
+
+
+MEDIA = MediaHandler(
+    "complaint",
+    pending=lambda session: [(p.id or 0, p.line_message_id or "") for p in pending_photos(session)],
+    settle=settle_photo,
+)
 
 
 def photo_count(session: Session, complaint: Complaint) -> int:

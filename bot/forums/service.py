@@ -32,7 +32,7 @@ from bot.notices import service as notices
 from bot.notices.models import AudienceKind, Notice, NoticePurpose, NoticeStatus
 from bot.notices.service import ConflictError, InvalidError, NotFoundError
 from bot.organisation import Organisation
-from bot.residents.service import register_eraser
+from bot.residents.models import Resident
 
 ERASED_OPINION = "(ลบตามคำขอของเจ้าของข้อมูล)"
 
@@ -243,8 +243,8 @@ def publish_outcome(
 
 
 
-@register_eraser
-def erase_resident(session: Session, resident_id: int, now: datetime) -> None:
+def erase_resident(session: Session, resident: Resident, now: datetime) -> None:
     """Erasure: opinions lose their words and photo; RSVPs and attendance stay as anonymous counts."""
+    resident_id = resident.id or 0
     for opinion in session.exec(select(ForumOpinion).where(ForumOpinion.resident_id == resident_id)).all():
         opinion.text, opinion.photo_message_id = ERASED_OPINION, None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,7 +42,6 @@ from bot.metrics import LINE_CALLS, PUSH_FALLBACKS
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
-from bot.thai import utcnow
 
 log = structlog.get_logger(__name__)
 
@@ -58,11 +58,13 @@ class Outcome:
 class Sender:
     """One per process; use as an async context manager around the delivery loop."""
 
-    def __init__(self, runtime: Runtime, api_base_url: str | None = None, clock=utcnow) -> None:
+    def __init__(self, runtime: Runtime, unreachable: outbox.Unreachable, api_base_url: str | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         settings = runtime.settings
         token = settings.line_channel_access_token
         self.runtime = runtime
-        self.clock = clock
+        self.unreachable = unreachable
+        self.clock = clock or runtime.clock
         self.configuration = Configuration(
             host=api_base_url or settings.line_api_base_url,
             access_token=token.get_secret_value() if token else "simulator",
@@ -95,7 +97,7 @@ class Sender:
             if paused is not None and datetime.fromisoformat(paused.value) > now:
                 return []
             rows = outbox.claim_due(session, now, limit)
-            sendable = outbox.skip_unreachable(session, rows)
+            sendable = outbox.skip_unreachable(session, rows, self.unreachable)
             session.commit()
             return sendable
 

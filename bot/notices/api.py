@@ -40,8 +40,8 @@ def line_quota(runtime: Runtime, request: Request) -> QuotaRead:
     if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
         base = str(request.base_url).rstrip("/") + "/simulator/line"
     token = settings.line_channel_access_token
-    return quota.fetch(base, token.get_secret_value() if token else "simulator",
-                       timeout=settings.line_request_timeout_seconds)
+    return quota.read(request.app.state.line_quota, base, token.get_secret_value() if token else "simulator",
+                      timeout=settings.line_request_timeout_seconds)
 
 
 @router.post("", response_model=NoticeRead, status_code=status.HTTP_201_CREATED)

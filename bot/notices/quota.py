@@ -1,9 +1,9 @@
-"""LINE's monthly message quota and this month's consumption, read with plain httpx (the two GETs
-are all we need; the LINE SDK stays inside bot/line)."""
+"""LINE's monthly message quota as notices see it. The call to LINE lives in the adapter
+(`bot.line.quota.fetch`), handed to the app by `bot.main`: this domain imports no HTTP client."""
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Callable
 
 from bot.notices.models import QuotaRead
 
@@ -12,18 +12,13 @@ class QuotaUnavailableError(RuntimeError):
     """LINE did not tell us the quota (network, credentials, an unexpected answer)."""
 
 
-def fetch(base_url: str, token: str, timeout: float = 5.0) -> QuotaRead:
-    """`GET /v2/bot/message/quota` and `/quota/consumption`, as one figure."""
-    headers = {"Authorization": f"Bearer {token}"}
-    try:
-        with httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout) as client:
-            quota = client.get("/v2/bot/message/quota")
-            quota.raise_for_status()
-            usage = client.get("/v2/bot/message/quota/consumption")
-            usage.raise_for_status()
-            kind, value, used = quota.json()["type"], quota.json().get("value"), int(usage.json()["totalUsage"])
-    except (httpx.HTTPError, KeyError, TypeError, ValueError) as error:
-        raise QuotaUnavailableError(type(error).__name__) from error
-    if kind != "limited" or value is None:
+# (base URL, token, timeout) → (monthly limit or None when unlimited, used this month); raises
+# QuotaUnavailableError when LINE does not answer.
+QuotaFetcher = Callable[[str, str, float], tuple[int | None, int]]
+
+
+def read(fetch: QuotaFetcher, base_url: str, token: str, timeout: float = 5.0) -> QuotaRead:
+    limit, used = fetch(base_url, token, timeout)
+    if limit is None:
         return QuotaRead(limited=False, limit=None, used=used, remaining=None)
-    return QuotaRead(limited=True, limit=int(value), used=used, remaining=max(0, int(value) - used))
+    return QuotaRead(limited=True, limit=limit, used=used, remaining=max(0, limit - used))

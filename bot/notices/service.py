@@ -28,7 +28,7 @@ from bot.notices.models import (
     StaffContact,
 )
 from bot.organisation import Organisation
-from bot.residents.service import register_eraser
+from bot.residents.models import Resident
 
 MAX_IMAGE_URL = 2000  # LINE's limit for image URLs
 RECENT_DAYS = 60
@@ -264,9 +264,9 @@ def set_opted_out(session: Session, resident_id: int, opted_out: bool, now: date
         preference.updated_at = now
 
 
-@register_eraser
-def erase_resident(session: Session, resident_id: int, now: datetime) -> None:
+def erase_resident(session: Session, resident: Resident, now: datetime) -> None:
     """Erasure: the notice preference goes, and a staff link no longer points at the person."""
+    resident_id = resident.id or 0
     preference = session.get(NoticePreference, resident_id)
     if preference is not None:
         session.delete(preference)

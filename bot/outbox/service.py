@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, update
@@ -19,7 +19,6 @@ from sqlmodel import Session, col, func, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
-from bot.residents.models import Resident
 
 LEASE = timedelta(seconds=60)
 
@@ -265,13 +264,18 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> OutboxMessage | 
     return row
 
 
-def skip_unreachable(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+# Why a resident can no longer be written to ("resident blocked"), or None: the residents domain's
+# answer, handed in by bot.main, since the outbox knows no domain.
+Unreachable = Callable[[Session, int], str | None]
+
+
+def skip_unreachable(session: Session, rows: list[OutboxMessage], unreachable: Unreachable) -> list[OutboxMessage]:
     """Drop rows to residents who blocked us or were erased since; the rest are to be sent."""
     sendable = []
     for row in rows:
-        resident = session.get(Resident, row.resident_id) if row.resident_id else None
-        if resident is not None and not resident.can_receive and not row.scrub_after_send:
-            mark_skipped(row, f"resident {resident.status}")
+        reason = unreachable(session, row.resident_id) if row.resident_id and not row.scrub_after_send else None
+        if reason is not None:
+            mark_skipped(row, reason)
             continue
         sendable.append(row)
     return sendable

@@ -169,7 +169,8 @@ def _save_village(turn: Turn, number: int) -> None:
 
 @router.entry("ข้อมูลของฉัน", needs_consent=False)
 def show_my_data(turn: Turn) -> None:
-    turn.reply(texts.held_data(turn.org, service.held_data(turn.session, turn.resident)))
+    stored = turn.people.stored_events(turn.session, turn.resident)
+    turn.reply(texts.held_data(turn.org, service.held_data(turn.session, turn.resident, stored)))
 
 
 @router.entry("ลบข้อมูลของฉัน", "ลบข้อมูล", needs_consent=False)
@@ -201,6 +202,6 @@ def _finish_erase(turn: Turn, confirmed: bool) -> None:
     if not confirmed:
         turn.reply(texts.erase_kept(turn.org))
         return
-    service.erase(turn.session, turn.resident, turn.now)
+    turn.people.erase(turn.session, turn.resident, turn.now)
     turn.reply(texts.erased(turn.org))
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from bot.chat.state import Conversation
-from bot.line.models import InboxEvent
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents.models import ConsentDecision, ConsentRecord, FollowStatus, Resident
@@ -39,6 +36,14 @@ def record_unfollow(resident: Resident, now: datetime) -> None:
 
 def has_current_consent(resident: Resident, org: Organisation) -> bool:
     return resident.consent_version == org.privacy.notice_version
+
+
+def unreachable(session: Session, resident_id: int) -> str | None:
+    """Why messages to this resident must not go out (they blocked us, or were erased), or None."""
+    resident = session.get(Resident, resident_id)
+    if resident is None or resident.can_receive:
+        return None
+    return f"resident {resident.status}"
 
 
 def is_set_up(resident: Resident, org: Organisation) -> bool:
@@ -90,47 +95,27 @@ class HeldData:
     stored_messages: int
 
 
-def held_data(session: Session, resident: Resident) -> HeldData:
+def held_data(session: Session, resident: Resident, stored_messages: int) -> HeldData:
     history = session.exec(
         select(ConsentRecord).where(ConsentRecord.resident_id == resident.id).order_by(col(ConsentRecord.at))
     ).all()
-    stored = session.exec(
-        select(func.count()).select_from(InboxEvent).where(InboxEvent.user_id == resident.line_user_id)
-    ).one()
-    return HeldData(resident, list(history), int(stored))
+    return HeldData(resident, list(history), stored_messages)
 
 
-Eraser = Callable[[Session, int, datetime], None]
-ERASERS: list[Eraser] = []  # other domains' share of an erasure: each removes what it keeps about a resident
+# Another part's share of an erasure: removes what it keeps about the resident, who still has their
+# LINE user id while the erasers run. `bot.main.ERASERS` lists them all.
+Eraser = Callable[[Session, Resident, datetime], None]
 
 
-def register_eraser(eraser: Eraser) -> Eraser:
-    """Domains holding personal data register how to erase it (decorator)."""
-    ERASERS.append(eraser)
-    return eraser
-
-
-def erase(session: Session, resident: Resident, now: datetime) -> None:
+def erase(session: Session, resident: Resident, now: datetime, erasers: Sequence[Eraser]) -> None:
     """Remove the resident's identifiers everywhere; rows the law requires stay, pointing at nobody.
 
-    The resident row stays (case records refer to it) without its LINE user id. The raw webhook
-    payloads we kept are emptied, their conversation forgotten, and unsent messages dropped.
+    The resident row stays (case records refer to it) without its LINE user id; `erasers` empty the
+    raw webhook payloads we kept, forget the conversation, drop unsent messages and each domain's share.
     """
-    line_user_id = resident.line_user_id
-    anonymous_key = f"erased-{resident.id}"
-    if line_user_id is not None:
-        session.exec(  # type: ignore[call-overload]
-            update(InboxEvent)
-            .where(col(InboxEvent.user_id) == line_user_id)
-            .values(user_id=None, source_key=anonymous_key, payload="{}")
-        )
     outbox.forget_resident(session, resident.id or 0)
-    for eraser in ERASERS:
-        eraser(session, resident.id or 0, now)
-    conversation = session.get(Conversation, resident.id)
-    if conversation is not None:
-        conversation.state = None
-        conversation.data = "{}"
+    for eraser in erasers:
+        eraser(session, resident, now)
     resident.line_user_id = None
     resident.status = FollowStatus.ERASED
     resident.erased_at = now

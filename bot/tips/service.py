@@ -17,10 +17,11 @@ from bot.chat import messages as m
 from bot.chat.state import SEALED, Conversation
 from bot.config import Settings
 from bot.crypto import SEALED_PREFIX, Sealer
-from bot.media import PhotoRefused, clean_photo
+from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage
+from bot.runtime import Runtime
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
 from bot.tips import texts
@@ -182,6 +183,25 @@ def store_evidence(session: Session, evidence: TipEvidence, raw: bytes, *, seale
 def pending_evidence(session: Session, limit: int = 10) -> list[TipEvidence]:
     query = select(TipEvidence).where(TipEvidence.status == "pending").order_by(col(TipEvidence.id)).limit(limit)
     return list(session.exec(query).all())
+
+
+def settle_evidence(session: Session, evidence_id: int, raw: bytes | None, runtime: Runtime, now: datetime) -> None:
+    """The bytes LINE gave for pending evidence (None: it no longer has them)."""
+    evidence = session.get(TipEvidence, evidence_id)
+    if evidence is None or evidence.status != "pending":
+        return
+    if raw is None:
+        evidence.status, evidence.error = "refused", GONE
+    else:
+        store_evidence(session, evidence, raw, sealer=runtime.sealer, settings=runtime.settings, org=runtime.org,
+                       now=now)
+
+
+MEDIA = MediaHandler(
+    "tip",
+    pending=lambda session: [(e.id or 0, e.line_message_id or "") for e in pending_evidence(session)],
+    settle=settle_evidence,
+)
 
 
 def public_counts(session: Session, fiscal_year: int) -> dict[str, int]:

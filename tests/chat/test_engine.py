@@ -10,6 +10,7 @@ from bot.chat.events import EventKind, Incoming
 from bot.chat.state import Conversation
 from bot.chat.texts import MENU_ITEMS
 from bot.line.models import InboxEvent, InboxStatus
+from bot.main import PEOPLE
 from bot.residents.models import Resident
 from tests.harness import Harness
 
@@ -82,7 +83,7 @@ def test_every_menu_keyword_reaches_a_service(harness: Harness) -> None:
 
 def test_placeholders_answer_for_services_without_a_router(harness: Harness) -> None:
     dispatcher = Dispatcher([commands.coming_soon], commands.hooks(needs_consent=lambda turn: None),
-                            harness.settings, harness.runtime.sealer)
+                            harness.settings, harness.runtime.sealer, PEOPLE)
     incoming = Incoming(EventKind.TEXT, "U" + "c" * 32, harness.clock(), text="ประชาคม")
     with Session(harness.engine) as session:
         turn = dispatcher.handle(session, harness.org, incoming, harness.clock())

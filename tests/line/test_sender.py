@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from bot.chat import messages as m
-from bot.line.sender import Sender
+from bot.main import build_sender
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from bot.residents.models import Resident
@@ -114,7 +114,7 @@ def test_sender_killed_between_send_and_mark_sent_does_not_duplicate(harness: Ha
     outbox_id = queue_push(harness, user)
 
     async def send_then_die() -> None:
-        async with Sender(harness.runtime, clock=harness.clock) as sender:
+        async with build_sender(harness.runtime) as sender:
             claimed = sender._claim(harness.clock(), 10)
             await sender._attempt(claimed[0])  # LINE has it; we crash before recording
 
