@@ -45,6 +45,7 @@ from bot.forums import service as forums_service
 from bot.inquiries import api as inquiries_api
 from bot.inquiries import dialogs as inquiry_dialogs
 from bot.inquiries import public as inquiries_public
+from bot.inquiries import service as inquiries_service
 from bot.line import privacy, webhook
 from bot.line import quota as quota_adapter
 from bot.line.content import ContentFetcher
@@ -149,6 +150,7 @@ ERASERS: list[residents_service.Eraser] = [
     _forget_conversation,
     notices_service.erase_resident,
     forums_service.erase_resident,
+    inquiries_service.erase_resident,
 ]
 
 

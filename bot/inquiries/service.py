@@ -16,7 +16,6 @@ from bot.inquiries.models import Inquiry, InquiryChannel, InquiryKind, InquirySt
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents.models import Resident
-from bot.residents.service import register_eraser
 from bot.staff import service as staff_service
 from bot.staff.models import StaffMember
 from bot.surveys import service as surveys
@@ -163,9 +162,9 @@ def _tell_asker(session: Session, inquiry: Inquiry, messages: list[m.Message], n
     outbox.enqueue_push(session, resident_id=resident.id, user_id=resident.line_user_id, messages=messages, now=now)
 
 
-@register_eraser
-def erase_resident(session: Session, resident_id: int, now: datetime) -> None:
+def erase_resident(session: Session, resident: Resident, now: datetime) -> None:
     """Erasure: the inquiry stays as an anonymous record of service (the report counts it); the
     words go, since they may say who the asker is."""
+    resident_id = resident.id or 0
     for inquiry in session.exec(select(Inquiry).where(Inquiry.resident_id == resident_id)).all():
         inquiry.text, inquiry.contact_name, inquiry.phone = ERASED_TEXT, None, None

@@ -278,7 +278,7 @@ def test_worker_killed_between_lines_200_and_the_commit_replies_once(harness: Ha
     harness.processor.process_all()
 
     async def send_then_die() -> None:
-        async with Sender(harness.runtime, clock=harness.clock) as sender:
+        async with build_sender(harness.runtime) as sender:
             claimed = sender._claim(harness.clock(), 10)
             assert [(r.kind, r.status) for r in claimed] == [(OutboxKind.REPLY, OutboxStatus.SENDING)]
             await sender._attempt(claimed[0])  # LINE answered 200; we die before recording it
