@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import bot.models  # noqa: F401
 from bot import migrate
@@ -101,3 +101,32 @@ def fake_line(fake_line_server: FakeLine) -> Iterator[FakeLine]:
 def harness(database_url: str, engine: Engine, fake_line: FakeLine) -> Iterator[Harness]:
     with Harness(database_url, engine, fake_line) as h:
         yield h
+
+
+# --- the fast layer: services called directly, each test's changes rolled back ----------------------
+
+
+@pytest.fixture(scope="session")
+def service_engine(pg_database: str | None, sqlite_template: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One migrated database shared by the service tests (no webhook, worker or fake LINE)."""
+    if pg_database:
+        url = pg_database
+    else:
+        path = tmp_path_factory.mktemp("services") / "tambon.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(service_engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; a commit inside the test
+    only releases a SAVEPOINT, so nothing reaches the next test."""
+    with service_engine.connect() as connection:
+        transaction = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+            yield session
+        transaction.rollback()

@@ -1,0 +1,91 @@
+"""The outbox's rules called directly: batching, per-recipient order, leases, reply tokens that aged,
+dead letters, and the residents' "unreachable" answer handed in. Rolled back per test (`db`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session
+
+from bot.chat import messages as m
+from bot.outbox import service as outbox
+from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
+
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+ALICE, BOB = "U" + "a" * 32, "U" + "b" * 32
+
+
+def texts(count: int) -> list[m.Message]:
+    return [m.text(f"ข้อความ {i}") for i in range(count)]
+
+
+def test_a_reply_of_seven_messages_is_a_reply_of_five_then_a_push_of_two(db: Session) -> None:
+    rows = outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
+                                reply_expires_at=NOW + timedelta(seconds=50), messages=texts(7), now=NOW)
+    assert [(r.kind, len(json.loads(r.messages))) for r in rows] == [(OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
+    assert rows[1].reply_token is None
+    assert len({r.retry_key for r in rows}) == 2
+
+
+def test_a_multicast_is_one_row_per_500_recipients(db: Session) -> None:
+    rows = outbox.enqueue_multicast(db, user_ids=[f"U{i:032d}" for i in range(1001)], messages=texts(1), now=NOW)
+    assert len(rows) == 3
+
+
+def test_a_recipients_second_message_waits_for_the_first(db: Session) -> None:
+    first = outbox.enqueue_push(db, resident_id=None, user_id=ALICE, messages=texts(1), now=NOW)[0]
+    second = outbox.enqueue_push(db, resident_id=None, user_id=ALICE, messages=texts(1), now=NOW)[0]
+    other = outbox.enqueue_push(db, resident_id=None, user_id=BOB, messages=texts(1), now=NOW)[0]
+    db.flush()
+    assert {r.id for r in outbox.claim_due(db, NOW)} == {first.id, other.id}
+    assert outbox.claim_due(db, NOW) == []  # leased, and the second still waits behind the first
+    outbox.mark_sent(first, NOW)
+    db.flush()
+    assert [r.id for r in outbox.claim_due(db, NOW)] == [second.id]
+
+
+def test_a_crashed_senders_lease_expires_and_the_row_is_claimed_again(db: Session) -> None:
+    row = outbox.enqueue_push(db, resident_id=None, user_id=ALICE, messages=texts(1), now=NOW)[0]
+    db.flush()
+    assert outbox.claim_due(db, NOW) == [row]
+    assert outbox.claim_due(db, NOW + timedelta(seconds=1)) == []
+    again = outbox.claim_due(db, NOW + outbox.LEASE + timedelta(seconds=1))
+    assert again == [row] and row.attempts == 2
+
+
+def test_a_reply_whose_token_aged_before_the_first_try_goes_as_a_push(db: Session) -> None:
+    row = outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
+                               reply_expires_at=NOW + timedelta(seconds=50), messages=texts(1), now=NOW)[0]
+    db.flush()
+    assert outbox.claim_due(db, NOW + timedelta(minutes=5)) == [row]
+    assert (row.kind, row.reply_token, row.status) == (OutboxKind.PUSH, None, OutboxStatus.SENDING)
+
+
+def test_rows_to_unreachable_residents_are_skipped_with_the_reason(db: Session) -> None:
+    rows = [OutboxMessage(kind=OutboxKind.PUSH, resident_id=rid, recipient=ALICE, messages="[]", retry_key=str(rid),
+                          created_at=NOW, next_attempt_at=NOW) for rid in (1, 2)]
+    sendable = outbox.skip_unreachable(db, rows, lambda session, rid: "resident blocked" if rid == 1 else None)
+    assert sendable == [rows[1]]
+    assert (rows[0].status, rows[0].last_error) == (OutboxStatus.SKIPPED, "resident blocked")
+
+
+def test_a_dead_letter_is_requeued_as_a_push_with_its_retry_key(db: Session) -> None:
+    row = outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
+                               reply_expires_at=NOW, messages=texts(1), now=NOW)[0]
+    db.flush()
+    with pytest.raises(outbox.NotDeadError):
+        outbox.requeue(db, row.id or 0, NOW)
+    key = row.retry_key
+    outbox.mark_dead(row, "400 invalid")
+    db.flush()
+    again = outbox.requeue(db, row.id or 0, NOW)
+    assert again is row and (row.status, row.kind, row.retry_key, row.attempts) == (
+        OutboxStatus.PENDING, OutboxKind.PUSH, key, 0)
+    assert outbox.requeue(db, 10**9, NOW) is None
+
+
+def test_back_off_is_jittered_under_a_doubling_bound_and_capped() -> None:
+    for attempt, bound in ((1, 1.0), (2, 2.0), (4, 8.0), (12, 60.0)):
+        assert all(0 <= outbox.backoff(attempt, base=1.0, cap=60.0) <= bound for _ in range(50))
