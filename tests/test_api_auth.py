@@ -15,10 +15,12 @@ PUBLIC = {  # path → why it answers without a token
     "/api/v1/public/forums": "the public participation list (ITA evidence)",
     "/api/v1/public/forums/{forum_id}": "one forum's public participation page",
 }
-HIDDEN = {  # answer 404 to anyone not allowed, so that their existence is not confirmed
-    "/api/v1/tips", "/api/v1/tips/{code}", "/api/v1/tips/{code}/transitions",
-    "/api/v1/tips/{code}/evidence/{evidence_id}",
-}
+# Corruption tips answer 404 to anyone but an integrity officer, so that nothing about them is confirmed.
+HIDDEN_UNDER = "/api/v1/tips"
+
+
+def hidden(path: str) -> bool:
+    return path == HIDDEN_UNDER or path.startswith(HIDDEN_UNDER + "/")
 
 
 def admin_operations(harness: Harness) -> list[tuple[str, str]]:
@@ -30,7 +32,8 @@ def admin_operations(harness: Harness) -> list[tuple[str, str]]:
 def test_there_are_admin_routes_to_check(harness: Harness) -> None:
     operations = admin_operations(harness)
     assert len(operations) >= 40
-    assert {path for _, path in operations} >= set(PUBLIC) | HIDDEN  # the lists name real routes
+    paths = {path for _, path in operations}
+    assert paths >= set(PUBLIC) and any(hidden(path) for path in paths)  # the lists name real routes
 
 
 @pytest.mark.parametrize("token", [None, "Bearer not-a-real-token"])
@@ -42,5 +45,5 @@ def test_every_admin_route_needs_a_valid_token(harness: Harness, token: str | No
             continue
         url = re.sub(r"\{[^}]+\}", "1", path)
         answered[(method, path)] = harness.client.request(method, url, json={}, headers=headers).status_code
-    expected = {key: 404 if key[1] in HIDDEN else 401 for key in answered}
+    expected = {key: 404 if hidden(key[1]) else 401 for key in answered}
     assert answered == expected
