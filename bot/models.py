@@ -13,12 +13,12 @@ from bot.forums.models import (
 )
 from bot.inquiries.models import Inquiry
 from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine
-from bot.notices.models import Notice, NoticeDelivery, NoticePreference, StaffContact
+from bot.notices.models import Notice, NoticeDelivery, NoticePreference
 from bot.outbox.models import OutboxMessage
 from bot.outcomes.models import OutcomeCount
 from bot.residents.models import ConsentRecord, Resident
 from bot.sequences import CaseSequence
-from bot.staff.models import AuditEntry, StaffMember, StaffNotification, StaffSession
+from bot.staff.models import AuditEntry, StaffContact, StaffMember, StaffNotification, StaffSession
 from bot.tips.models import Tip, TipEvidence, TipUpdate
 from bot.tracking.models import TrackingPin
 from surveys.models import PlanIndicator, Survey, SurveyAnswer, SurveyResponse, SurveyVersion

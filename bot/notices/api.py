@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from bot.http import CurrentStaff, RuntimeDep, SessionDep, require_role
-from bot.notices import audience, preview, quota, service, staff_link
+from bot.notices import audience, preview, quota, service
 from bot.notices.delivery import DEFAULT_MULTICAST_PER_SECOND
 from bot.notices.models import NoticeCreate, NoticeRead, NoticeStatus, QuotaRead, SendRequest, StaffLinkCode
 from bot.runtime import Runtime
+from bot.staff import link as staff_link
 from bot.staff.models import Role, StaffMember
 from bot.staff.service import audit
 

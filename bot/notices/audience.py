@@ -13,9 +13,9 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from bot.forums.models import ForumAttendance, ForumOpinion, ForumRsvp, RsvpAnswer
-from bot.notices.models import AudienceKind, DeliveryMethod, Notice, NoticePreference, StaffContact
+from bot.notices.models import AudienceKind, DeliveryMethod, Notice, NoticePreference
 from bot.residents.models import FollowStatus, Resident
-from bot.staff.models import StaffMember
+from bot.staff.models import StaffContact, StaffMember
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ stateDiagram-v2
 from __future__ import annotations
 
 from bot.chat.engine import Router, Turn, normalise
-from bot.notices import service, staff_link, texts
+from bot.notices import service, texts
+from bot.staff import link as staff_link
 
 router = Router("notices")
 

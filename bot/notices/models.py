@@ -13,6 +13,7 @@ from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.db import UTCDateTime
+from bot.staff.models import StaffContact  # noqa: F401  (moved to staff; kept importable here)
 
 
 class AudienceKind(StrEnum):
@@ -100,18 +101,6 @@ class NoticePreference(SQLModel, table=True):
     resident_id: int = Field(foreign_key="resident.id", primary_key=True)
     opted_out: bool = False
     updated_at: datetime = Field(sa_type=UTCDateTime)
-
-
-class StaffContact(SQLModel, table=True):
-    """A staff member's LINE account, linked by a one-time code typed in the chat (for staff notices)."""
-
-    __tablename__ = "staff_contact"
-
-    staff_member_id: int = Field(foreign_key="staff_member.id", primary_key=True)
-    resident_id: int | None = Field(default=None, foreign_key="resident.id", unique=True)
-    code_hash: str | None = Field(default=None, sa_type=String(64))
-    code_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    linked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # --- shapes of the admin API ---------------------------------------------------------------------

@@ -113,3 +113,15 @@ class NotificationRead(BaseModel):
     record_code: str
     message: str
     read_at: datetime | None
+
+
+class StaffContact(SQLModel, table=True):
+    """A staff member's LINE account, linked by a one-time code typed in the chat (for staff notices)."""
+
+    __tablename__ = "staff_contact"
+
+    staff_member_id: int = Field(foreign_key="staff_member.id", primary_key=True)
+    resident_id: int | None = Field(default=None, foreign_key="resident.id", unique=True)
+    code_hash: str | None = Field(default=None, sa_type=String(64))
+    code_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    linked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

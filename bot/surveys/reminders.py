@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bot import thai
-from bot.notices.models import StaffContact
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents.models import Resident
 from bot.staff import service as staff_service
+from bot.staff.models import StaffContact
 from bot.surveys import texts
 from surveys import roster
 from surveys.models import Survey, SurveyStatus

@@ -1,4 +1,4 @@
-"""Staff members link their own LINE account (so `staff` notices reach them) with a one-time code:
+"""Staff members link their own LINE account (so staff notices and reminders reach them) with a one-time code:
 staff ask the API for a code, then type “ผูกบัญชีเจ้าหน้าที่ 123456” to the bot within ten minutes."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.notices.models import StaffContact
-from bot.staff.models import StaffMember
+from bot.staff.models import StaffContact, StaffMember
 
 CODE_TTL = timedelta(minutes=10)
 
