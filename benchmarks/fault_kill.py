@@ -128,19 +128,27 @@ class Workers:
 
     def __init__(self, count: int, env: dict[str, str], log_dir: Path) -> None:
         self.env, self.log_dir = env, log_dir
+        self.started: dict[int, float] = {}
         self.processes = [self._start(i) for i in range(count)]
         self.kills = 0
 
     def _start(self, index: int) -> subprocess.Popen[bytes]:
         log = open(self.log_dir / f"worker{index}.log", "ab")  # noqa: SIM115 (kept open with the process)
-        return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env, stdout=log, stderr=log)
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env, stdout=log, stderr=log)
+        self.started[index] = time.monotonic()
+        return process
 
-    def kill_one(self, rng: random.Random) -> None:
-        index = rng.randrange(len(self.processes))
+    def kill_one(self, rng: random.Random, min_uptime: float) -> bool:
+        """SIGKILL a random worker that has been up `min_uptime` seconds (booted, working); False if none."""
+        ready = [i for i, at in self.started.items() if time.monotonic() - at >= min_uptime]
+        if not ready:
+            return False
+        index = rng.choice(ready)
         os.kill(self.processes[index].pid, signal.SIGKILL)
         self.processes[index].wait()
         self.kills += 1
         self.processes[index] = self._start(index)
+        return True
 
     def stop(self) -> None:
         for process in self.processes:
@@ -209,7 +217,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             interval = args.duration / max(1, args.kills)
             while workers.kills < args.kills and not stop_killing.is_set():
                 time.sleep(rng.uniform(0.5, 1.5) * interval)
-                workers.kill_one(rng)
+                while not workers.kill_one(rng, args.min_uptime) and not stop_killing.is_set():
+                    time.sleep(0.5)
 
         kill_thread = threading.Thread(target=killer, daemon=True)
         kill_thread.start()
@@ -284,6 +293,8 @@ def main() -> None:
     parser.add_argument("--drain-seconds", type=float, default=240.0)
     parser.add_argument("--fault-rate", type=float, default=0.15)
     parser.add_argument("--reply-faults", choices=["after-accept", "all"], default="after-accept")
+    parser.add_argument("--min-uptime", type=float, default=8.0,
+                        help="kill only workers up this long (booted; raise it on a slow machine)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--debug", action="store_true")
     parser.add_argument("--postgres", default=POSTGRES_SERVER)
