@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 # One column type for aware UTC datetimes. It lives in the surveys package because that package may not
 # import bot; bot may import it, so everything shares this single definition.
@@ -21,11 +21,9 @@ __all__ = [
     "UTCDateTime",
     "check_write_path",
     "claiming",
-    "is_sqlite",
     "make_engine",
     "normalise_url",
     "quick",
-    "session_scope",
 ]
 
 # Every PostgreSQL connection: no statement may run, nor wait for a lock, forever (a hung table must
@@ -132,18 +130,8 @@ def check_write_path(engine: Engine, seconds: float) -> None:
         transaction.rollback()
 
 
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session whose unit of work the caller commits; rolled back if left uncommitted."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
 def claiming(engine: Engine) -> Engine:
     """The engine for transactions that claim work. On PostgreSQL their `FOR UPDATE SKIP LOCKED`
     does the job; on SQLite every transaction already takes the write lock first (see make_engine).
     Kept so that claims read as such where they are made."""
     return engine
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -84,8 +84,7 @@ from bot.tips import dialogs as tip_dialogs
 from bot.tips import public as tips_public
 from bot.tips import service as tips_service
 
-# Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first; the
-# placeholders for services not built yet come last, so a real router added above them takes over.
+# Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first.
 CHAT_ROUTERS: list[Router] = [
     resident_dialogs.router,
     complaint_dialogs.router,
@@ -96,7 +95,6 @@ CHAT_ROUTERS: list[Router] = [
     notice_dialogs.router,
     forum_dialogs.router,
     commands.office,
-    commands.coming_soon,
 ]
 
 HTTP_ROUTERS: list[APIRouter] = [

@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -27,7 +26,6 @@ class Runtime:
     # Set by the webhook after each commit so an in-process worker starts at once instead of polling.
     inbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
-    simulator: Any = None  # the SimulatorState, in simulator mode
     bot_user_id: str | None = None  # our webhook `destination`, once learned
     clock: Callable[[], datetime] = utcnow  # tests substitute a controllable clock
 

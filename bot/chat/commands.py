@@ -40,30 +40,6 @@ def show_office(turn: Turn) -> None:
     turn.reply(*texts.office_info(turn.org))
 
 
-coming_soon = Router("coming_soon")
-
-_PLACEHOLDERS = {
-    "ร้องเรียน": ("ร้องเรียน", "ร้องทุกข์"),
-    "แจ้งเบาะแสทุจริต": ("แจ้งทุจริต", "แจ้งเบาะแสทุจริต", "แจ้งเบาะแส"),
-    "ติดตามเรื่อง": ("ติดตาม", "ติดตามเรื่อง"),
-    "แบบสอบถาม": ("แบบสอบถาม", "ประเมิน"),
-    "ข่าวสาร": ("ข่าวสาร", "ข่าว"),
-    "ประชาคม": ("ประชาคม", "เวทีประชาคม"),
-}
-
-
-def _placeholder(service: str) -> None:
-    def reply_coming_soon(turn: Turn) -> None:
-        turn.reply(texts.coming_soon(turn.org, service))
-
-    keywords = _PLACEHOLDERS[service]
-    coming_soon.entry(*keywords, needs_consent=False, prefix_match=True)(reply_coming_soon)
-
-
-for _service in _PLACEHOLDERS:
-    _placeholder(_service)
-
-
 def fallback(turn: Turn) -> None:
     turn.reply(texts.fallback(turn.org, turn.expired))
 

@@ -9,9 +9,10 @@ data wait until the resident has consented to the current PDPA notice.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
@@ -67,8 +68,9 @@ class Turn:
         return self.dialog.name
 
     @property
-    def data(self) -> dict[str, Any]:
-        return dict(self.dialog.data)
+    def data(self) -> Mapping[str, Any]:
+        """What the dialog has collected, read-only: change it with `goto(state, key=value)`."""
+        return MappingProxyType(self.dialog.data)
 
     @property
     def expired(self) -> bool:

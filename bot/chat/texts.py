@@ -66,15 +66,6 @@ def stale_button(org: Organisation) -> Message:
     return menu(org, f"ปุ่มนี้ใช้ไม่ได้แล้ว{org.particle}\nกรุณาเลือกใหม่จากเมนูด้านล่าง")
 
 
-def coming_soon(org: Organisation, service: str) -> Message:
-    p = org.particle
-    return menu(
-        org,
-        f"บริการ “{service}” กำลังจะเปิดให้ใช้เร็ว ๆ นี้{p}\n"
-        f"ระหว่างนี้ติดต่อ {org.short_name} ได้ที่ โทร {org.contact.phone}",
-    )
-
-
 def office_info(org: Organisation) -> list[Message]:
     c = org.contact
     about = "\n".join(line for line in (org.name, c.address, f"โทร {c.phone}", c.office_hours, c.website) if line)

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from bot.http import CurrentStaff, RuntimeDep, SessionDep, require_role
 from bot.notices import audience, preview, quota, service
-from bot.notices.delivery import DEFAULT_MULTICAST_PER_SECOND
 from bot.notices.models import NoticeCreate, NoticeRead, NoticeStatus, QuotaRead, SendRequest, StaffLinkCode
 from bot.runtime import Runtime
 from bot.staff import link as staff_link
@@ -22,8 +21,8 @@ Writer = Annotated[StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER,
 
 
 def multicast_per_second(runtime: Runtime) -> float:
-    """The pacing of multicast chunks (setting `notice_multicast_per_second`, once the lead adds it)."""
-    return float(getattr(runtime.settings, "notice_multicast_per_second", DEFAULT_MULTICAST_PER_SECOND))
+    """The pacing of multicast chunks (setting `notice_multicast_per_second`)."""
+    return runtime.settings.notice_multicast_per_second
 
 
 def http_error(error: service.NoticeError) -> HTTPException:

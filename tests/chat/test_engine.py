@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot.chat import commands, texts
-from bot.chat.engine import Dispatcher
-from bot.chat.events import EventKind, Incoming
+from bot.chat import texts
 from bot.chat.state import Conversation
 from bot.chat.texts import MENU_ITEMS
 from bot.line.models import InboxEvent, InboxStatus
-from bot.main import PEOPLE
 from bot.residents.models import Resident
 from tests.harness import Harness
 
@@ -79,15 +76,6 @@ def test_every_menu_keyword_reaches_a_service(harness: Harness) -> None:
         replies = harness.say(user, typed)
         assert replies and not any("ไม่เข้าใจ" in r for r in replies), typed
         harness.say(user, "ยกเลิก")
-
-
-def test_placeholders_answer_for_services_without_a_router(harness: Harness) -> None:
-    dispatcher = Dispatcher([commands.coming_soon], commands.hooks(needs_consent=lambda turn: None),
-                            harness.settings, harness.runtime.sealer, PEOPLE)
-    incoming = Incoming(EventKind.TEXT, "U" + "c" * 32, harness.clock(), text="ประชาคม")
-    with Session(harness.engine) as session:
-        turn = dispatcher.handle(session, harness.org, incoming, harness.clock())
-    assert "เร็ว ๆ นี้" in turn.replies[0]["text"]
 
 
 def test_office_information_lists_the_five_public_information_groups(harness: Harness) -> None:

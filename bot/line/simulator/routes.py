@@ -47,7 +47,6 @@ class Send(BaseModel):
 
 def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRouter:
     state = state or SimulatorState(reply_token_ttl=runtime.settings.reply_token_ttl_seconds + 10)
-    runtime.simulator = state
     router = APIRouter(prefix="/simulator", tags=["simulator"])
     router.include_router(build_fake_line_router(state), prefix="/line")
 
