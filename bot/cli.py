@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import structlog
@@ -237,10 +238,10 @@ def surveys_load(
 ) -> None:
     """Install survey definitions (as drafts a manager opens), or publish new versions with --update."""
     from bot import migrate
-    from bot.surveys.__main__ import main as load
+    from bot.surveys.loader import load
 
     migrate.upgrade(make_engine(Settings().database_url))
-    raise typer.Exit(load(["load", *(files or []), *(["--update"] if update else [])]))
+    raise typer.Exit(load([Path(name) for name in files or []], update=update))
 
 
 @tips_app.command("rotate-key")

@@ -167,10 +167,10 @@ def test_sending_a_survey_to_a_village_multicasts_to_consenting_residents(harnes
 
 
 def test_the_load_command_installs_the_shipped_definitions_once(harness: Harness, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from bot.surveys.__main__ import main
+    from bot.surveys.loader import load
 
     monkeypatch.setenv("DATABASE_URL", harness.settings.database_url)
-    assert main(["load"]) == 0 and capsys.readouterr().out.count("(draft)") == 6
-    assert main(["load", "--update"]) == 0 and capsys.readouterr().out.count("(unchanged)") == 6
+    assert load([]) == 0 and capsys.readouterr().out.count("(draft)") == 6
+    assert load([], update=True) == 0 and capsys.readouterr().out.count("(unchanged)") == 6
     manager = token(harness, Role.MANAGER)
     assert len(harness.client.get("/api/v1/surveys", headers=manager).json()) == 6

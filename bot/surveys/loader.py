@@ -1,6 +1,5 @@
-"""Load survey definitions from TOML files into the database (the shipped six when no file is given).
-
-    python -m bot.surveys load [FILE.toml ...] [--update]
+"""Load survey definitions from TOML files into the database (the shipped six when no file is given):
+`tambon surveys load [FILE.toml ...] [--update]`.
 
 New keys are installed as drafts (a manager opens them); with --update, a changed definition of an
 existing survey is published as its next version (refused, like the API, if it breaks a locked rule).
@@ -8,7 +7,6 @@ existing survey is published as its next version (refused, like the API, if it b
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -22,15 +20,10 @@ from surveys.catalogue import SurveyConflict
 from surveys.definition import DefinitionError, load_file, shipped_definitions
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.surveys", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["load"])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--update", action="store_true", help="publish changed definitions as new versions")
-    options = parser.parse_args(argv)
+def load(files: list[Path], update: bool = False) -> int:
+    """Install or (with `update`) revise the definitions; the exit status for the command line."""
     try:
-        definitions = [load_file(path) for path in options.files] if options.files else shipped_definitions()
+        definitions = [load_file(path) for path in files] if files else shipped_definitions()
     except DefinitionError as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 2
@@ -43,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
                 if survey is None:
                     catalogue.install(session, definition, now)
                     print(f"installed {definition.key} (draft)")
-                elif options.update:
+                elif update:
                     before = survey.version
                     catalogue.revise(session, survey, definition, now)
                     print(f"{definition.key}: version {survey.version}" + (" (unchanged)" if before == survey.version
@@ -56,6 +49,3 @@ def main(argv: list[str] | None = None) -> int:
         session.commit()
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
