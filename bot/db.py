@@ -68,6 +68,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")  # freed row space is zeroed (old message versions)
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 

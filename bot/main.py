@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from bot import maintenance
 from bot.chat import commands
 from bot.chat import state as conversation_state
 from bot.chat.engine import Dispatcher, People, Router
@@ -168,12 +169,22 @@ def _survey_reminders_job(session: Session, now: datetime, runtime: Runtime) -> 
     return {"reminded": survey_reminders.remind_rostered(session, now, runtime.org)}
 
 
+def _sealed_dialogs_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"purged": conversation_state.purge_abandoned(session, now)}
+
+
+def _vacuum_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"vacuumed": maintenance.vacuum_if_due(runtime.engine, now)}
+
+
 # The work the clock makes due, run by the worker every SCHEDULER_INTERVAL_SECONDS (bot/scheduler.py).
 JOBS: list[tuple[str, Job]] = [
     ("complaints", _complaints_job),  # the 15-day rule
     ("tips", _tips_job),
     ("notices", _notices_job),  # scheduled notices and forum reminders
     ("survey_reminders", _survey_reminders_job),  # rostered staff who have not answered, two weeks before the end
+    ("sealed_dialogs", _sealed_dialogs_job),  # abandoned tip dialogs
+    ("vacuum", _vacuum_job),  # PostgreSQL: reclaim the inbox's dead row versions (see bot/maintenance.py)
 ]
 
 # Photos residents attach, fetched from LINE by the adapter and kept by their domain.

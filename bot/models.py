@@ -1,6 +1,6 @@
 """Imports every table so that SQLModel.metadata (and so Alembic) knows the whole schema."""
 
-from bot.chat.state import Conversation
+from bot.chat.state import Conversation, SealedDialog
 from bot.complaints.models import Complaint, ComplaintPhoto, ComplaintUpdate
 from bot.forums.models import (
     Forum,
@@ -50,6 +50,7 @@ __all__ = [
     "OutcomeCount",
     "PlanIndicator",
     "Resident",
+    "SealedDialog",
     "StaffContact",
     "StaffMember",
     "StaffNotification",

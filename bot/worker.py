@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -16,14 +17,18 @@ import structlog
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
+from bot.chat import state as conversation_state
 from bot.chat.engine import Dispatcher
 from bot.chat.texts import processing_failed
+from bot.crypto import coarse_time
 from bot.db import claiming
 from bot.line import inbox
+from bot.line import sealed as sealed_inbox
 from bot.line.content import ContentFetcher
 from bot.line.models import InboxEvent, InboxStatus
 from bot.line.sender import Sender
 from bot.outbox import service as outbox
+from bot.outbox.models import OutboxMessage
 from bot.residents.models import FollowStatus, Resident
 from bot.runtime import Runtime
 from bot.scheduler import Job, run_jobs
@@ -48,7 +53,8 @@ class InboxProcessor:
             row = inbox.claim_next(session)
             if row is None:
                 return False
-            event_id = row.id
+            event_id, arrived_sealed = row.id, sealed_inbox.is_sealed(row)
+            conversation_state.current_dialog.set(None)
             try:
                 self._apply(session, row)
                 session.commit()
@@ -57,9 +63,15 @@ class InboxProcessor:
                 raise
             except Exception as error:  # a bug in a handler must not wedge the user's queue
                 session.rollback()
-                log.exception("inbox.processing_failed", event_id=event_id)
-                failure = f"{type(error).__name__}: {error}"
-        self._record_failure(event_id, failure)
+                dialog = conversation_state.current_dialog.get()
+                sealed = arrived_sealed or (dialog is not None and dialog.sealed)
+                if sealed:  # the message (and SQL parameters) may hold the tip: its type and place only
+                    failure = type(error).__name__
+                    log.error("inbox.sealed_turn_failed", error=failure, where=_where(error))
+                else:
+                    log.exception("inbox.processing_failed", event_id=event_id)
+                    failure = f"{type(error).__name__}: {error}"
+        self._record_failure(event_id, failure, sealed)
         return True
 
     def process_all(self, limit: int = 500) -> int:
@@ -71,44 +83,66 @@ class InboxProcessor:
     def _apply(self, session: Session, row: InboxEvent) -> None:
         now = self.clock()
         row.processed_at = now
+        sealer = self.runtime.sealer
+        arrived_sealed = sealed_inbox.is_sealed(row)
+        if sealed_inbox.already_handled(session, sealer, row):
+            session.delete(row)  # a copy of a sealed event handled before: nothing to keep
+            return
+        if arrived_sealed:
+            row.payload = sealed_inbox.opened_payload(row, sealer)  # in memory only: redacted below
         incoming = inbox.to_incoming(row)
         if incoming is None or row.mode != "active":
             row.status = InboxStatus.IGNORED  # standby, group chats, unknown types: kept, not acted on
             row.error = "standby mode" if row.mode != "active" else "not handled"
+            if arrived_sealed:
+                sealed_inbox.redact(row, sealer, now)
             return
         turn = self.dispatcher.handle(session, self.runtime.org, incoming, now)
         row.status = InboxStatus.DONE
-        if turn.sealed:  # a confidential dialog: keep no trace linking this person to what they said
-            row.payload, row.user_id, row.source_key = '{"sealed": true}', None, "sealed"
+        sealed = turn.sealed or arrived_sealed
+        reply_expires_at = min(incoming.at, row.received_at) + timedelta(
+            seconds=self.runtime.settings.reply_token_ttl_seconds)
+        if sealed:  # a confidential dialog: keep no trace linking this person to what they said, or when
+            sealed_inbox.redact(row, sealer, now)
         resident = turn.resident
         if not turn.replies or resident.status == FollowStatus.BLOCKED:
             return
-        ttl = timedelta(seconds=self.runtime.settings.reply_token_ttl_seconds)
-        outbox.enqueue_reply(
+        rows = outbox.enqueue_reply(
             session,
-            resident_id=None if turn.sealed else resident.id,
-            user_id=self.runtime.sealer.seal_recipient(incoming.user_id) if turn.sealed else incoming.user_id,
+            resident_id=None if sealed else resident.id,
+            user_id=sealer.seal_recipient(incoming.user_id) if sealed else incoming.user_id,
             reply_token=incoming.reply_token,
-            reply_expires_at=min(incoming.at, row.received_at) + ttl,
+            reply_expires_at=reply_expires_at,
             messages=turn.replies,
             now=now,
-            source_event_id=None if turn.sealed else row.id,
-            scrub_after_send=turn.sealed or resident.status == FollowStatus.ERASED,
+            source_event_id=None if sealed else row.id,
+            scrub_after_send=sealed or resident.status == FollowStatus.ERASED,
         )
+        if sealed:
+            _coarsen(rows, now)
 
-    def _record_failure(self, event_id: int | None, failure: str) -> None:
+    def _record_failure(self, event_id: int | None, failure: str, sealed: bool = False) -> None:
         now = self.clock()
+        sealer = self.runtime.sealer
         with Session(self.runtime.engine) as session:
             row = session.get(InboxEvent, event_id, with_for_update=True)
             if row is None or row.status != InboxStatus.PENDING:
                 return
             row.attempts += 1
             row.error = failure[:2000]
+            user_id = sealed_inbox.user_of(row, sealer) if sealed else row.user_id
+            if sealed:
+                sealed_inbox.seal_row(row, sealer)  # kept to be retried, but no longer readable
             if row.attempts < self.runtime.settings.inbox_max_attempts:
                 session.commit()
                 return
             row.status = InboxStatus.FAILED
             row.processed_at = now
+            if sealed:
+                sealed_inbox.redact(row, sealer, now)
+                self._tell_sealed_failure(session, user_id, now)
+                session.commit()
+                return
             resident = session.exec(select(Resident).where(Resident.line_user_id == row.user_id)).first()
             if row.user_id and (resident is None or resident.can_receive):
                 outbox.enqueue_push(
@@ -119,6 +153,32 @@ class InboxProcessor:
                     now=now,
                 )
             session.commit()
+
+    def _tell_sealed_failure(self, session: Session, user_id: str | None, now: datetime) -> None:
+        """Say sorry through a sealed recipient: no resident id, no readable user id, no exact time."""
+        resident = session.exec(select(Resident).where(Resident.line_user_id == user_id)).first() if user_id else None
+        if not user_id or (resident is not None and not resident.can_receive):
+            return
+        rows = outbox.enqueue_push(session, resident_id=None, user_id=self.runtime.sealer.seal_recipient(user_id),
+                                   messages=[processing_failed(self.runtime.org)], now=now)
+        for row in rows:
+            row.scrub_after_send = True
+        _coarsen(rows, now)
+
+
+def _coarsen(rows: list[OutboxMessage], now: datetime) -> None:
+    """Sealed outbox rows carry the hour, not the moment (still due at once: the hour is in the past)."""
+    for row in rows:
+        row.created_at = row.next_attempt_at = coarse_time(now)
+
+
+def _where(error: BaseException) -> str:
+    """Where an exception was raised (file:line of our frames, then the raising one), without its
+    message or any value."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "/bot/" in f.filename][-3:]
+    shown = [*ours, frames[-1]] if frames and (not ours or ours[-1] is not frames[-1]) else ours
+    return " > ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in shown)
 
 
 async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender, stop: asyncio.Event,

@@ -26,7 +26,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.chat.events import EventKind, Incoming
-from bot.line import screening
+from bot.crypto import SEALED_PREFIX, Sealer, coarse_time
+from bot.line import screening, sealed
 from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine, InboxStatus
 
 BOT_USER_ID = "bot_user_id"
@@ -68,6 +69,18 @@ def _quarantined(event: Any, reason: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def _quarantined_sealed(event: Any, reason: str, now: datetime) -> dict[str, Any]:
+    """A bad event from a user mid-tip: kept as a count with its reason, nothing of it readable."""
+    return {"received_at": coarse_time(now), "digest": screening.digest(event), "webhook_event_id": None,
+            "reason": reason[:200], "excerpt": sealed.REDACTED_PAYLOAD}
+
+
+def _user_of(event: Any) -> str | None:
+    source = event.get("source") if isinstance(event, dict) else None
+    user_id = source.get("userId") if isinstance(source, dict) else None
+    return user_id if isinstance(user_id, str) else None
+
+
 def parse_body(body: bytes) -> tuple[str | None, list[Any]]:
     """`destination` and `events` of a webhook body, or WebhookBodyError (the body as a whole is wrong;
     a wrong event inside a right body is quarantined by `store` instead)."""
@@ -100,16 +113,20 @@ def check_destination(session: Session, destination: str | None, configured: str
     return known
 
 
-def store(session: Session, events: list[Any], now: datetime) -> Stored:
+def store(session: Session, events: list[Any], now: datetime, sealer: Sealer | None = None) -> Stored:
     """Insert events not seen before (a redelivery or a concurrent duplicate is a no-op); events we
     must never process go to the quarantine instead, each on its own, so neighbours are unaffected.
-    Connection-level errors propagate (the caller answers 503 and LINE redelivers)."""
-    rows, bad = [], []
+    Connection-level errors propagate (the caller answers 503 and LINE redelivers). With a `sealer`,
+    events of users part-way through a sealed dialog (a tip) are sealed before they are first written."""
+    rows, rejected = [], []
     for event in events:
         try:
             rows.append(_row(screening.screen(event), now))
         except screening.Rejected as reason:
-            bad.append(_quarantined(event, str(reason), now))
+            rejected.append((event, str(reason)))
+    mid_tip = sealed.seal_arriving(session, sealer, rows, [_user_of(e) for e, _ in rejected]) if sealer else set()
+    bad = [_quarantined_sealed(event, reason, now) if _user_of(event) in mid_tip else _quarantined(event, reason, now)
+           for event, reason in rejected]
     if rows:
         try:  # executemany of one fixed statement: compiled once, cached by SQLAlchemy
             with session.begin_nested():
@@ -135,7 +152,11 @@ def _insert_one_by_one(session: Session, rows: list[dict[str, Any]], bad: list[d
                 session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), [row])
             kept.append(row)
         except (DataError, IntegrityError) as error:
-            bad.append(_quarantined(json.loads(row["payload"]), f"store refused it: {type(error).__name__}", now))
+            reason = f"store refused it: {type(error).__name__}"
+            if row["payload"].startswith(SEALED_PREFIX):
+                bad.append(_quarantined_sealed(row["payload"], reason, now))
+            else:
+                bad.append(_quarantined(json.loads(row["payload"]), reason, now))
     return kept
 
 

@@ -53,7 +53,7 @@ def write_events(runtime: Runtime) -> Callable[[Session, tuple[str | None, list[
         with quick(runtime.settings.webhook_store_timeout_seconds):
             known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
             runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
-            return inbox.store(session, events, now)
+            return inbox.store(session, events, now, runtime.sealer)
 
     return write
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
+from bot.crypto import coarse_time
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 
 LEASE = timedelta(seconds=60)
@@ -159,6 +160,7 @@ def mark_sent(row: OutboxMessage, now: datetime) -> None:
     if row.scrub_after_send:
         row.recipient = None
         row.messages = "[]"
+        _coarsen_sealed(row)
     elif row.kind == OutboxKind.MULTICAST:
         row.recipient = None  # 500 user ids we no longer need once LINE has them
 
@@ -184,6 +186,18 @@ def mark_dead(row: OutboxMessage, error: str) -> None:
     row.status = OutboxStatus.DEAD
     row.lease_until = None
     row.last_error = error[:2000]
+    _coarsen_sealed(row)
+
+
+def _coarsen_sealed(row: OutboxMessage) -> None:
+    """A settled sealed row (no resident: the tip channel) keeps hours, not moments, so it cannot be
+    matched to the exact times of the reporter's ordinary rows."""
+    if row.resident_id is not None or not row.scrub_after_send:
+        return
+    row.created_at, row.next_attempt_at = coarse_time(row.created_at), coarse_time(row.next_attempt_at)
+    row.sent_at = coarse_time(row.sent_at) if row.sent_at else None
+    if row.status == OutboxStatus.SENT:
+        row.reply_token = row.reply_expires_at = None
 
 
 def backoff(attempts: int, base: float, cap: float) -> float:

@@ -27,6 +27,7 @@ from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
 from bot.chat.events import EventKind
+from bot.crypto import coarse_time
 from bot.tips import service, texts
 
 router = Router("tips")
@@ -227,10 +228,12 @@ def typed_confirm(turn: Turn) -> None:
 
 
 def _file(turn: Turn) -> None:
+    """File the tip. Its rows (tip, timeline, evidence, officers' note) carry the hour, not the moment:
+    an exact time would match the reporter's last ordinary message."""
     data = turn.data
     tip = service.file_tip(
         turn.session, sealer=turn.sealer, settings=turn.settings, line_user_id=turn.incoming.user_id,
-        anonymous=data.get("anonymous", True), what=data["what"], now=turn.now, name=data.get("name"),
+        anonymous=data.get("anonymous", True), what=data["what"], now=coarse_time(turn.now), name=data.get("name"),
         phone=data.get("phone"), who=data.get("who"), when_text=data.get("when_text"),
         where_text=data.get("where_text"), latitude=data.get("latitude"), longitude=data.get("longitude"),
         evidence_message_ids=data.get("evidence", []),

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from bot import sequences, thai
 from bot.chat import messages as m
-from bot.chat.state import SEALED, Conversation
+from bot.chat.state import SealedDialog
 from bot.config import Settings
 from bot.crypto import SEALED_PREFIX, Sealer
 from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
@@ -172,11 +172,13 @@ def store_evidence(session: Session, evidence: TipEvidence, raw: bytes, *, seale
         clean = clean_photo(raw, settings.photo_max_bytes)
     except PhotoRefused as refused:
         evidence.status, evidence.error, evidence.size = "refused", refused.reason, len(raw)
+        evidence.line_message_id = None
         tip = session.get(Tip, evidence.tip_id)
         if tip is not None:
             tell_reporter(session, sealer, tip, [texts.evidence_refused(org, tip.code, refused.reason)], now)
         return
     evidence.status, evidence.data, evidence.sha256 = "stored", clean.data, clean.sha256
+    evidence.line_message_id = None  # LINE's message ids rise with time: no longer needed, not kept
     evidence.content_type, evidence.size = clean.content_type, len(clean.data)
 
 
@@ -222,8 +224,8 @@ def reseal_all(session: Session, sealer: Sealer) -> int:
     for tip in session.exec(select(Tip)).all():
         tip.reporter_sealed = sealer.reseal(tip.reporter_sealed)
         count += 1
-    for conversation in session.exec(select(Conversation).where(Conversation.state == SEALED)).all():
-        conversation.data = sealer.reseal(conversation.data)
+    for dialog in session.exec(select(SealedDialog)).all():  # keyed under the old key until its next turn
+        dialog.data = sealer.reseal(dialog.data)
         count += 1
     sealed_rows = select(OutboxMessage).where(col(OutboxMessage.recipient).startswith(SEALED_PREFIX))
     for row in session.exec(sealed_rows).all():
