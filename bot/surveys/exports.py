@@ -21,6 +21,21 @@ from surveys.flow import decode
 from surveys.models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from surveys.summary import Summary
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (a resident's answer "=HYPERLINK(…)") is kept as text:
+    prefixed with an apostrophe, as OWASP advises for CSV injection. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe(row: list[Any]) -> list[Any]:
+    return [neutralise(value) for value in row]
+
+
 FIXED = ["ลำดับ", "ปีงบประมาณ", "ไตรมาส", "วันที่ตอบ", "ช่องทาง", "หมู่บ้าน", "ฉบับที่", "เรื่องที่เกี่ยวข้อง"]
 BATCH = 1000
 
@@ -84,7 +99,7 @@ def to_csv(table: Iterator[list[Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in table:
-        writer.writerow(row)
+        writer.writerow(_safe(row))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -95,9 +110,9 @@ def to_xlsx(table: Iterator[list[Any]], summary: Summary, org: Any) -> bytes:
     book = Workbook(write_only=True)
     answers = book.create_sheet("คำตอบ")
     for row in table:
-        answers.append(row)
+        answers.append(_safe(row))
     report = book.create_sheet("สรุป")
-    report.append([summary.title])
+    report.append(_safe([summary.title]))
     report.append(["ปีงบประมาณ", summary.fiscal_year or "ทุกปี"])
     report.append(["เป้าหมาย (ร้อยละ)", summary.target, "วิธีคิดทางการ", present.METHODS[summary.official_method]])
     report.append(["สถานะ", present.STATUS[summary.status], "ผลเบื้องต้น" if summary.provisional else "ผลสรุป"])
@@ -108,8 +123,8 @@ def to_xlsx(table: Iterator[list[Any]], summary: Summary, org: Any) -> bytes:
     lines += [(i.text, i.figures) for i in summary.items]
     for name, f in lines:
         shown = present.figures(f)
-        report.append([name, f.n, shown["mean"], shown["sd"], f.band, shown["mean_percent"], shown["top2_share"],
-                       shown["pass_share"]])
+        report.append(_safe([name, f.n, shown["mean"], shown["sd"], f.band, shown["mean_percent"], shown["top2_share"],
+                       shown["pass_share"]]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -87,6 +87,24 @@ def test_exports_open_back_with_thai_headers(harness: Harness, manager) -> None:
                               headers=token(harness, Role.OFFICER, "x")).status_code == 403
 
 
+def test_exports_keep_formulas_as_text(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
+    harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
+    harness.client.post("/api/v1/surveys/info_centre/open", headers=manager)
+    attacks = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)"]
+    for attack in attacks:
+        file(harness, manager, "info_centre", [(2, {"used": "never", "channel_many": 2, "overall": 3,
+                                                    "suggestion": attack})])
+    table = list(csv.reader(io.StringIO(harness.client.get("/api/v1/surveys/info_centre/export.csv",
+                                                            headers=manager).text.lstrip("\ufeff"))))
+    column = next(i for i, h in enumerate(table[0]) if h.startswith("ข้อ suggestion"))
+    assert [row[column] for row in table[1:]] == ["'" + a for a in attacks]
+    assert table[1][1].isdigit()  # numbers stay numbers
+    book = openpyxl.load_workbook(io.BytesIO(harness.client.get("/api/v1/surveys/info_centre/export.xlsx",
+                                                                headers=manager).content))
+    cells = [row[column] for row in list(book["คำตอบ"].values)[1:]]
+    assert cells == ["'" + a for a in attacks]
+
+
 def test_targets_table_joins_surveys_and_plan_indicators(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
     harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
     harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager)
