@@ -37,6 +37,7 @@ from bot.console import complaints as console_complaints
 from bot.console import home as console_home
 from bot.console import install as install_console
 from bot.console import notices as console_notices
+from bot.console import surveys as console_surveys
 from bot.console import tips as console_tips
 from bot.db import check_write_path, make_engine
 from bot.forums import api as forums_api
@@ -129,6 +130,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     console_tips.router,
     console_admin.router,
     console_notices.router,
+    console_surveys.router,
 ]
 
 

@@ -48,9 +48,8 @@ MENU = (
     MenuItem("/console/complaints", "เรื่องร้องเรียน", READERS),
     MenuItem("/console/tips", "เบาะแสทุจริต", (Role.INTEGRITY_OFFICER,)),
     MenuItem("/console/notices", "ประกาศ", HANDLERS),
-    MenuItem("/console/forums", "เวทีประชาคม", HANDLERS),
-    MenuItem("/console/surveys", "แบบสอบถาม", HANDLERS),
-    MenuItem("/console/targets", "เป้าหมาย", tuple(Role)),
+    MenuItem("/console/surveys", "แบบสอบถาม", (Role.MANAGER, Role.ADMIN)),
+    MenuItem("/console/targets", "เป้าหมาย", (Role.MANAGER, Role.ADMIN)),
     MenuItem("/console/staff", "เจ้าหน้าที่", (Role.ADMIN,)),
     MenuItem("/console/outbox", "การส่งข้อความ", (Role.ADMIN,)),
 )
