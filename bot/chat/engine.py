@@ -197,7 +197,8 @@ class Dispatcher:
     def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime) -> Turn:
         """Route one event; the caller commits the session with the outbox rows for `turn.replies`."""
         resident = self.people.find_or_create(session, incoming.user_id, now)
-        conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer)
+        conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer,
+                                                         incoming.user_id)
         turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog, self.people)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:

@@ -69,14 +69,12 @@ class Stored:
 current_dialog: ContextVar[DialogState | None] = ContextVar("current_dialog", default=None)
 
 
-def load(session: Session, resident_id: int, now: datetime, sealer: Sealer) -> tuple[Stored, DialogState]:
+def load(session: Session, resident_id: int, now: datetime, sealer: Sealer,
+         user_id: str = "") -> tuple[Stored, DialogState]:
     """The resident's dialog state (its row locked); an expired state is dropped.
 
-    A sealed dialog in progress wins over the resident's own row, which a sealed turn leaves alone."""
-    from bot.residents.models import Resident  # residents import this module
-
-    resident = session.get(Resident, resident_id)
-    user_id = resident.line_user_id if resident is not None else ""
+    A sealed dialog in progress (found by the LINE `user_id`) wins over the resident's own row, which a
+    sealed turn leaves alone."""
     conversation = session.get(Conversation, resident_id, with_for_update=True)  # serialises the user's turns
     stored = Stored(session, conversation, resident_id, user_id)
     sealed_row = _find_sealed(session, sealer, user_id) if user_id else None
