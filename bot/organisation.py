@@ -19,10 +19,14 @@ PUBLIC_INFO_GROUPS = (
 )
 
 
+MAX_BUTTON_LABEL = 20  # LINE's limit for a button's label
+
+
 class Village(BaseModel):
     number: int = Field(ge=1)
     name: str = Field(min_length=1)
     population: int = Field(ge=0)
+    short: str = Field(default="", max_length=MAX_BUTTON_LABEL)  # the button label when the full one is long
 
     @property
     def label(self) -> str:
@@ -47,6 +51,10 @@ class TipType(BaseModel):
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     indicator: OutcomeTag | None = None
+    short: str = Field(default="", max_length=MAX_BUTTON_LABEL)  # the button label when `name` is long
+    # Words that point at this category in what a resident types ("ไฟดับ", "หลุม"); matched on Thai
+    # word segmentation, so "ไฟ" does not match inside "ไฟป่า".
+    keywords: list[str] = []
 
 
 class Unit(BaseModel):
@@ -142,6 +150,8 @@ class Organisation(BaseModel):
 
     def tip_type(self, key: str) -> TipType | None:
         return next((t for t in self.tip_types if t.key == key), None)
+    def category(self, key: str) -> Category | None:
+        return next((c for c in self.categories if c.key == key), None)
 
     def village(self, number: int) -> Village | None:
         return next((v for v in self.villages if v.number == number), None)

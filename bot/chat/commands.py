@@ -1,13 +1,72 @@
 """The engine's own dialogs: global commands (ยกเลิก, เมนู, ช่วยเหลือ), the fallback, and
 placeholders for services not built yet (their real routers come earlier and win).
 
-States: none; these handlers work in every state and ยกเลิก clears whatever state there is.
+The fallback understands what people type outside any dialog (`bot.chat.intents`): greetings, thanks
+and stickers are answered in kind; a problem described is OFFERED as a complaint, a question the
+inquiries channel (when a service registered one) or else the office's contact.
+
+```mermaid
+stateDiagram-v2
+    [*] --> chat.offered: a problem or a question typed
+    chat.offered --> [*]: tap / type yes (the service that registered the offer takes over, with the text)
+    chat.offered --> [*]: tap / type no (the menu); anything else is understood afresh
+```
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.chat import messages as m
 from bot.chat import texts
+from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Handler, Hooks, Router, Turn
+from bot.chat.events import EventKind
+from bot.chat.intents import Intent, IntentKind, classify
+
+OFFERED = "chat.offered"
+OFFER_COMPLAINT, OFFER_QUESTION = "complaint", "question"
+
+
+@dataclass(frozen=True)
+class TakeOffer(CallbackData, prefix="offer"):
+    accepted: bool
+
+
+# Services that take over an offered message: kind → handler reading turn.data["offered_text"] (and
+# "offered_category"). The complaints dialogs register "complaint"; an inquiries service may register
+# "question" — until one does, questions get the office's contact instead of an offer.
+_acceptors: dict[str, Handler] = {}
+_consent_gate: list[Handler] = []
+
+
+def on_offer_accepted(kind: str):  # type: ignore[no-untyped-def]
+    """Register the handler that continues when a resident accepts an offer of `kind`."""
+
+    def register(handler: Handler) -> Handler:
+        _acceptors[kind] = handler
+        return handler
+
+    return register
+
+
+def can_offer(kind: str) -> bool:
+    return kind in _acceptors
+
+
+# Lists shown with a state but no step (so every keyword still works): what the resident typed that no
+# keyword caught goes to the list's handler first ("1", "๒", a title); it returns False if it is no choice.
+ListHandler = Callable[[Turn], bool]
+_list_choices: dict[str, ListHandler] = {}
+
+
+def on_list_choice(state: str) -> Callable[[ListHandler], ListHandler]:
+    def register(handler: ListHandler) -> ListHandler:
+        _list_choices[state] = handler
+        return handler
+
+    return register
 
 global_commands = Router("global")
 
@@ -35,13 +94,83 @@ def show_help(turn: Turn) -> None:
 office = Router("office")
 
 
-@office.entry("ข้อมูล อบต.", "ข้อมูลอบต.", "ข้อมูล อบต", "ติดต่อ", needs_consent=False)
+# "ติดต่อ อบต.พนา" (the menu's label typed out) reaches it too; "ข้อมูล อบต." is what older menus typed.
+@office.entry("ติดต่อ", "ข้อมูล อบต.", "ข้อมูลอบต.", "ข้อมูล อบต", "ติดต่อเรา", needs_consent=False, prefix_match=True)
 def show_office(turn: Turn) -> None:
     turn.reply(*texts.office_info(turn.org))
 
 
 def fallback(turn: Turn) -> None:
-    turn.reply(texts.fallback(turn.org, turn.expired))
+    kind = turn.incoming.kind
+    if kind is EventKind.STICKER:
+        turn.reply(texts.emoji(turn.org))
+        return
+    if kind is not EventKind.TEXT or not (turn.incoming.text or "").strip():
+        turn.reply(texts.fallback(turn.org, turn.expired))
+        return
+    typed = (turn.incoming.text or "").strip()
+    chooser = _list_choices.get(turn.state or "")
+    if chooser is not None:
+        if chooser(turn):
+            return
+        turn.end()
+    intent = classify(turn.org, typed)
+    if turn.state == OFFERED:
+        if intent.kind is IntentKind.YES:
+            _accept(turn)
+            return
+        if intent.kind is IntentKind.NO:
+            turn.end()
+            turn.reply(texts.offer_declined(turn.org))
+            return
+        turn.end()  # something new: understood afresh below
+    _answer(turn, typed, intent)
+
+
+def _answer(turn: Turn, typed: str, intent: Intent) -> None:
+    org = turn.org
+    if intent.kind is IntentKind.GREETING:
+        turn.reply(texts.greeting(org))
+    elif intent.kind in (IntentKind.THANKS, IntentKind.YES):
+        turn.reply(texts.thanks(org))
+    elif intent.kind is IntentKind.EMOJI:
+        turn.reply(texts.emoji(org))
+    elif intent.kind is IntentKind.COMPLAINT and can_offer(OFFER_COMPLAINT):
+        category = org.category(intent.category) if intent.category else None
+        turn.goto(OFFERED, offered=OFFER_COMPLAINT, offered_text=typed, offered_category=intent.category)
+        turn.reply(texts.offer_complaint(org, category.name if category else None, *_offer_buttons("แจ้งเรื่อง")))
+    elif intent.kind is IntentKind.QUESTION and can_offer(OFFER_QUESTION):
+        turn.goto(OFFERED, offered=OFFER_QUESTION, offered_text=typed, offered_category=intent.category)
+        turn.reply(texts.offer_inquiry(org, *_offer_buttons("ส่งคำถาม")))
+    elif intent.kind is IntentKind.QUESTION:
+        turn.reply(texts.office_contact(org))
+    else:
+        turn.reply(texts.fallback(org, turn.expired))
+
+
+def _offer_buttons(yes_label: str) -> tuple[m.Action, m.Action]:
+    return (m.postback(yes_label, TakeOffer(True).pack(), yes_label),
+            m.postback("ไม่ใช่", TakeOffer(False).pack(), "ไม่ใช่"))
+
+
+@global_commands.entry(callback=TakeOffer, states=(OFFERED,), needs_consent=False)
+def took_offer(turn: Turn) -> None:
+    if isinstance(turn.callback, TakeOffer) and turn.callback.accepted:
+        _accept(turn)
+        return
+    turn.end()
+    turn.reply(texts.offer_declined(turn.org))
+
+
+def _accept(turn: Turn) -> None:
+    handler = _acceptors.get(str(turn.data.get("offered", "")))
+    if handler is None:
+        turn.end()
+        turn.reply(texts.fallback(turn.org, expired=False))
+    elif not turn.consented and _consent_gate:
+        _consent_gate[0](turn)  # the offer stays open: after consenting, "ใช่" still files it
+    else:
+        handler(turn)
 
 
 def stale_button(turn: Turn) -> None:
@@ -50,6 +179,7 @@ def stale_button(turn: Turn) -> None:
 
 def hooks(needs_consent: Handler) -> Hooks:
     """The engine's hooks; `needs_consent` comes from the residents dialogs (the PDPA notice)."""
+    _consent_gate[:] = [needs_consent]
     return Hooks(
         global_commands=global_commands,
         needs_consent=needs_consent,

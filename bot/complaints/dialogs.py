@@ -9,8 +9,14 @@ stateDiagram-v2
     complaints.attach --> complaints.phone: ถัดไป
     complaints.phone --> complaints.confirm: phone number / ข้าม
     complaints.confirm --> [*]: ยืนยัน (code + due date) / ยกเลิก
+    [*] --> complaints.attach: a problem typed, offered and accepted (category guessed, text kept)
+    [*] --> complaints.category: the same, no category guessed (the text is kept)
+    complaints.attach --> complaints.category: เปลี่ยนหมวด (the text is kept)
+    [*] --> complaints.still_wrong: ยังไม่แก้ไข (the case reopens)
+    complaints.still_wrong --> [*]: what is still wrong (to the unit), or anything else
 ```
-A text-only complaint takes six taps or messages: ร้องเรียน, category, description, ถัดไป, ข้าม, ยืนยัน.
+A text-only complaint takes six taps or messages: ร้องเรียน, category, description, ถัดไป, ข้าม, ยืนยัน;
+one typed as a plain message ("ไฟดับที่หมู่ 3 ค่ะ") takes four: the message, แจ้งเรื่อง, ถัดไป, ข้าม, ยืนยัน.
 """
 
 from __future__ import annotations
@@ -18,17 +24,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.chat import commands, intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
 from bot.chat.events import EventKind
 from bot.complaints import service, texts
 from bot.complaints.service import ConfirmFix, InvalidTransition, RateHandling
+from bot.organisation import Category
 
 router = Router("complaints")
 
 CATEGORY, DESCRIBE, ATTACH, PHONE, CONFIRM = (
     "complaints.category", "complaints.describe", "complaints.attach", "complaints.phone", "complaints.confirm")
+STILL_WRONG = "complaints.still_wrong"  # after ยังไม่แก้ไข: what is still wrong, in the complainant's words
 
 _PHONE = re.compile(r"^0\d{8,9}$")
 
@@ -40,7 +49,7 @@ class PickCategory(CallbackData, prefix="ccat"):
 
 @dataclass(frozen=True)
 class AttachStep(CallbackData, prefix="catt"):
-    choice: str  # "next" or "village"
+    choice: str  # "next", "village" or "category" (change the category)
 
 
 @dataclass(frozen=True)
@@ -59,31 +68,61 @@ def start(turn: Turn) -> None:
     turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
 
 
+@commands.on_offer_accepted(commands.OFFER_COMPLAINT)
+def file_offered_text(turn: Turn) -> None:
+    """A problem the resident typed as a plain message, offered as a complaint and accepted."""
+    text = str(turn.data.get("offered_text", ""))[: service.MAX_DESCRIPTION]
+    category = turn.org.category(str(turn.data.get("offered_category") or ""))
+    turn.end()
+    if category is None:
+        turn.goto(CATEGORY, description=text)
+        turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
+        return
+    _described(turn, category.key, text)
+
+
 def _category_buttons(turn: Turn) -> list[m.Action]:
-    return [m.postback(c.name[: m.MAX_ACTION_LABEL], PickCategory(c.key).pack(), c.name)
+    return [m.postback(c.short or m.shorten(c.name), PickCategory(c.key).pack(), c.name)
             for c in turn.org.categories[: m.MAX_QUICK_REPLY_ITEMS]]
 
 
 @router.entry(callback=PickCategory, states=(CATEGORY,))
 def picked_category(turn: Turn) -> None:
     key = turn.callback.key if isinstance(turn.callback, PickCategory) else ""
-    category = next((c for c in turn.org.categories if c.key == key), None)
-    if category is None:
-        turn.reply(texts.category_unknown(turn.org, _category_buttons(turn)))
-        return
-    turn.goto(DESCRIBE, category=key)
-    turn.reply(texts.ask_description(turn.org, category.name))
+    _category_chosen(turn, turn.org.category(key))
 
 
 @router.step(CATEGORY)
 def typed_category(turn: Turn) -> None:
     typed = (turn.incoming.text or "").strip()
-    category = next((c for c in turn.org.categories if typed and typed in c.name), None)
+    number = intents.choice_number(typed)
+    categories = turn.org.categories
+    if number is not None and 1 <= number <= len(categories):
+        _category_chosen(turn, categories[number - 1])
+        return
+    _category_chosen(turn, next((c for c in categories if typed and (typed in c.name or typed == c.short)), None))
+
+
+def _category_chosen(turn: Turn, category: Category | None) -> None:
     if category is None:
         turn.reply(texts.category_unknown(turn.org, _category_buttons(turn)))
         return
+    description = turn.data.get("description")
+    if description:  # typed before the category (an accepted offer, or เปลี่ยนหมวด)
+        _described(turn, category.key, str(description))
+        return
     turn.goto(DESCRIBE, category=category.key)
     turn.reply(texts.ask_description(turn.org, category.name))
+
+
+def _described(turn: Turn, category: str, text: str) -> None:
+    kept = turn.data  # after เปลี่ยนหมวด: the photos and place already sent
+    turn.goto(ATTACH, category=category, description=text, photos=kept.get("photos", []),
+              latitude=kept.get("latitude"), longitude=kept.get("longitude"), address=kept.get("address"),
+              village=kept.get("village"))
+    named = turn.org.category(category)
+    turn.reply(texts.category_set(turn.org, named.name if named else category))
+    _ask_attachments(turn)
 
 
 @router.step(DESCRIBE)
@@ -104,6 +143,7 @@ def _ask_attachments(turn: Turn) -> None:
     if turn.resident.village_no is not None:
         quick.append(m.postback("ใช้หมู่บ้านของฉัน", AttachStep("village").pack(), "ใช้หมู่บ้านของฉัน"))
     quick.append(m.postback("ถัดไป", AttachStep("next").pack(), "ถัดไป"))
+    quick.append(m.postback("เปลี่ยนหมวด", AttachStep("category").pack(), "เปลี่ยนหมวด"))
     data = turn.data
     has_place = data.get("latitude") is not None or data.get("village") is not None
     turn.reply(texts.ask_attachments(turn.org, quick, len(data.get("photos", [])), has_place))
@@ -137,6 +177,10 @@ def attached(turn: Turn) -> None:
 
 @router.entry(callback=AttachStep, states=(ATTACH,))
 def tapped_attach_step(turn: Turn) -> None:
+    if isinstance(turn.callback, AttachStep) and turn.callback.choice == "category":
+        turn.goto(CATEGORY)  # description, photos and place stay in the dialog's data
+        turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
+        return
     if isinstance(turn.callback, AttachStep) and turn.callback.choice == "village":
         turn.goto(ATTACH, village=turn.resident.village_no)
     _ask_phone(turn)
@@ -223,9 +267,23 @@ def confirmed_fix(turn: Turn) -> None:
     except InvalidTransition:
         turn.reply(m.text(f"เรื่อง {complaint.code} ไม่ได้รอการยืนยันแล้ว{turn.p}"))
         return
-    if not turn.callback.fixed:
-        turn.reply(texts.reopened(turn.org, complaint.code))
-    # a confirmed fix closes the case; the closing message and rating question are pushed by the service
+    if turn.callback.fixed:  # answered here, with this tap's reply token, not pushed
+        turn.reply(service.rating_question(turn.org, complaint.code))
+        return
+    turn.goto(STILL_WRONG, code=complaint.code)
+    turn.reply(texts.reopened(turn.org, complaint.code))
+
+
+@router.step(STILL_WRONG)
+def told_what_is_still_wrong(turn: Turn) -> None:
+    text = (turn.incoming.text or "").strip() if turn.incoming.kind is EventKind.TEXT else ""
+    complaint = service.owned_by(turn.session, str(turn.data.get("code", "")), turn.resident)
+    turn.end()
+    if not text or complaint is None:
+        turn.reply(texts.still_wrong_skipped(turn.org))
+        return
+    service.add_complainant_detail(turn.session, complaint, text, now=turn.now)
+    turn.reply(texts.still_wrong_noted(turn.org, complaint.code))
 
 
 @router.entry(callback=RateHandling)

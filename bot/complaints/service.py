@@ -186,8 +186,10 @@ def transition(
     unit: str | None = None,
     assigned_staff_id: int | None = None,
     expected_date: date | None = None,
+    tell_complainant: bool = True,
 ) -> ComplaintUpdate:
-    """Move a case along its life, tell the complainant, and keep the timeline."""
+    """Move a case along its life, tell the complainant (unless they are the one acting: then the dialog
+    replies), and keep the timeline."""
     current = Status(complaint.status)
     public_note = (public_note or "").strip() or None
     if target not in TRANSITIONS[current]:
@@ -224,7 +226,8 @@ def transition(
     update = _log(session, complaint, now, kind="delay_reason" if new_due else "transition", status_from=current,
                   status_to=target, public_note=public_note, internal_note=internal_note, new_due_at=new_due,
                   actor=actor, actor_name=actor_name)
-    _tell_resident_of_change(session, complaint, org, target, public_note, new_due, now)
+    if tell_complainant:
+        _tell_resident_of_change(session, complaint, org, target, public_note, new_due, now)
     return update
 
 
@@ -279,18 +282,28 @@ def tell_resident(session: Session, complaint: Complaint, messages: list[m.Messa
 
 
 def confirm_fix(session: Session, complaint: Complaint, fixed: bool, *, org: Organisation, now: datetime) -> None:
-    """The complainant answers แก้ไขแล้ว (closes the case) or ยังไม่แก้ไข (reopens it for staff)."""
+    """The complainant answers แก้ไขแล้ว (closes the case) or ยังไม่แก้ไข (reopens it for staff). Nothing is
+    pushed: the complainant's own tap is answered by the dialog, with that event's reply token."""
     if complaint.status != Status.RESOLVED:
         raise InvalidTransition("เรื่องนี้ไม่ได้รอการยืนยันแล้ว")
     if fixed:
         transition(session, complaint, Status.CLOSED, org=org, now=now, actor_name=RESIDENT,
-                   public_note="ผู้ร้องเรียนยืนยันว่าแก้ไขแล้ว")
+                   public_note="ยืนยันว่าแก้ไขเรียบร้อยแล้ว", tell_complainant=False)
         return
     transition(session, complaint, Status.REOPENED, org=org, now=now, actor_name=RESIDENT,
-               public_note="ผู้ร้องเรียนแจ้งว่ายังไม่ได้รับการแก้ไข",
+               public_note="แจ้งว่ายังไม่ได้รับการแก้ไข", tell_complainant=False,
                internal_note="ผู้ร้องเรียนแจ้งว่ายังไม่แก้ไข: กรุณาตรวจสอบอีกครั้ง")
     staff_service.notify(session, kind="reopened", record_type="complaint", record_code=complaint.code, now=now,
                          unit=complaint.unit, message=f"ผู้ร้องเรียนแจ้งว่าเรื่อง {complaint.code} ยังไม่แก้ไข")
+
+
+def add_complainant_detail(session: Session, complaint: Complaint, text: str, *, now: datetime) -> None:
+    """What the complainant says is still wrong after ยังไม่แก้ไข: on the timeline, and the unit told."""
+    _log(session, complaint, now, kind="complainant_detail", actor_name=RESIDENT,
+         internal_note=text[:MAX_DESCRIPTION])
+    staff_service.notify(session, kind="reopened", record_type="complaint", record_code=complaint.code, now=now,
+                         unit=complaint.unit,
+                         message=f"ผู้ร้องเรียนเล่าเพิ่มว่าเรื่อง {complaint.code} ยังมีปัญหา: {text[:200]}")
 
 
 def rate(session: Session, complaint: Complaint, score: int, *, now: datetime) -> bool:

@@ -91,12 +91,12 @@ def _share(part: int, whole: int) -> float | None:
     return round(int(part) / int(whole), 4) if whole else None
 
 
-def _percentiles(session: Session, in_year: Any) -> dict[str, float | None]:
+def _percentiles(session: Session, in_year: Any) -> dict[str, int | float | None]:
     """Median and 90th percentile of days from filing to resolution (nearest rank, in SQL)."""
     days = _days_between(session, col(Complaint.created_at), col(Complaint.resolved_at)).label("days")
     resolved = and_(in_year, col(Complaint.resolved_at).is_not(None))
     n = int(session.execute(select(func.count()).where(resolved).select_from(Complaint)).scalar_one())
-    out: dict[str, float | None] = {"n": float(n), "median": None, "p90": None}
+    out: dict[str, int | float | None] = {"n": n, "median": None, "p90": None}  # n counts cases: an integer
     for name, q in (("median", 0.5), ("p90", 0.9)):
         if n:
             rank = max(0, -(-int(q * n * 1000) // 1000) - 1)  # ceil(q·n) − 1, free of float surprises

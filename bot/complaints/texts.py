@@ -32,7 +32,8 @@ def status_name(status: str) -> str:
 
 
 def ask_category(org: Organisation, quick: list[Action]) -> Message:
-    return m.text(f"ร้องเรียนเรื่องอะไร{org.question_particle}\nแตะเลือกหมวดด้านล่าง (พิมพ์ “ยกเลิก” เพื่อหยุด)", quick=quick)
+    return m.text(f"เรื่องที่จะแจ้งอยู่ในหมวดใด{org.question_particle}\nแตะเลือกหมวดด้านล่าง (พิมพ์ “ยกเลิก” เพื่อหยุด)",
+                  quick=quick)
 
 
 def category_unknown(org: Organisation, quick: list[Action]) -> Message:
@@ -40,7 +41,11 @@ def category_unknown(org: Organisation, quick: list[Action]) -> Message:
 
 
 def ask_description(org: Organisation, category: str) -> Message:
-    return m.text(f"หมวด: {category}\nเล่ารายละเอียดสั้น ๆ ได้เลย{org.particle} เกิดอะไร ที่ไหน ตั้งแต่เมื่อไร")
+    return m.text(f"หมวด: {category}\nเล่ารายละเอียดสั้น ๆ ได้เลย{org.particle} ว่าเกิดอะไร ที่ไหน ตั้งแต่เมื่อไร")
+
+
+def category_set(org: Organisation, category: str) -> Message:
+    return m.text(f"รับเรื่องไว้ในหมวด “{category}” {org.particle}\nหากหมวดไม่ถูกต้อง แตะ “เปลี่ยนหมวด” ได้เลย{org.particle}")
 
 
 def description_empty(org: Organisation) -> Message:
@@ -57,8 +62,8 @@ def ask_attachments(org: Organisation, quick: list[Action], photos: int, has_loc
         done.append(f"รูป {photos} รูป")
     if has_location:
         done.append("ตำแหน่ง")
-    got = f"ได้รับ{' และ '.join(done)}แล้ว\n" if done else ""
-    return m.text(f"{got}แนบรูปหรือตำแหน่งได้ (ไม่บังคับ){org.particle}\nเสร็จแล้วแตะ “ถัดไป”", quick=quick)
+    got = f"ได้รับ{'และ'.join(done)}แล้ว{org.particle}\n" if done else ""
+    return m.text(f"{got}แนบรูปหรือตำแหน่งเพิ่มได้{org.particle} (ไม่บังคับ)\nเสร็จแล้วแตะ “ถัดไป”", quick=quick)
 
 
 def too_many_photos(org: Organisation, limit: int) -> Message:
@@ -101,14 +106,14 @@ def filed(org: Organisation, code: str, due: datetime) -> Message:
     p = org.particle
     return m.text(
         f"รับเรื่องแล้ว{p} 🙏\nรหัสติดตาม: {code}\n"
-        f"จะดำเนินการให้แล้วเสร็จภายใน {thai.format_date(due)}\n"
-        f"ติดตามได้โดยพิมพ์ “ติดตาม {code}”",
+        f"จะดำเนินการให้แล้วเสร็จภายในวันที่ {thai.format_date(due)}\n"
+        f"ติดตามได้โดยพิมพ์ “ติดตาม {code}” {p}",
         quick=[m.say("ติดตามเรื่อง", f"ติดตาม {code}"), m.say("เมนู")],
     )
 
 
 def cancelled(org: Organisation) -> Message:
-    return m.text(f"ยกเลิกการร้องเรียนแล้ว{org.particle}", quick=menu_actions())
+    return m.text(f"ยกเลิกการร้องเรียนแล้ว{org.particle}", quick=menu_actions(org))
 
 
 def no_cases(org: Organisation) -> Message:
@@ -117,7 +122,8 @@ def no_cases(org: Organisation) -> Message:
 
 def case_list(org: Organisation, lines: list[str], codes: list[str]) -> Message:
     quick = [m.say(code, f"ติดตาม {code}") for code in codes[:12]]
-    return m.text(f"เรื่องของท่าน{org.particle}\n" + "\n".join(lines) + "\nแตะรหัสเพื่อดูความคืบหน้า", quick=quick)
+    return m.text(f"เรื่องของท่าน{org.particle}\n" + "\n".join(lines) + f"\nแตะรหัสเพื่อดูความคืบหน้าได้เลย{org.particle}",
+                  quick=quick)
 
 
 def not_found(org: Organisation) -> Message:
@@ -141,7 +147,7 @@ def status_changed(org: Organisation, code: str, status: str, note: str | None) 
 def delay_explained(org: Organisation, code: str, reason: str, new_due: datetime) -> Message:
     return m.text(
         f"เรื่อง {code} ใช้เวลานานกว่ากำหนด{org.particle}\nเหตุผล: {reason}\n"
-        f"คาดว่าจะแล้วเสร็จ {thai.format_date(new_due)}",
+        f"คาดว่าจะแล้วเสร็จภายในวันที่ {thai.format_date(new_due)}",
         quick=[m.say("ดูความคืบหน้า", f"ติดตาม {code}")],
     )
 
@@ -161,7 +167,20 @@ def confirm_fixed(org: Organisation, code: str, note: str | None, yes: Action, n
 
 
 def reopened(org: Organisation, code: str) -> Message:
-    return m.text(f"รับทราบ{org.particle} เปิดเรื่อง {code} อีกครั้ง และแจ้งเจ้าหน้าที่ให้ดำเนินการต่อแล้ว")
+    p = org.particle
+    return m.text(f"รับทราบ{p} เปิดเรื่อง {code} อีกครั้ง และแจ้งเจ้าหน้าที่ให้ดำเนินการต่อแล้ว{p}\n"
+                  f"ยังมีปัญหาตรงไหนอยู่บ้าง{org.question_particle} พิมพ์เล่าสั้น ๆ ได้เลย "
+                  "เจ้าหน้าที่จะได้แก้ไขให้ตรงจุด")
+
+
+def still_wrong_noted(org: Organisation, code: str) -> Message:
+    return m.text(f"ขอบคุณ{org.particle} ส่งรายละเอียดให้เจ้าหน้าที่ที่ดูแลเรื่อง {code} แล้ว{org.particle}",
+                  quick=[m.say("ดูความคืบหน้า", f"ติดตาม {code}"), m.say("เมนู")])
+
+
+def still_wrong_skipped(org: Organisation) -> Message:
+    return m.text(f"รับทราบ{org.particle} เจ้าหน้าที่จะติดต่อกลับเพื่อสอบถามรายละเอียด{org.particle}",
+                  quick=menu_actions(org))
 
 
 def ask_rating(org: Organisation, code: str, quick: list[Action]) -> Message:
@@ -173,7 +192,7 @@ def ask_rating(org: Organisation, code: str, quick: list[Action]) -> Message:
 
 
 def rated(org: Organisation) -> Message:
-    return m.text(f"ขอบคุณสำหรับคะแนน{org.particle} จะนำไปปรับปรุงการให้บริการ", quick=menu_actions())
+    return m.text(f"ขอบคุณสำหรับคะแนน{org.particle} เราจะนำไปปรับปรุงการให้บริการ{org.particle}", quick=menu_actions(org))
 
 
 def already_rated(org: Organisation) -> Message:
@@ -181,4 +200,4 @@ def already_rated(org: Organisation) -> Message:
 
 
 def photo_refused(org: Organisation, code: str, reason: str) -> Message:
-    return m.text(f"รูปที่แนบกับเรื่อง {code} 1 รูปใช้ไม่ได้ ({reason}) จึงไม่ได้แนบไว้{org.particle}")
+    return m.text(f"รูปที่แนบกับเรื่อง {code} ใช้ไม่ได้ 1 รูป จึงไม่ได้แนบไว้{org.particle} ({reason})")

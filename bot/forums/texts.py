@@ -113,15 +113,16 @@ def card(org: Organisation, forum: Forum, answer: str | None, actions: list[Acti
 def none_upcoming(org: Organisation, village_label: str | None, quick: list[Action]) -> Message:
     p = org.particle
     whose = f"ของ{village_label}" if village_label else ""
-    return m.text(f"ตอนนี้ยังไม่มีเวทีประชาคม{whose}ที่กำลังจะจัด{p}\nเมื่อมีกำหนดการ เราจะแจ้งทาง LINE นี้", quick=quick)
+    return m.text(f"ตอนนี้ยังไม่มีเวทีประชาคม{whose}ที่กำลังจะจัด{p}\nเมื่อมีกำหนดการ เราจะแจ้งทาง LINE นี้{p}",
+                  quick=quick)
 
 
 def more_upcoming(org: Organisation, count: int) -> Message:
-    return m.text(f"ยังมีเวทีประชาคมอีก {count} เวที สอบถามรายละเอียดได้ที่ โทร {org.contact.phone}")
+    return m.text(f"ยังมีเวทีประชาคมอีก {count} เวที{org.particle} สอบถามรายละเอียดได้ที่ โทร {org.contact.phone}")
 
 
 def no_village(org: Organisation) -> Message:
-    return m.text(f"กรุณาเลือกหมู่บ้านของท่านก่อน{org.particle} พิมพ์ “เปลี่ยนหมู่บ้าน”",
+    return m.text(f"กรุณาเลือกหมู่บ้านของท่านก่อน{org.particle} โดยพิมพ์ “เปลี่ยนหมู่บ้าน”",
                   quick=[m.say("เปลี่ยนหมู่บ้าน")])
 
 
@@ -129,13 +130,13 @@ def rsvp_saved(org: Organisation, forum: Forum, answer: str, registration: int, 
     p = org.particle
     if answer == RsvpAnswer.GOING:
         lead = f"ขอบคุณ{p} 🙏 บันทึกว่าท่านจะไปร่วมเวที\nหมายเลขลงทะเบียนของท่าน: {registration}"
-        tail = "\nเราจะเตือนก่อนวันงาน"
+        tail = f"\nเราจะแจ้งเตือนก่อนวันงาน{p}"
     elif answer == RsvpAnswer.MAYBE:
         lead = f"รับทราบ{p} บันทึกว่าท่านยังไม่แน่ใจ\nหมายเลขลงทะเบียนของท่าน: {registration}"
-        tail = "\nเราจะเตือนก่อนวันงาน เปลี่ยนคำตอบได้ทุกเมื่อก่อนเริ่มงาน"
+        tail = f"\nเราจะแจ้งเตือนก่อนวันงาน และเปลี่ยนคำตอบได้ทุกเมื่อก่อนเริ่มงาน{p}"
     else:
         lead = f"รับทราบ{p} บันทึกว่าท่านไม่สะดวกไป"
-        tail = "\nท่านยังส่งความคิดเห็นถึงเวทีได้ก่อนวันงาน"
+        tail = f"\nท่านยังส่งความคิดเห็นถึงเวทีได้ก่อนวันงาน{p}"
     return m.text(f"{lead}\nเรื่อง: {forum.topic}\n{when(forum)}\n{where(forum)}{tail}", quick=quick)
 
 
@@ -210,4 +211,4 @@ def checked_in(org: Organisation, forum: Forum, again: bool) -> Message:
     if again:
         return m.text(f"ท่านลงชื่อเข้าร่วมเวที “{forum.topic}” ไว้แล้ว{p} ขอบคุณ 🙏")
     return m.text(f"ลงชื่อเข้าร่วมเวที “{forum.topic}” เรียบร้อยแล้ว{p} ขอบคุณที่มาร่วมเวที 🙏\n"
-                  "หลังจบเวที เราจะส่งสรุปผลมาให้ทาง LINE นี้")
+                  f"หลังจบเวที เราจะส่งสรุปผลมาให้ทาง LINE นี้{p}")

@@ -35,8 +35,8 @@ def recent(org: Organisation, notices: list[Notice], village_label: str | None, 
         lead = f"ช่วงนี้ยังไม่มีข่าวสารใหม่{p}"
         if village_label:
             lead = f"ช่วงนี้ยังไม่มีข่าวสารใหม่สำหรับ{village_label}{p}"
-        return m.text(lead + "\nเมื่อมีประกาศ เราจะส่งมาทาง LINE นี้", quick=_quick(opted_out))
-    lines = [f"ข่าวสารล่าสุดของ{org.short_name}{p}"]
+        return m.text(lead + f"\nเมื่อมีประกาศ เราจะส่งมาทาง LINE นี้{p}", quick=_quick(opted_out))
+    lines = [f"ข่าวสารล่าสุดของ {org.short_name}{p}"]
     for notice in notices:
         excerpt = notice.text.strip()
         if len(excerpt) > EXCERPT_CHARS:
@@ -46,7 +46,7 @@ def recent(org: Organisation, notices: list[Notice], village_label: str | None, 
         if notice.link:
             lines.append(f"🔗 {notice.link}")
     if opted_out:
-        lines.append(f"\nตอนนี้ท่านปิดรับข่าวสารอยู่ หากต้องการรับ พิมพ์ “รับข่าวสาร” {p}")
+        lines.append(f"\nตอนนี้ท่านปิดรับข่าวสารอยู่ หากต้องการรับ พิมพ์ “รับข่าวสาร” ได้เลย{p}")
     return m.text("\n".join(lines), quick=_quick(opted_out))
 
 
@@ -63,8 +63,8 @@ def opted_out(org: Organisation) -> Message:
 
 def opted_in(org: Organisation) -> Message:
     return m.text(
-        f"ยินดี{org.particle} 🙏 ท่านจะได้รับข่าวสารของ{org.short_name}ทาง LINE นี้\n"
-        "หากไม่ต้องการรับ พิมพ์ “ไม่รับข่าวสาร”",
+        f"ยินดี{org.particle} 🙏 ท่านจะได้รับข่าวสารของ {org.short_name} ทาง LINE นี้\n"
+        f"หากไม่ต้องการรับ พิมพ์ “ไม่รับข่าวสาร” ได้ทุกเมื่อ{org.particle}",
         quick=_quick(False),
     )
 
@@ -76,9 +76,9 @@ def staff_ask_code(org: Organisation) -> Message:
 def staff_linked(org: Organisation, name: str) -> Message:
     return m.text(
         f"ผูก LINE นี้กับบัญชีเจ้าหน้าที่ “{name}” แล้ว{org.particle}\n"
-        "ประกาศถึงเจ้าหน้าที่จะส่งมาที่นี่"
+        f"ประกาศถึงเจ้าหน้าที่จะส่งมาที่นี่{org.particle}"
     )
 
 
 def staff_code_wrong(org: Organisation) -> Message:
-    return m.text(f"รหัสไม่ถูกต้องหรือหมดอายุแล้ว{org.particle}\nกรุณาขอรหัสใหม่จากระบบเจ้าหน้าที่")
+    return m.text(f"รหัสไม่ถูกต้องหรือหมดอายุแล้ว{org.particle}\nกรุณาขอรหัสใหม่จากระบบเจ้าหน้าที่{org.particle}")

@@ -15,8 +15,8 @@ VILLAGES_PER_PAGE = 12  # a quick-reply bar holds 13: twelve villages and "more"
 def welcome(org: Organisation) -> Message:
     p = org.particle
     return m.text(
-        f"สวัสดี{p} 🙏 ยินดีต้อนรับสู่ LINE ของ{org.short_name}\n"
-        "ที่นี่ท่านร้องเรียน แจ้งเบาะแสทุจริต ติดตามเรื่อง ตอบแบบสอบถาม และรับข่าวสารได้"
+        f"สวัสดี{p} 🙏 ยินดีต้อนรับสู่ LINE ของ {org.short_name}\n"
+        f"ที่นี่ท่านร้องเรียน แจ้งเบาะแสทุจริต ติดตามเรื่อง ตอบแบบสอบถาม และรับข่าวสารได้{p}"
     )
 
 
@@ -28,9 +28,9 @@ def pdpa_notice(org: Organisation) -> Message:
     p = org.particle
     privacy = org.privacy
     return m.text(
-        f"ก่อนเริ่มใช้งาน ขอแจ้งเรื่องข้อมูลส่วนบุคคล (PDPA) {p}\n"
+        f"ก่อนเริ่มใช้งาน ขอแจ้งเรื่องข้อมูลส่วนบุคคล (PDPA){p}\n"
         "• ข้อมูลที่เก็บ: รหัสผู้ใช้ LINE หมู่บ้านของท่าน และเรื่องที่ท่านแจ้งมา\n"
-        "• เพื่อ: รับเรื่อง ติดตามผล แจ้งความคืบหน้า และส่งข่าวสารของ อบต.\n"
+        f"• เพื่อ: รับเรื่อง ติดตามผล แจ้งความคืบหน้า และส่งข่าวสารของ {org.short_name}\n"
         f"• ระยะเวลา: {privacy.retention}\n"
         "• สิทธิของท่าน: ขอดูข้อมูล (พิมพ์ “ข้อมูลของฉัน”) ขอลบ (พิมพ์ “ลบข้อมูลของฉัน”) "
         "หรือถอนความยินยอมได้ทุกเมื่อ\n"
@@ -43,23 +43,23 @@ def pdpa_notice(org: Organisation) -> Message:
 def consent_question(org: Organisation, yes: Action, no: Action) -> Message:
     return m.confirm(
         "ขอความยินยอมเก็บข้อมูล",
-        f"ท่านยินยอมให้{org.short_name}เก็บและใช้ข้อมูลตามที่แจ้งไว้หรือไม่{org.question_particle}",
+        f"ท่านยินยอมให้ {org.short_name} เก็บและใช้ข้อมูลตามที่แจ้งไว้หรือไม่{org.question_particle}",
         yes,
         no,
     )
 
 
 def consent_needed(org: Organisation) -> Message:
-    return m.text(f"บริการนี้ต้องใช้ข้อมูลของท่าน จึงขอความยินยอมก่อนนะ{org.particle}")
+    return m.text(f"บริการนี้ต้องใช้ข้อมูลของท่าน จึงขอความยินยอมก่อนนะ{org.question_particle}")
 
 
 def consent_declined(org: Organisation) -> Message:
     p = org.particle
     return m.text(
         f"รับทราบ{p} เราจะไม่เก็บข้อมูลของท่าน\n"
-        "ท่านยังอ่านข้อมูล อบต. ได้ (พิมพ์ “ข้อมูล อบต.”)\n"
+        f"ท่านยังดูที่อยู่และเบอร์โทรของ {org.short_name} ได้ (พิมพ์ “ติดต่อ”)\n"
         f"หากเปลี่ยนใจ พิมพ์ “ยินยอม” ได้ทุกเมื่อ{p}",
-        quick=[m.say("ยินยอม"), m.say("ข้อมูล อบต."), m.say("ช่วยเหลือ")],
+        quick=[m.say("ยินยอม"), m.say("ติดต่อ"), m.say("ช่วยเหลือ")],
     )
 
 
@@ -84,7 +84,7 @@ def held_data(org: Organisation, held: HeldData) -> Message:
     p = org.particle
     r = held.resident
     village = org.village(r.village_no) if r.village_no else None
-    lines = [f"ข้อมูลของท่านที่{org.short_name}เก็บไว้{p}"]
+    lines = [f"ข้อมูลของท่านที่ {org.short_name} เก็บไว้{p}"]
     lines.append(f"• เริ่มใช้งาน: {thai.format_date(r.created_at)}")
     lines.append(f"• หมู่บ้าน: {village_label(village) if village else 'ยังไม่ได้เลือก'}")
     if r.consented_at:
@@ -112,7 +112,7 @@ def erased(org: Organisation) -> Message:
 
 
 def erase_kept(org: Organisation) -> Message:
-    return m.text(f"ไม่ลบข้อมูล{org.particle} ข้อมูลของท่านยังอยู่เหมือนเดิม", quick=menu_actions())
+    return m.text(f"ไม่ลบข้อมูล{org.particle} ข้อมูลของท่านยังอยู่เหมือนเดิม", quick=menu_actions(org))
 
 
 def erase_answer_buttons(org: Organisation) -> Message:

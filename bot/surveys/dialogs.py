@@ -2,9 +2,9 @@
 
 ```mermaid
 stateDiagram-v2
-    [*] --> List: แบบสอบถาม
-    List --> surveys.answer: tap a survey (new, or resume where they left off)
-    List --> Answered: tap a survey already answered
+    [*] --> surveys.list: แบบสอบถาม
+    surveys.list --> surveys.answer: tap a survey, or type its number or title (new, or resume)
+    surveys.list --> Answered: tap a survey already answered
     Answered --> surveys.answer: แก้ไขคำตอบ (revise, from question 1)
     Answered --> [*]: ไม่แก้ไข
     [*] --> surveys.answer: เริ่มตอบ (a pushed invitation, maybe linked to a complaint)
@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.chat import commands, intents
 from bot.chat import messages as m
 from bot.chat.engine import Router, Turn, normalise
 from bot.chat.events import EventKind
@@ -34,6 +35,7 @@ from surveys.responses import Link, SurveyClosed
 router = Router("surveys")
 
 ANSWERING = "surveys.answer"
+LISTED = "surveys.list"  # the list was shown: "1" or a title typed next opens that survey
 LIST_KEYWORDS = ("แบบสอบถาม", "ประเมิน", "ตอบแบบสอบถาม", "แบบประเมิน")
 SKIP_WORDS = ("ข้าม", "ไม่ตอบ")
 DONE_WORDS = ("ตกลง", "เสร็จ", "ยืนยัน")
@@ -48,7 +50,38 @@ def list_surveys(turn: Turn) -> None:
     lines = [texts.list_line(i, offer.definition, offer.state) for i, offer in enumerate(found, 1)]
     quick = [m.postback(texts.label(o.definition.short_title), OpenSurvey(o.survey.key).pack(), o.definition.title)
              for o in found]
+    turn.goto(LISTED, keys=[o.survey.key for o in found])
     turn.reply(texts.survey_list(turn.org, lines, [*quick, m.say("เมนู")]))
+
+
+@commands.on_list_choice(LISTED)
+def typed_list_choice(turn: Turn) -> bool:
+    """"1", "๒" or a survey's title typed at the list opens that survey, as tapping it would."""
+    typed = normalise(turn.incoming.text or "")
+    keys = [str(k) for k in turn.data.get("keys", [])]
+    number = intents.choice_number(typed)
+    key = keys[number - 1] if number is not None and 1 <= number <= len(keys) else None
+    if key is None and len(typed) >= 3:
+        for candidate in keys:
+            survey = catalogue.get(turn.session, candidate)
+            definition = catalogue.definition_of(turn.session, survey) if survey is not None else None
+            titles = (normalise(definition.title), normalise(definition.short_title)) if definition else ()
+            if any(typed == t or typed in t for t in titles):
+                key = candidate
+                break
+    if key is None:
+        return False
+    turn.end()
+    turn.callback = OpenSurvey(key)
+    open_survey(turn)
+    return True
+
+
+def _position(definition: Definition, key: str) -> tuple[int, int]:
+    """"ข้อ 3/9" counted over every question of the survey, the same count its intro announces: a question
+    shown only after some answers never changes the total under the resident's eyes."""
+    keys = [q.key for q in definition.questions]
+    return keys.index(key) + 1, len(keys)
 
 
 def _link(callback: Any) -> Link | None:
@@ -86,7 +119,7 @@ def open_survey(turn: Turn) -> None:
     if question is None:  # only optional questions were left when they stopped
         _finish(turn, survey, response, revised=False)
         return
-    number, total = flow.position(definition, answers, question.key)
+    number, total = _position(definition, question.key)
     lead = texts.intro(turn.org, definition, total) if created or not answers else texts.resume(turn.org, number, total)
     _ask(turn, survey, definition, response, question, answers, revising=False, lead=lead)
 
@@ -135,7 +168,7 @@ def _ask(turn: Turn, survey: Survey, definition: Definition, response: SurveyRes
         turn.seal()
     if picked is None:
         picked = list(answers.get(q.key, [])) if q.type == "multiple" and revising else []
-    number, total = flow.position(definition, answers, q.key)
+    number, total = _position(definition, q.key)
     previous = texts.shown_answer(q, answers[q.key]) if revising and q.key in answers else None
     turn.goto(ANSWERING, survey=survey.key, response=response.id, question=q.key, revising=revising, picked=picked)
     message = texts.question(turn.org, definition, q, number, total, _quick(response.id or 0, q, picked),

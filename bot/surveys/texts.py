@@ -16,8 +16,8 @@ CANCEL = m.say("ยกเลิก")
 
 
 def label(text: str) -> str:
-    """A button label cut to LINE's 20 characters."""
-    return text if len(text) <= m.MAX_ACTION_LABEL else text[: m.MAX_ACTION_LABEL - 1] + "…"
+    """A button label within LINE's 20 characters, cut at a word boundary."""
+    return m.shorten(text)
 
 
 def none_open(org: Organisation) -> Message:
@@ -25,7 +25,8 @@ def none_open(org: Organisation) -> Message:
 
 
 def survey_list(org: Organisation, lines: list[str], quick: list[Action]) -> Message:
-    body = f"แบบสอบถามที่เปิดให้ตอบตอนนี้{org.particle}\n" + "\n".join(lines) + "\n\nแตะชื่อแบบสอบถามเพื่อเริ่มได้เลย"
+    body = (f"แบบสอบถามที่เปิดให้ตอบตอนนี้{org.particle}\n" + "\n".join(lines)
+            + f"\n\nแตะชื่อแบบสอบถาม หรือพิมพ์หมายเลข เพื่อเริ่มได้เลย{org.particle}")
     return m.text(body, quick=quick)
 
 
@@ -46,7 +47,9 @@ def intro(org: Organisation, definition: Definition, total: int) -> Message:
     lines = [f"📋 {definition.title}"]
     if definition.description:
         lines.append(definition.description)
-    lines.append(f"มีทั้งหมด {total} ข้อ ใช้เวลาไม่เกิน 3 นาที{p}")
+    some_conditional = any(q.show_if is not None for q in definition.questions)
+    count = f"มีไม่เกิน {total} ข้อ (บางข้อถามตามคำตอบก่อนหน้า)" if some_conditional else f"มีทั้งหมด {total} ข้อ"
+    lines.append(f"{count} ใช้เวลาไม่เกิน 3 นาที{p}")
     if definition.anonymous:
         lines.append("🔒 ไม่ระบุตัวตน: คำตอบของท่านจะไม่ผูกกับชื่อหรือบัญชี LINE")
     lines.append("พิมพ์ “ยกเลิก” เพื่อหยุดไว้ก่อน แล้วกลับมาทำต่อได้ทุกเมื่อ")
@@ -54,14 +57,14 @@ def intro(org: Organisation, definition: Definition, total: int) -> Message:
 
 
 def resume(org: Organisation, number: int, total: int) -> Message:
-    return m.text(f"ยินดีต้อนรับกลับ{org.particle} ทำต่อจากข้อ {number}/{total} ได้เลย")
+    return m.text(f"ยินดีต้อนรับกลับ{org.particle} ทำต่อจากข้อ {number}/{total} ได้เลย{org.particle}")
 
 
 def already_answered(org: Organisation, definition: Definition, when: Any, revise: Action) -> Message:
     return m.confirm(
         "ท่านตอบแบบสอบถามนี้แล้ว",
-        f"ท่านตอบ “{definition.short_title}” แล้วเมื่อ {thai.format_date(when)}{org.particle}\n"
-        "ต้องการแก้ไขคำตอบไหม (คำตอบใหม่จะแทนที่ของเดิม)",
+        f"ท่านตอบ “{_title(definition, 120)}” แล้วเมื่อ {thai.format_date(when)}{org.particle}\n"
+        f"ต้องการแก้ไขคำตอบไหม{org.question_particle} (คำตอบใหม่จะแทนที่ของเดิม)",
         revise,
         m.say("ไม่แก้ไข", "เมนู"),
     )
@@ -95,16 +98,16 @@ def question(
 
 
 def _how_to_answer(q: Question, p: str) -> str:
-    skip = " หรือ “ข้าม”" if not q.required else ""
+    skip = " หรือแตะ “ข้าม”" if not q.required else ""
     if q.type == "satisfaction":
-        return f"แตะปุ่ม หรือพิมพ์ 1–5 (5 = มากที่สุด){skip}"
+        return f"แตะปุ่ม หรือพิมพ์ 1–5 (5 = มากที่สุด){skip}{p}"
     if q.type == "single":
-        return f"แตะปุ่ม หรือพิมพ์หมายเลขตัวเลือก{skip}"
+        return f"แตะปุ่ม หรือพิมพ์หมายเลขตัวเลือก{skip}{p}"
     if q.type == "multiple":
-        return f"แตะเลือกได้หลายข้อ แล้วแตะ “ตกลง” (หรือพิมพ์หมายเลข เช่น 1 3){skip}"
+        return f"แตะเลือกได้หลายข้อ แล้วแตะ “ตกลง” (หรือพิมพ์หมายเลข เช่น 1 3){skip}{p}"
     if q.type == "number":
-        return f"พิมพ์เป็นตัวเลข{skip}"
-    return f"พิมพ์คำตอบได้เลย{p}{skip}"
+        return f"พิมพ์เป็นตัวเลข{skip}{p}"
+    return f"พิมพ์คำตอบได้เลย{skip}{p}"
 
 
 def shown_answer(q: Question, value: Any) -> str:
@@ -155,16 +158,23 @@ def thanks(org: Organisation, revised: bool) -> Message:
     p = org.particle
     if revised:
         return menu(org, f"แก้ไขคำตอบเรียบร้อยแล้ว{p} ขอบคุณ 🙏")
-    return menu(org, f"ขอบคุณที่สละเวลาตอบแบบสอบถาม{p} 🙏\nความเห็นของท่านช่วยให้{org.short_name}ปรับปรุงบริการได้ดียิ่งขึ้น")
+    return menu(org, f"ขอบคุณที่สละเวลาตอบแบบสอบถาม{p} 🙏\nความเห็นของท่านช่วยให้ {org.short_name} ปรับปรุงบริการได้ดียิ่งขึ้น{p}")
 
 
 def invitation(org: Organisation, definition: Definition, start: Action, linked_code: str | None) -> Message:
     p = org.particle
     lead = f"เรื่อง {linked_code} ดำเนินการเสร็จแล้ว{p}\n" if linked_code else ""
-    body = f"{lead}ขอเชิญตอบ “{definition.short_title}”\nใช้เวลาไม่เกิน 3 นาที แตะ “เริ่มตอบ” ได้เลย{p}"
+    tail = f"”\nใช้เวลาไม่เกิน 3 นาที แตะ “เริ่มตอบ” ได้เลย{p}"
+    head = f"{lead}ขอเชิญตอบ “"
+    body = head + _title(definition, m.MAX_BUTTONS_TEXT - len(head) - len(tail)) + tail
     return m.buttons("ขอเชิญตอบแบบสอบถาม", body[: m.MAX_BUTTONS_TEXT], [start])
 
 
 def roster_reminder(org: Organisation, name: str, title: str, fiscal_year: int, due: Any) -> Message:
     return m.text(f"เรียน {name}\nท่านยังไม่ได้ตอบ “{title}” ประจำปีงบประมาณ {fiscal_year}{org.particle}\n"
                   f"กรุณาตอบภายใน {thai.format_date(due)} ในระบบงานเจ้าหน้าที่{org.particle}")
+
+
+def _title(definition: Definition, room: int) -> str:
+    """The survey's full title as residents know it; the short one only where the full one cannot fit."""
+    return definition.title if len(definition.title) <= room else definition.short_title

@@ -32,7 +32,7 @@ def protection(org: Organisation, anonymous: Action, named: Action) -> list[Mess
         "• เฉพาะเจ้าหน้าที่ผู้รับผิดชอบด้านความโปร่งใสที่ได้รับแต่งตั้งเท่านั้นที่เห็นเรื่องนี้\n"
         "• ข้อมูลตัวตนของท่านถูกเข้ารหัส และทุกการเปิดดูถูกบันทึกไว้\n"
         "• เลือกไม่เปิดเผยชื่อได้ ท่านยังติดตามเรื่องได้ทาง LINE นี้\n"
-        "พิมพ์ “ยกเลิก” เพื่อหยุดได้ทุกเมื่อ"
+        f"พิมพ์ “ยกเลิก” เพื่อหยุดได้ทุกเมื่อ{p}"
     )
     question = f"ต้องการเปิดเผยชื่อของท่านให้เจ้าหน้าที่ทราบหรือไม่{org.question_particle}"
     ask = m.confirm("เลือกการเปิดเผยชื่อ", question, named, anonymous)
@@ -44,7 +44,7 @@ def ask_name(org: Organisation) -> Message:
 
 
 def ask_phone(org: Organisation, skip: Action) -> Message:
-    return m.text(f"เบอร์โทรสำหรับติดต่อกลับ (ไม่บังคับ){org.particle}\nพิมพ์เบอร์ หรือแตะ “ข้าม”", quick=[skip])
+    return m.text(f"ขอเบอร์โทรสำหรับติดต่อกลับ{org.particle} (ไม่บังคับ)\nพิมพ์เบอร์ หรือแตะ “ข้าม”", quick=[skip])
 
 
 def ask_what(org: Organisation) -> Message:
@@ -52,7 +52,7 @@ def ask_what(org: Organisation) -> Message:
 
 
 def ask_who(org: Organisation, skip: Action) -> Message:
-    return m.text(f"ผู้เกี่ยวข้องคือใคร (ตำแหน่ง/หน่วยงาน) {org.question_particle}\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
+    return m.text(f"ผู้เกี่ยวข้องคือใคร{org.question_particle} (ตำแหน่ง/หน่วยงาน)\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
 
 
 def ask_when(org: Organisation, skip: Action) -> Message:
@@ -64,8 +64,8 @@ def ask_where(org: Organisation, quick: list[Action]) -> Message:
 
 
 def ask_evidence(org: Organisation, quick: list[Action], count: int) -> Message:
-    got = f"ได้รับหลักฐาน {count} รูปแล้ว\n" if count else ""
-    return m.text(f"{got}ส่งรูปหลักฐานได้ (ไม่บังคับ){org.particle}\nเสร็จแล้วแตะ “ถัดไป”", quick=quick)
+    got = f"ได้รับหลักฐาน {count} รูปแล้ว{org.particle}\n" if count else ""
+    return m.text(f"{got}ส่งรูปหลักฐานเพิ่มได้{org.particle} (ไม่บังคับ)\nเสร็จแล้วแตะ “ถัดไป”", quick=quick)
 
 
 def text_needed(org: Organisation) -> Message:
@@ -87,13 +87,13 @@ def filed(org: Organisation, code: str) -> Message:
     return m.text(
         f"ได้รับเบาะแสแล้ว ขอบคุณที่ช่วยให้ท้องถิ่นโปร่งใส{p} 🙏\n"
         f"รหัสติดตาม: {code}\nจดรหัสนี้ไว้ พิมพ์ “ติดตาม {code}” เพื่อดูความคืบหน้า\n"
-        "เจ้าหน้าที่จะไม่เปิดเผยตัวตนของท่าน",
-        quick=menu_actions(),
+        f"เจ้าหน้าที่จะไม่เปิดเผยตัวตนของท่าน{p}",
+        quick=menu_actions(org),
     )
 
 
 def cancelled(org: Organisation) -> Message:
-    return m.text(f"ยกเลิกการแจ้งเบาะแสแล้ว ไม่มีข้อมูลใดถูกบันทึก{org.particle}", quick=menu_actions())
+    return m.text(f"ยกเลิกการแจ้งเบาะแสแล้ว ไม่มีข้อมูลใดถูกบันทึก{org.particle}", quick=menu_actions(org))
 
 
 def timeline(org: Organisation, code: str, status: str, events: list[tuple[datetime, str]]) -> Message:
@@ -110,4 +110,4 @@ def status_changed(org: Organisation, code: str, status: str, note: str | None) 
 
 
 def evidence_refused(org: Organisation, code: str, reason: str) -> Message:
-    return m.text(f"หลักฐาน 1 รูปของเบาะแส {code} ใช้ไม่ได้ ({reason}){org.particle}")
+    return m.text(f"หลักฐาน 1 รูปของเบาะแส {code} ใช้ไม่ได้{org.particle} ({reason})")
