@@ -22,8 +22,11 @@ MENU_ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
-def menu_actions(org: Organisation) -> list[Action]:
-    return [m.say(m.shorten(label.format(org=org.short_name)), typed) for label, typed in MENU_ITEMS]
+def menu_actions(org: Organisation | None = None) -> list[Action]:
+    """The menu as quick replies; without the organisation, "{org}" reads "เรา"."""
+    name = org.short_name if org is not None else "เรา"
+    return [m.say(m.shorten(label.format(org=name).replace("ติดต่อ เรา", "ติดต่อเรา")), typed)
+            for label, typed in MENU_ITEMS]
 
 
 def menu(org: Organisation, lead: str | None = None) -> Message:

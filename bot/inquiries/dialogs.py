@@ -5,6 +5,7 @@ suggestion or praise/criticism; and rating the answer when it comes.
 stateDiagram-v2
     [*] --> inquiries.kind: สอบถาม / ศูนย์ข้อมูลข่าวสาร
     [*] --> inquiries.write: ขอข้อมูล / เสนอแนะ / ติชม (kind chosen by the word)
+    [*] --> inquiries.confirm: a question typed as a plain message, offered and accepted
     inquiries.kind --> inquiries.write: tap a kind
     inquiries.write --> inquiries.confirm: text (1–5,000 chars)
     inquiries.confirm --> [*]: ยืนยัน (code + promised date) / ยกเลิก
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.chat import commands
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
@@ -48,6 +50,16 @@ def _kind_buttons() -> list[m.Action]:
 def start(turn: Turn) -> None:
     turn.goto(KIND)
     turn.reply(texts.ask_kind(turn.org, _kind_buttons()))
+
+
+@commands.on_offer_accepted(commands.OFFER_QUESTION)
+def ask_offered_question(turn: Turn) -> None:
+    """A question typed as a plain message ("…ได้ไหมคะ"), offered to the centre and accepted: the
+    resident's own words become the inquiry, to confirm."""
+    text = str(turn.data.get("offered_text", ""))[: service.MAX_TEXT]
+    turn.end()
+    turn.goto(CONFIRM, kind=InquiryKind.QUESTION.value, text=text)
+    _ask_confirmation(turn)
 
 
 @router.entry("ขอข้อมูล", "ขอข้อมูลข่าวสาร")

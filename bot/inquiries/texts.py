@@ -86,7 +86,7 @@ def recorded(org: Organisation, code: str, due: datetime) -> Message:
 
 
 def cancelled(org: Organisation) -> Message:
-    return m.text(f"ยกเลิกแล้ว{org.particle}", quick=menu_actions())
+    return m.text(f"ยกเลิกแล้ว{org.particle}", quick=menu_actions(org))
 
 
 def answered(org: Organisation, inquiry: Inquiry, quick: list[Action]) -> list[Message]:
@@ -124,7 +124,7 @@ def not_found(org: Organisation) -> Message:
 
 
 def rated(org: Organisation) -> Message:
-    return m.text(f"ขอบคุณสำหรับคะแนน{org.particle} จะนำไปปรับปรุงการให้บริการ", quick=menu_actions())
+    return m.text(f"ขอบคุณสำหรับคะแนน{org.particle} จะนำไปปรับปรุงการให้บริการ", quick=menu_actions(org))
 
 
 def already_rated(org: Organisation) -> Message:
