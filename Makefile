@@ -30,7 +30,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/webhook_ack.py
 
 # Debian packages the tests use: a Thai font (rich-menu image, PDF reports), Chromium (the simulator page
-# test) and Pango (WeasyPrint's PDF reports). `make run` needs only the font and Pango (report-deps).
+# test), Pango (WeasyPrint's PDF reports) and a colour-emoji font (the simulator shows 🙏, not boxes).
+# `make run` needs all but Chromium (report-deps).
 system-deps:
 	@$(MAKE) --no-print-directory _apt NEED_CHROMIUM=1
 
@@ -41,6 +42,7 @@ _apt:
 	@missing=""; \
 	ls /usr/share/fonts/truetype/tlwg/*.ttf >/dev/null 2>&1 || missing="$$missing fonts-thai-tlwg"; \
 	ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ls /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf >/dev/null 2>&1 || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$(NEED_CHROMIUM)" ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \

@@ -16,7 +16,7 @@ from bot.line import richmenu
 from bot.organisation import load_organisation
 from tests.fake_line import FakeLine
 
-KEYWORDS = ["ร้องเรียน", "แจ้งทุจริต", "ติดตาม", "แบบสอบถาม", "ข่าวสาร", "ข้อมูล อบต."]
+KEYWORDS = ["ร้องเรียน", "แจ้งทุจริต", "ติดตาม", "แบบสอบถาม", "ข่าวสาร", "ติดต่อ"]
 
 
 def settings_for(fake_line: FakeLine) -> Settings:

@@ -22,7 +22,7 @@ def test_news_shows_recent_notices_for_the_residents_village(harness: Harness) -
          link="https://phana.example.go.th/news/1")
     deliver(harness)
     news = harness.say(mine, "ข่าวสาร")[0]
-    assert news.startswith("ข่าวสารล่าสุดของอบต.พนาค่ะ")
+    assert news.startswith("ข่าวสารล่าสุดของ อบต.พนาค่ะ")
     assert "ถนนหมู่ 1" in news and "วันหยุด" in news and "ถนนหมู่ 2" not in news
     assert news.index("วันหยุด") < news.index("ถนนหมู่ 1")  # newest first
     assert "https://phana.example.go.th/news/1" in news

@@ -50,20 +50,21 @@ def test_a_resident_answers_the_disclosure_survey_by_tapping_and_typing(harness:
     open_shipped(harness.engine, "public_disclosure", harness.clock())
     user = start(harness, "public_disclosure")
     texts = harness.line.state.texts_to(user)
-    assert "ไม่ระบุตัวตน" in texts[-2] and texts[-1].startswith("ข้อ 1/7")
+    # counted over all 8 questions, as the intro says, though the 8th shows only after a low overall score
+    assert "ไม่ระบุตัวตน" in texts[-2] and "ไม่เกิน 8 ข้อ" in texts[-2] and texts[-1].startswith("ข้อ 1/8")
     response_id = rows(harness)[0].id
     harness.tap(user, f"svpick:{response_id}:channels_used:line")
     harness.tap(user, f"svpick:{response_id}:channels_used:website")
     assert harness.line.state.texts_to(user)[-1].count("✅") == 2
-    assert harness.tap(user, f"svans:{response_id}:channels_used:~done")[0].startswith("ข้อ 2/7")
+    assert harness.tap(user, f"svans:{response_id}:channels_used:~done")[0].startswith("ข้อ 2/8")
     assert harness.quick_replies(user)[0]["label"] == "5 มากที่สุด"
-    assert harness.say(user, "4")[0].startswith("ข้อ 3/7")
+    assert harness.say(user, "4")[0].startswith("ข้อ 3/8")
     with Session(harness.engine) as session:  # mid-way, the dialog state does not show which response is theirs
         assert session.get(Conversation, 1).state is None  # type: ignore[union-attr]
         assert session.exec(select(SealedDialog)).one()  # held under a keyed hash, sealed
-    assert harness.tap(user, f"svans:{response_id}:channel_variety:5")[0].startswith("ข้อ 4/7")
-    assert harness.say(user, "๕")[0].startswith("ข้อ 5/7")
-    assert harness.say(user, "มาก")[0].startswith("ข้อ 6/7")
+    assert harness.tap(user, f"svans:{response_id}:channel_variety:5")[0].startswith("ข้อ 4/8")
+    assert harness.say(user, "๕")[0].startswith("ข้อ 5/8")
+    assert harness.say(user, "มาก")[0].startswith("ข้อ 6/8")
     harness.say(user, "3")
     reply = harness.say(user, "2")[0]  # overall 2 → the optional "what to improve" appears: 8 questions
     assert reply.startswith("ข้อ 8/8") and "ข้าม" in reply
@@ -116,7 +117,7 @@ def test_answering_again_offers_to_revise_the_same_response(harness: Harness) ->
     harness.say(user, "แบบสอบถาม")
     assert "ตอบแล้ว แก้ไขได้" in harness.line.state.texts_to(user)[-1]
     reply = harness.tap(user, f"svopen:{key}::")
-    assert "ตอบ “ทดสอบ” แล้วเมื่อ" in reply[0]
+    assert "ตอบ “แบบทดสอบ” แล้วเมื่อ" in reply[0]  # the full title, not the button's short one
     reply = harness.tap(user, f"svrevise:{key}::")
     assert reply[1].startswith("ข้อ 1/2") and "คำตอบเดิม: 5 มากที่สุด" in reply[1]
     harness.say(user, "3")
