@@ -43,6 +43,10 @@ class Category(BaseModel):
     name: str
     unit: str
     indicator: OutcomeTag | None = None
+    short: str = Field(default="", max_length=MAX_BUTTON_LABEL)  # the button label when `name` is long
+    # Words that point at this category in what a resident types ("ไฟดับ", "หลุม"); matched on Thai
+    # word segmentation, so "ไฟ" does not match inside "ไฟป่า".
+    keywords: list[str] = []
 
 
 class TipType(BaseModel):
@@ -51,10 +55,6 @@ class TipType(BaseModel):
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     indicator: OutcomeTag | None = None
-    short: str = Field(default="", max_length=MAX_BUTTON_LABEL)  # the button label when `name` is long
-    # Words that point at this category in what a resident types ("ไฟดับ", "หลุม"); matched on Thai
-    # word segmentation, so "ไฟ" does not match inside "ไฟป่า".
-    keywords: list[str] = []
 
 
 class Unit(BaseModel):

@@ -68,6 +68,10 @@ TABLE: list[tuple[str, str]] = [
     ("เจ้าหน้าที่พูดจาไม่สุภาพ", "complaint:service"),
     ("ไปติดต่อที่ทำการ รอนานมาก ไม่มีใครบริการ", "complaint:service"),
     ("โดนเรียกเก็บค่าธรรมเนียมเกิน", "complaint:tax"),
+    ("ถูกเรียกเงินใต้โต๊ะตอนขออนุญาตก่อสร้าง", "complaint:bribery"),
+    ("มีการจ่ายสินบนเพื่อให้ได้ใบอนุญาต", "complaint:bribery"),
+    ("โครงการจัดจ้างทำถนนมีการฮั้วประมูล", "complaint:procurement"),
+    ("ผู้รับเหมาทิ้งงานก่อสร้างไว้ครึ่งทาง", "complaint:procurement"),
     # a problem with no category guessed is still a complaint
     ("บ้านข้าง ๆ ได้รับความเดือดร้อนมาก", "complaint"),
     # questions
