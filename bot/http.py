@@ -1,19 +1,43 @@
-"""Dependencies shared by the admin API: the session, the runtime, and the authenticated staff member."""
+"""What every HTTP route shares: the runtime, one unit of work per request, and one way to fail.
+
+Routes stay thin: they take `SessionDep` (the request's unit of work), call services and return. They never
+commit: the unit of work commits when the route returns, rolls back when it raises, and wakes the outbox
+sender after the commit when the request wrote outbox rows. Services refuse with `bot.errors` exceptions;
+`handle_error` (registered once in `bot.main`) turns those, request validation failures, HTTP errors and
+database outages into one body shape, `ErrorBody`, or into a short Thai HTML page for the public pages.
+Who may call a route is in `bot.staff.roles`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated
+import logging
+import re
+from collections.abc import Iterator
+from html import escape
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import event
+from sqlalchemy import exc as sa
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot import errors
+from bot.outbox.models import OutboxMessage
 from bot.runtime import Runtime
-from bot.staff import service as staff_service
-from bot.staff.models import Role, StaffMember
+from surveys.catalogue import SurveyConflict
+from surveys.definition import DefinitionError
+from surveys.flow import AnswerError
 
-bearer = HTTPBearer(auto_error=False, description="API token from `tambon staff add`")
+log = logging.getLogger(__name__)
+
+# 422 under one name: Starlette renamed its constant (…_ENTITY → …_CONTENT) and warns about the old one.
+UNPROCESSABLE = 422
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -22,43 +46,255 @@ def get_runtime(request: Request) -> Runtime:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
+# Bounds for every integer a caller sends: the columns are 32-bit, so a bigger number is simply not there.
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="a record's id")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="how many rows to skip")]
+VillageNo = Annotated[int | None, Query(ge=1, le=999, description="village (หมู่ที่) number")]
+Code = Annotated[str, Path(min_length=1, max_length=40, description="a case code, e.g. C2570-00042")]
+Key = Annotated[str, Path(min_length=1, max_length=48, description="a survey's key")]
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    with Session(runtime.engine, expire_on_commit=False) as session:
+
+# --- the unit of work -----------------------------------------------------------------------------
+
+
+def _note_outbox_rows(session: Session, _context: Any, _instances: Any) -> None:
+    """Remember that this transaction queues messages (new rows, or a dead letter put back in line)."""
+    if any(isinstance(row, OutboxMessage) for row in (*session.new, *session.dirty)):
+        session.info["outbox_written"] = True
+
+
+def unit_of_work(runtime: RuntimeDep) -> Iterator[Session]:
+    """The request's session: committed if the route returns, rolled back if it raises; after a commit
+    that wrote outbox rows the in-process sender is woken, so the messages leave at once."""
+    session = Session(runtime.engine, expire_on_commit=False)
+    event.listen(session, "before_flush", _note_outbox_rows)
+    try:
         yield session
+        session.flush()  # rows added since the last flush count too
+        wake = session.info.pop("outbox_written", False)
+        session.commit()
+        if wake:
+            runtime.wake_outbox()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function": the commit happens before the response leaves, so a failed commit is answered, not hidden.
+SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]
 
 
-def current_staff(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> StaffMember:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "ต้องส่ง Authorization: Bearer <token>",
-                            headers={"WWW-Authenticate": "Bearer"})
-    member = staff_service.authenticate(session, credentials.credentials)
-    if member is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "โทเคนไม่ถูกต้องหรือถูกระงับ",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return member
+# --- one way to fail ------------------------------------------------------------------------------
 
 
-CurrentStaff = Annotated[StaffMember, Depends(current_staff)]
+class ErrorItem(BaseModel):
+    loc: list[str | int] = Field(default_factory=list, description="where: e.g. [\"query\", \"offset\"]")
+    msg: str
+    type: str
 
 
-def require_role(*roles: Role) -> Callable[[StaffMember], StaffMember]:
-    """A dependency admitting only staff with one of `roles` (403 for the others)."""
+class ErrorBody(BaseModel):
+    """Every error answered by /api (and /line, /simulator): a message for people, a code for programs."""
 
-    def check(member: CurrentStaff) -> StaffMember:
-        if member.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "บทบาทของท่านไม่มีสิทธิ์ใช้งานส่วนนี้")
-        return member
-
-    return check
+    detail: str = Field(description="what went wrong, in Thai, for the person who sent the request")
+    code: str = Field(description="not_found, conflict, invalid, unauthorized, forbidden, unavailable, "
+                                  "validation, bad_request, method_not_allowed, too_large, error")
+    errors: list[ErrorItem] = Field(default_factory=list, description="each problem, for 422 answers")
 
 
-AdminStaff = Annotated[StaffMember, Depends(require_role(Role.ADMIN))]
+STATUS_OF_KIND = {"not_found": 404, "conflict": 409, "invalid": UNPROCESSABLE, "unavailable": 503}
+CODE_OF_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation",
+                  503: "unavailable"}
+DATABASE_DOWN = "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้งในอีกสักครู่"
+# Connection-level failures: the database is down, unreachable, restarting, or too slow to answer.
+OUTAGES: tuple[type[BaseException], ...] = (sa.OperationalError, sa.InterfaceError, sa.DisconnectionError,
+                                            sa.TimeoutError, TimeoutError)
+# Errors of the standalone `surveys` package, which imports nothing from `bot` and so cannot use bot.errors.
+SURVEY_ERRORS: dict[type[Exception], str] = {SurveyConflict: "conflict", AnswerError: "invalid",
+                                             DefinitionError: "invalid"}
 
-# 422 under one name: Starlette renamed its constant (…_ENTITY → …_CONTENT) and warns about the old one.
-UNPROCESSABLE = 422
+
+def _describe(error: Exception) -> tuple[int, ErrorBody, dict[str, str] | None]:
+    """The status, body and headers for an error, or re-raise what we cannot answer for (a real bug)."""
+    if isinstance(error, errors.DomainError):
+        kind = errors.kind(error)
+        return STATUS_OF_KIND[kind], ErrorBody(detail=str(error), code=kind, errors=[
+            ErrorItem(msg=problem, type=kind) for problem in error.problems]), None
+    for cls, kind in SURVEY_ERRORS.items():
+        if isinstance(error, cls):
+            problems = getattr(error, "problems", None) or []
+            detail = "; ".join(problems) if problems else str(error)
+            return STATUS_OF_KIND[kind], ErrorBody(detail=detail, code=kind, errors=[
+                ErrorItem(msg=p, type=kind) for p in problems]), None
+    if isinstance(error, RequestValidationError):
+        items = [ErrorItem(loc=[str(part) if not isinstance(part, int) else part for part in e.get("loc", ())],
+                           msg=str(e.get("msg", "")), type=str(e.get("type", ""))) for e in error.errors()]
+        where = ", ".join(".".join(str(p) for p in item.loc[1:] or item.loc) for item in items)
+        return UNPROCESSABLE, ErrorBody(detail=f"ข้อมูลที่ส่งมาไม่ถูกต้อง: {where}" if where else
+                                        "ข้อมูลที่ส่งมาไม่ถูกต้อง", code="validation", errors=items), None
+    if isinstance(error, StarletteHTTPException):
+        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        return error.status_code, ErrorBody(detail=detail, code=CODE_OF_STATUS.get(error.status_code, "error")), \
+            dict(error.headers) if error.headers else None
+    if isinstance(error, OUTAGES):
+        log.warning("database unavailable: %s", type(error).__name__)
+        return 503, ErrorBody(detail=DATABASE_DOWN, code="unavailable"), {"Retry-After": "5"}
+    if isinstance(error, sa.DataError | OverflowError):  # a value the database refuses (out of range…): the caller's
+        return UNPROCESSABLE, ErrorBody(detail="ข้อมูลที่ส่งมาไม่ถูกต้อง", code="invalid"), None
+    if isinstance(error, sa.IntegrityError):  # a duplicate that slipped past the service's own check
+        return 409, ErrorBody(detail="ข้อมูลนี้ขัดกับข้อมูลที่มีอยู่แล้ว กรุณาโหลดข้อมูลใหม่แล้วลองอีกครั้ง",
+                              code="conflict"), None
+    raise error
+
+
+# Paths answered in JSON; everything else is a page people read, answered with a Thai HTML page.
+JSON_PREFIXES = ("/api/", "/line/", "/simulator", "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc")
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(JSON_PREFIXES) or path.endswith(".json")
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The one error page of the public site: short, Thai, no details of the system."""
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    org = escape(runtime.org.name) if runtime is not None else ""
+    title = {404: "ไม่พบหน้านี้", 503: "ระบบไม่พร้อมให้บริการชั่วคราว"}.get(status, "ไม่สามารถแสดงหน้านี้ได้")
+    html = ("<!doctype html><html lang='th'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+            f"<title>{escape(title)}</title></head><body style='font-family:sans-serif;max-width:40rem;"
+            f"margin:2rem auto;padding:0 1rem'><p>{org}</p><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+            "<p><a href='/public/complaints'>กลับสู่หน้าหลัก</a></p></body></html>")
+    return HTMLResponse(html, status_code=status)
+
+
+async def handle_error(request: Request, error: Exception) -> Response:
+    """The single mapping from an error to an answer (see the module docstring)."""
+    status, body, headers = _describe(error)
+    if not wants_json(request):
+        response: Response = error_page(request, status, body.detail)
+        if headers:
+            response.headers.update(headers)
+        return response
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
+
+
+HANDLED: tuple[type[Exception], ...] = (errors.DomainError, *SURVEY_ERRORS, RequestValidationError,
+                                        StarletteHTTPException, sa.SQLAlchemyError, TimeoutError, OverflowError)
+
+
+# --- text no database stores ----------------------------------------------------------------------
+
+_NUL_IN_JSON = re.compile(rb"\\u0000")
+_SURROGATE_PAIR = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+UNSTORABLE = "ข้อความมีอักขระที่ระบบรับไม่ได้ (NUL หรือ surrogate ที่ไม่ครบคู่)"
+
+
+def _unstorable_body(body: bytes) -> bool:
+    """NUL (PostgreSQL refuses it in text) or a lone surrogate (no encoding can store it), JSON-escaped."""
+    return bool(_NUL_IN_JSON.search(body) or _SURROGATE.search(_SURROGATE_PAIR.sub(b"", body)))
+
+
+class RejectUnstorableText:
+    """422 for a NUL or lone surrogate anywhere in the path, the query or a JSON body, before any route reads
+    it: such text cannot be stored, and would otherwise fail deep in the database driver. The LINE webhook
+    keeps its own rules (it quarantines such events instead)."""
+
+    def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ("/line/",)) -> None:
+        self.app = app
+        self.skip_prefixes = skip_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.skip_prefixes):
+            await self.app(scope, receive, send)
+            return
+        query: bytes = scope.get("query_string", b"")
+        bad = "\x00" in scope["path"] or b"%00" in query or b"\x00" in query
+        replay = receive
+        if not bad and scope["method"] in ("POST", "PUT", "PATCH"):
+            chunks, more = [], True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":  # the client went away
+                    await self.app(scope, _replaying([message], receive), send)
+                    return
+                chunks.append(message.get("body", b""))
+                more = message.get("more_body", False)
+            body = b"".join(chunks)
+            bad = _unstorable_body(body)
+            replay = _replaying([{"type": "http.request", "body": body, "more_body": False}], receive)
+        if bad:
+            error = RequestValidationError([{"loc": ("request",), "msg": UNSTORABLE, "type": "unstorable_text"}])
+            response = await handle_error(Request(scope), error)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, replay, send)
+
+
+def _replaying(messages: list[Message], then: Receive) -> Receive:
+    """`messages` first, then the client's own (a later receive waits for the disconnect, as usual)."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await then()
+
+    return replay
+
+
+# --- the OpenAPI document tells the truth about errors ---------------------------------------------
+
+ERROR_DESCRIPTIONS = {
+    "401": "no valid API token (`Authorization: Bearer …`)",
+    "403": "the token's role may not use this route",
+    "404": "no such record (or page)",
+    "409": "the record's current state forbids this",
+    "422": "the request breaks a rule: `errors` names each problem",
+    "503": "the database (or LINE) cannot answer now; try again (`Retry-After`)",
+}
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare on every operation the errors `handle_error` may answer, in the one body shape (HTML for
+    public pages): 422 and 503 anywhere, 404 where the path names a record, 409 on writes, 401/403 where a
+    token is required."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(body.pop("$defs", {}))
+    components["ErrorBody"] = body
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    json_error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    html_error = {"text/html": {"schema": {"type": "string"}}}
+    for path, operations in schema.get("paths", {}).items():
+        is_json = path.startswith(JSON_PREFIXES) or path.endswith(".json")
+        for method, operation in operations.items():
+            codes = {"422", "503"}
+            if "{" in path or not is_json:
+                codes.add("404")
+            if method in ("post", "put", "patch", "delete"):
+                codes.add("409")
+            if operation.get("security"):
+                codes |= {"401", "403", "404"}
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses[code] = {"description": ERROR_DESCRIPTIONS[code],
+                                   "content": json_error if is_json else html_error}
+    return schema
+
+
+def openapi_with_errors(app: Any) -> Any:
+    """`app.openapi`, with `document_errors` applied once."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(generate())
+        return app.openapi_schema
+
+    return openapi

@@ -44,6 +44,7 @@ from bot.forums import api as forums_api
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
 from bot.forums import service as forums_service
+from bot.http import HANDLED, RejectUnstorableText, handle_error, openapi_with_errors
 from bot.inquiries import api as inquiries_api
 from bot.inquiries import dialogs as inquiry_dialogs
 from bot.inquiries import public as inquiries_public
@@ -270,8 +271,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.runtime = runtime
-    app.add_middleware(RequestContext)
+    for error in HANDLED:  # one mapping of every refusal and outage to an answer (bot.http.handle_error)
+        app.add_exception_handler(error, handle_error)
+    app.add_middleware(RejectUnstorableText)
+    app.add_middleware(RequestContext)  # outermost: its request id covers the refusals above too
     app.state.line_quota = line_quota
+    app.openapi = openapi_with_errors(app)  # type: ignore[method-assign]
     for router in HTTP_ROUTERS:
         app.include_router(router)
     app.mount(PORTAL_STATIC_URL, StaticFiles(directory=PORTAL_STATIC), name="portal-static")

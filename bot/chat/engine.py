@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from bot.chat import messages as m
 from bot.chat import state as conversation_state
 from bot.chat.callbacks import CallbackData, CallbackError
 from bot.chat.events import EventKind, Incoming
@@ -24,6 +25,7 @@ from bot.chat.messages import Message
 from bot.chat.state import DialogState
 from bot.config import Settings
 from bot.crypto import Sealer
+from bot.errors import DomainError
 from bot.organisation import Organisation
 
 if TYPE_CHECKING:  # the annotation only: at run time the engine meets residents through `People`
@@ -208,12 +210,21 @@ class Dispatcher:
             for router in self.routers:
                 for handler in router.unfollow_handlers:
                     handler(turn)
-        elif incoming.kind is EventKind.POSTBACK:
-            self._tap(turn)
         else:
-            self._message(turn)
+            self._refusable(turn, self._tap if incoming.kind is EventKind.POSTBACK else self._message)
         conversation_state.save(conversation, turn.dialog, now, self.ttl, self.sealer)
         return turn
+
+    def _refusable(self, turn: Turn, route: Handler) -> None:
+        """Route; a service's refusal (bot.errors) undoes the turn's writes and is answered politely in Thai,
+        the resident staying where they were in the dialog."""
+        before = (turn.dialog.name, dict(turn.dialog.data))
+        try:
+            with turn.session.begin_nested():
+                route(turn)
+        except DomainError as refusal:
+            turn.dialog.name, turn.dialog.data = before
+            turn.replies = [m.text(str(refusal) or f"ขออภัย{turn.p} ทำรายการนี้ไม่ได้ในขณะนี้")]
 
     def _tap(self, turn: Turn) -> None:
         try:

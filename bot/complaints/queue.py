@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from bot import thai
 from bot.complaints.models import FINISHED, Complaint, ComplaintPhoto, ComplaintUpdate, PhotoStatus, Status
+from bot.search import contains
 from bot.staff.models import Role, StaffMember
 
 DUE_SOON_DAYS = 3
@@ -44,10 +45,8 @@ def search(session: Session, wanted: QueueFilter, *, now: datetime, limit: int =
             query = query.where(column == value)
     if wanted.overdue is not None:
         query = query.where(_late(now) if wanted.overdue else ~_late(now))
-    if wanted.q and wanted.q.strip():
-        pattern = f"%{wanted.q.strip()}%"
-        query = query.where(or_(col(Complaint.code).ilike(pattern), col(Complaint.description).ilike(pattern),
-                                col(Complaint.address).ilike(pattern)))
+    if wanted.q and wanted.q.strip():  # `%` and `_` taken literally
+        query = query.where(contains(wanted.q.strip(), Complaint.code, Complaint.description, Complaint.address))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Complaint.id).desc()).offset(offset).limit(limit)).all()
     return list(rows), int(total)

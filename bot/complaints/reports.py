@@ -13,12 +13,13 @@ from sqlmodel import col, select
 from bot import thai
 from bot.chat import messages as m
 from bot.complaints.report import REPEAT_AT_LEAST, complaint_report
-from bot.http import RuntimeDep, SessionDep, require_role
+from bot.http import RuntimeDep, SessionDep
 from bot.outbox import service as outbox
 from bot.portal.pdf import html_to_pdf
 from bot.portal.render import render_html
 from bot.residents.models import Resident
 from bot.staff.models import Role, StaffContact, StaffMember
+from bot.staff.roles import require_role
 from bot.staff.service import audit
 
 public_router = APIRouter(prefix="/public/reports", tags=["public pages"])

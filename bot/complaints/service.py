@@ -27,6 +27,7 @@ from bot.complaints.models import (
     Status,
 )
 from bot.config import Settings
+from bot.errors import Conflict, Invalid
 from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
@@ -58,12 +59,12 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
-class ComplaintError(ValueError):
+class ComplaintError(Invalid):
     """A request the rules refuse; the message is Thai, for staff."""
 
 
-class InvalidTransition(ComplaintError):
-    pass
+class InvalidTransition(ComplaintError, Conflict):
+    """The complaint's current status does not lead there (409)."""
 
 
 @dataclass(frozen=True)

@@ -3,27 +3,19 @@ for — (1) the topic, (2) who took part (counts only), (3) the outcome, (4) how
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import col, select
 
 from bot import thai
 from bot.complaints.public import recent_fiscal_years
-from bot.forums import figures
+from bot.forums import figures, service
 from bot.forums.figures import fiscal_period
-from bot.forums.models import Forum, PublicForum
-from bot.http import RuntimeDep, SessionDep
+from bot.forums.models import PublicForum
+from bot.http import RecordId, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
 
 router = APIRouter(tags=["public"])
-
-
-def _forum(session: SessionDep, forum_id: int) -> Forum:
-    forum = session.get(Forum, forum_id)
-    if forum is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบเวทีประชาคมนี้")
-    return forum
 
 
 @router.get("/api/v1/public/forums", response_model=list[PublicForum])
@@ -32,14 +24,13 @@ def public_forums(
 ) -> list[PublicForum]:
     """Every forum of a fiscal year (default: the current one), soonest first."""
     start, end = fiscal_period(fiscal_year or thai.fiscal_year(runtime.clock()))
-    forums = session.exec(select(Forum).where(col(Forum.starts_at) >= start, col(Forum.starts_at) < end)
-                          .order_by(col(Forum.starts_at))).all()
+    forums = service.starting_between(session, start, end)
     return [figures.public(session, runtime.org, forum) for forum in forums]
 
 
 @router.get("/api/v1/public/forums/{forum_id}", response_model=PublicForum)
-def public_forum(forum_id: int, session: SessionDep, runtime: RuntimeDep) -> PublicForum:
-    return figures.public(session, runtime.org, _forum(session, forum_id))
+def public_forum(forum_id: RecordId, session: SessionDep, runtime: RuntimeDep) -> PublicForum:
+    return figures.public(session, runtime.org, service.get(session, forum_id))
 
 
 @router.get("/public/forums", response_class=HTMLResponse)
@@ -55,6 +46,6 @@ def public_forums_page(request: Request, session: SessionDep, runtime: RuntimeDe
 
 
 @router.get("/public/forums/{forum_id}", response_class=HTMLResponse)
-def public_forum_page(request: Request, forum_id: int, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
-    page = figures.public(session, runtime.org, _forum(session, forum_id))
+def public_forum_page(request: Request, forum_id: RecordId, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+    page = figures.public(session, runtime.org, service.get(session, forum_id))
     return render(request, "forum.html", title=f"เวทีประชาคม: {page.topic.topic}", page=page)

@@ -44,6 +44,17 @@ def get(session: Session, forum_id: int, *, lock: bool = False) -> Forum:
     return forum
 
 
+def recent(session: Session, limit: int, offset: int) -> list[Forum]:
+    """Forums, latest start first."""
+    return list(session.exec(select(Forum).order_by(col(Forum.starts_at).desc()).offset(offset).limit(limit)).all())
+
+
+def starting_between(session: Session, start: datetime, end: datetime) -> list[Forum]:
+    """Forums starting in [start, end), soonest first."""
+    query = select(Forum).where(col(Forum.starts_at) >= start, col(Forum.starts_at) < end)
+    return list(session.exec(query.order_by(col(Forum.starts_at))).all())
+
+
 def villages_of(session: Session, forum_id: int) -> list[int]:
     query = select(ForumVillage.village_no).where(ForumVillage.forum_id == forum_id)
     return list(session.exec(query.order_by(col(ForumVillage.village_no))).all())

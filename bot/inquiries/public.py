@@ -11,13 +11,14 @@ from fastapi.responses import HTMLResponse
 
 from bot import thai
 from bot.complaints.public import recent_fiscal_years
-from bot.http import RuntimeDep, SessionDep, require_role
+from bot.http import RuntimeDep, SessionDep
 from bot.inquiries import texts
 from bot.inquiries.stats import inquiry_stats
 from bot.organisation import Organisation
 from bot.portal.pdf import html_to_pdf
 from bot.portal.render import render_html
 from bot.staff.models import Role, StaffMember
+from bot.staff.roles import require_role
 
 router = APIRouter(prefix="/public", tags=["public pages"])
 report_router = APIRouter(prefix="/api/v1/reports", tags=["reports"])

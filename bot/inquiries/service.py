@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from bot import sequences, thai
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
+from bot.errors import Conflict, Invalid
 from bot.inquiries import texts
 from bot.inquiries.models import Inquiry, InquiryChannel, InquiryKind, InquiryStatus
 from bot.organisation import Organisation
@@ -27,11 +28,11 @@ ERASED_TEXT = "(ลบข้อมูลตามคำขอของเจ้�
 UNIT = "palad"  # the information centre sits in the office of the permanent secretary
 
 
-class InquiryError(ValueError):
-    """A request the rules refuse; the message is Thai, for staff."""
+class InquiryError(Invalid):
+    """A request the rules refuse; the message is Thai, for staff (422)."""
 
 
-class AlreadyDone(InquiryError):
+class AlreadyDone(InquiryError, Conflict):
     """Answering an answered inquiry, or rating one twice or before its answer (409)."""
 
 

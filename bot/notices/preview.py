@@ -5,12 +5,32 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.notices import audience, delivery
+from bot.config import Settings
+from bot.notices import audience, delivery, quota
 from bot.notices.audience import Recipients
 from bot.notices.models import AudienceRead, DeliveryMethod, Notice, NoticeRead, NoticeStatus, QuotaRead
 from bot.notices.service import ConflictError
 
 QUOTA_WARNING_SHARE = 0.1  # warn when a send leaves less than a tenth of the month's quota
+
+
+def line_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str) -> QuotaRead:
+    """LINE's quota now; in simulator mode, the simulator's emulated API on this very server
+    (`own_base_url`). Raises QuotaUnavailableError (503) when LINE does not answer."""
+    base = settings.line_api_base_url
+    if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
+        base = own_base_url.rstrip("/") + "/simulator/line"
+    token = settings.line_channel_access_token
+    return quota.read(fetch, base, token.get_secret_value() if token else "simulator",
+                      settings.line_request_timeout_seconds)
+
+
+def guard_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str,
+                needed: int) -> tuple[QuotaRead, list[str]]:
+    """Before a send: the quota and its warnings; refuses a send the quota cannot cover (409) or one
+    whose quota cannot be checked (503)."""
+    current = line_quota(fetch, settings, own_base_url)
+    return current, check_quota(needed, current)
 
 
 def check_quota(needed: int, quota: QuotaRead) -> list[str]:

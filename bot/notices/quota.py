@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.errors import Unavailable
 from bot.notices.models import QuotaRead
 
 
-class QuotaUnavailableError(RuntimeError):
+class QuotaUnavailableError(Unavailable):
     """LINE did not tell us the quota (network, credentials, an unexpected answer)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("ตรวจสอบโควตาข้อความกับ LINE ไม่ได้ในขณะนี้ จึงยังไม่ส่ง กรุณาลองใหม่อีกครั้ง")
+        self.reason = reason
 
 
 # (base URL, token, timeout) → (monthly limit or None when unlimited, used this month); raises

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, col, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_TEXT_CHARS, Message
+from bot.errors import Conflict, DomainError, Invalid, NotFound
 from bot.forums.models import Forum
 from bot.notices import audience, delivery, texts
 from bot.notices.audience import Recipients
@@ -34,19 +35,19 @@ MAX_IMAGE_URL = 2000  # LINE's limit for image URLs
 RECENT_DAYS = 60
 
 
-class NoticeError(ValueError):
+class NoticeError(DomainError, ValueError):
     """A request about a notice that cannot be honoured; `str(error)` explains it to staff in Thai."""
 
 
-class NotFoundError(NoticeError):
+class NotFoundError(NoticeError, NotFound):
     pass
 
 
-class InvalidError(NoticeError):
+class InvalidError(NoticeError, Invalid):
     pass
 
 
-class ConflictError(NoticeError):
+class ConflictError(NoticeError, Conflict):
     pass
 
 

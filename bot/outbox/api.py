@@ -3,11 +3,13 @@ re-queueing a dead letter (audited)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 
-from bot.http import AdminStaff, SessionDep
+from bot.errors import NotFound
+from bot.http import Offset, RecordId, SessionDep
 from bot.outbox import service
 from bot.outbox.models import OutboxMessage, OutboxRead, OutboxStatus
+from bot.staff.roles import AdminStaff
 from bot.staff.service import audit
 from bot.thai import utcnow
 
@@ -16,14 +18,14 @@ router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
 
 @router.get("/dead", response_model=list[OutboxRead])
 def dead_letters(
-    _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+    _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: Offset = 0
 ) -> list[OutboxMessage]:
     return service.list_dead(session, limit, offset)
 
 
 @router.get("/uncertain", response_model=list[OutboxRead])
 def uncertain_replies(
-    _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+    _: AdminStaff, session: SessionDep, limit: int = Query(100, ge=1, le=500), offset: Offset = 0
 ) -> list[OutboxMessage]:
     """Replies LINE may or may not have delivered (timeout, 5xx, crash mid-call): never re-sent."""
     return service.list_by_status(session, OutboxStatus.SENT_UNCERTAIN, limit, offset)
@@ -36,16 +38,10 @@ def counts(_: AdminStaff, session: SessionDep) -> dict[str, int]:
 
 
 @router.post("/{outbox_id}/requeue", response_model=OutboxRead)
-def requeue(outbox_id: int, admin: AdminStaff, session: SessionDep) -> OutboxMessage:
+def requeue(outbox_id: RecordId, admin: AdminStaff, session: SessionDep) -> OutboxMessage:
     now = utcnow()
-    try:
-        row = service.requeue(session, outbox_id, now)
-    except service.NotDeadError as error:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, f"ส่งซ้ำได้เฉพาะข้อความที่ส่งไม่สำเร็จ (สถานะปัจจุบัน: {error})"
-        ) from error
+    row = service.requeue(session, outbox_id, now)  # 409 unless it is a dead letter
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบข้อความนี้")
+        raise NotFound("ไม่พบข้อความนี้")
     audit(session, actor=admin, action="outbox.requeue", record_type="outbox_message", record_id=outbox_id, now=now)
-    session.commit()
     return row

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
 from bot.crypto import coarse_time
+from bot.errors import Conflict
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 
 LEASE = timedelta(seconds=60)
@@ -258,8 +259,8 @@ def count_by_status(session: Session) -> dict[str, int]:
     return counts
 
 
-class NotDeadError(ValueError):
-    pass
+class NotDeadError(Conflict):
+    """Only a dead letter can be queued again (409)."""
 
 
 def requeue(session: Session, outbox_id: int, now: datetime) -> OutboxMessage | None:
@@ -268,7 +269,7 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> OutboxMessage | 
     if row is None:
         return None
     if row.status != OutboxStatus.DEAD:
-        raise NotDeadError(row.status)
+        raise NotDeadError(f"ส่งซ้ำได้เฉพาะข้อความที่ส่งไม่สำเร็จ (สถานะปัจจุบัน: {row.status})")
     row.status = OutboxStatus.PENDING
     row.attempts = 0
     row.next_attempt_at = now

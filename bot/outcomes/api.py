@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
+from bot.errors import Invalid
+from bot.http import RuntimeDep, SessionDep
 from bot.outcomes import service
 from bot.outcomes.models import OutcomeCountsIn, OutcomeRow
-from bot.staff.models import Role, StaffMember
+from bot.staff.roles import Manager
 from bot.staff.service import audit
 from bot.thai import fiscal_year as fiscal_year_of
 
 router = APIRouter(prefix="/api/v1/outcomes", tags=["survey reports"])
-Manager = Annotated[StaffMember, Depends(require_role(Role.MANAGER, Role.ADMIN))]
 
 
 @router.get("", response_model=list[OutcomeRow])
@@ -30,12 +30,11 @@ def record_counts(body: OutcomeCountsIn, member: Manager, session: SessionDep, r
     """A past year's counts from the office's records; they replace the live count of that year."""
     counts = body.model_dump()
     if all(v is None for v in counts.values()):
-        raise HTTPException(UNPROCESSABLE, "ต้องระบุจำนวนอย่างน้อยหนึ่งตัวชี้วัด")
+        raise Invalid("ต้องระบุจำนวนอย่างน้อยหนึ่งตัวชี้วัด")
     now = runtime.clock()
     if fiscal_year >= fiscal_year_of(now):
-        raise HTTPException(UNPROCESSABLE, "บันทึกได้เฉพาะปีงบประมาณที่สิ้นสุดแล้ว ปีปัจจุบันนับจากข้อมูลจริง")
+        raise Invalid("บันทึกได้เฉพาะปีงบประมาณที่สิ้นสุดแล้ว ปีปัจจุบันนับจากข้อมูลจริง")
     service.record(session, fiscal_year, counts, now=now, staff_id=member.id)
     audit(session, actor=member, action="outcome.record", record_type="outcome_count", record_id=fiscal_year,
           now=now, detail={k: v for k, v in counts.items() if v is not None})
-    session.commit()
     return service.rows(session, runtime.org, fiscal_year, now)

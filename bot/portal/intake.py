@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse
 from bot.complaints import service as complaints
 from bot.complaints import web_intake as web_complaints
 from bot.complaints.service import ComplaintError
-from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
+from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.media import PhotoRefused
 from bot.portal.guard import HONEYPOT, client_address, limiter
 from bot.portal.render import render
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
+from bot.staff.roles import require_role
 from bot.tips import service as tips
 from bot.tips import web_intake as web_tips
 from bot.tips.service import TipError

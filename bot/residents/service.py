@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.errors import Invalid
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents.models import ConsentDecision, ConsentRecord, FollowStatus, Resident
@@ -76,7 +77,7 @@ def _record(
     )
 
 
-class UnknownVillageError(ValueError):
+class UnknownVillageError(Invalid):
     pass
 
 

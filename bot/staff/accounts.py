@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from bot.errors import Invalid
 from bot.staff.models import StaffMember, StaffSession
 
 MAX_FAILURES = 5  # wrong passwords in a row before the account is locked for LOCK_MINUTES
@@ -30,7 +31,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A username or password the rules refuse; the message is Thai, for staff."""
 
 

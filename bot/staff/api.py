@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
-from bot.http import UNPROCESSABLE, AdminStaff, CurrentStaff, SessionDep
+from bot.errors import NotFound
+from bot.http import Offset, RecordId, SessionDep
 from bot.staff import accounts, service
 from bot.staff.models import AuditRead, NotificationRead, Role, StaffMember, StaffNotification, StaffRead
+from bot.staff.roles import AdminStaff, CurrentStaff
 from bot.thai import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
@@ -35,34 +36,28 @@ class StaffCreated(StaffRead):
 def add_staff(body: StaffCreate, admin: AdminStaff, session: SessionDep) -> StaffCreated:
     now = utcnow()
     member, token = service.create_staff(session, name=body.name, role=body.role, unit=body.unit, now=now)
-    try:
-        if body.username is not None:
-            accounts.set_username(session, member, body.username)
-        if body.password is not None:
-            accounts.set_password(session, member, body.password)
-    except accounts.AccountError as error:
-        session.rollback()
-        raise HTTPException(UNPROCESSABLE, str(error)) from error
+    if body.username is not None:  # AccountError (422) undoes the whole request
+        accounts.set_username(session, member, body.username)
+    if body.password is not None:
+        accounts.set_password(session, member, body.password)
     service.audit(session, actor=admin, action="staff.create", record_type="staff_member",
                   record_id=member.id, now=now, detail={"role": body.role})
-    session.commit()
     return StaffCreated(**StaffRead.model_validate(member, from_attributes=True).model_dump(), token=token)
 
 
 @router.get("/staff", response_model=list[StaffRead])
 def list_staff(_: AdminStaff, session: SessionDep) -> list[StaffMember]:
-    return list(session.exec(select(StaffMember).order_by(StaffMember.id)).all())
+    return service.list_staff(session)
 
 
 @router.post("/staff/{staff_id}/deactivate", response_model=StaffRead)
-def deactivate(staff_id: int, admin: AdminStaff, session: SessionDep) -> StaffMember:
+def deactivate(staff_id: RecordId, admin: AdminStaff, session: SessionDep) -> StaffMember:
     member = session.get(StaffMember, staff_id)
     if member is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบเจ้าหน้าที่")
+        raise NotFound("ไม่พบเจ้าหน้าที่")
     accounts.deactivate(session, member)
     service.audit(session, actor=admin, action="staff.deactivate", record_type="staff_member",
                   record_id=staff_id, now=utcnow())
-    session.commit()
     return member
 
 
@@ -71,7 +66,7 @@ def audit_log(
     _: AdminStaff,
     session: SessionDep,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list:
     return service.list_audit(session, limit, offset)
 

@@ -73,6 +73,10 @@ def audit(
     return entry
 
 
+def list_staff(session: Session) -> list[StaffMember]:
+    return list(session.exec(select(StaffMember).order_by(col(StaffMember.id))).all())
+
+
 def list_audit(session: Session, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
     return list(session.exec(query).all())

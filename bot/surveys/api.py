@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, status
+from fastapi import APIRouter, Body, status
 from sqlmodel import Session
 
-from bot.http import UNPROCESSABLE, CurrentStaff, RuntimeDep, SessionDep, require_role
-from bot.staff.models import Role, StaffMember
+from bot.errors import Conflict, Invalid
+from bot.http import Key, RuntimeDep, SessionDep
+from bot.staff.models import Role
+from bot.staff.roles import CurrentStaff, Manager, OfficeStaff
 from bot.staff.service import audit
 from bot.surveys import present, service
 from bot.surveys.models import (
@@ -24,33 +26,20 @@ from bot.surveys.models import (
 )
 from bot.thai import fiscal_year, utcnow
 from surveys import catalogue, responses, roster
-from surveys.catalogue import SurveyConflict
-from surveys.definition import Definition, DefinitionError, parse_definition, parse_toml, shipped_definitions
-from surveys.flow import AnswerError
+from surveys.definition import Definition, parse_definition, parse_toml, shipped_definitions
 from surveys.models import Channel, Survey
 from surveys.responses import Respondent
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])
-Manager = Annotated[StaffMember, Depends(require_role(Role.MANAGER, Role.ADMIN))]
-PaperClerk = Annotated[StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER, Role.ADMIN))]
 DefinitionBody = Annotated[dict[str, Any], Body(description="a survey definition (as in surveys/definitions/*.toml), "
                                                             "or {\"toml\": \"…\"}")]
 
 
-def find_survey(session: Session, key: str) -> Survey:
-    survey = catalogue.get(session, key)
-    if survey is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบแบบสอบถามนี้")
-    return survey
-
-
 def _definition(body: dict[str, Any]) -> Definition:
-    try:
-        if set(body) == {"toml"} and isinstance(body["toml"], str):
-            return parse_toml(body["toml"])
-        return parse_definition(body)
-    except DefinitionError as error:
-        raise HTTPException(UNPROCESSABLE, error.problems) from None
+    """The definition sent, parsed (DefinitionError, 422 with every problem named, when it is not one)."""
+    if set(body) == {"toml"} and isinstance(body["toml"], str):
+        return parse_toml(body["toml"])
+    return parse_definition(body)
 
 
 @router.get("", response_model=list[SurveyRead])
@@ -59,9 +48,9 @@ def list_surveys(_: CurrentStaff, session: SessionDep) -> list[SurveyRead]:
 
 
 @router.get("/{key}", response_model=SurveyDetail)
-def read_survey(key: str, member: CurrentStaff, session: SessionDep) -> SurveyDetail:
+def read_survey(key: Key, member: CurrentStaff, session: SessionDep) -> SurveyDetail:
     """The definition; the answer key (`correct`) only for managers, who edit it, never for test takers."""
-    detail = present.survey_detail(session, find_survey(session, key), utcnow())
+    detail = present.survey_detail(session, service.find(session, key), utcnow())
     if member.role not in (Role.MANAGER, Role.ADMIN):
         detail.definition = present.without_answer_key(detail.definition)
     return detail
@@ -70,12 +59,8 @@ def read_survey(key: str, member: CurrentStaff, session: SessionDep) -> SurveyDe
 @router.post("", response_model=SurveyDetail, status_code=status.HTTP_201_CREATED)
 def create_survey(body: DefinitionBody, member: Manager, session: SessionDep) -> SurveyDetail:
     definition, now = _definition(body), utcnow()
-    try:
-        survey = catalogue.install(session, definition, now)
-    except SurveyConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    survey = catalogue.install(session, definition, now)
     audit(session, actor=member, action="survey.create", record_type="survey", record_id=survey.key, now=now)
-    session.commit()
     return present.survey_detail(session, survey, now)
 
 
@@ -87,58 +72,40 @@ def install_shipped(member: Manager, session: SessionDep) -> list[SurveyRead]:
     for survey in added:
         audit(session, actor=member, action="survey.create", record_type="survey", record_id=survey.key, now=now,
               detail={"source": "shipped"})
-    session.commit()
     return present.survey_reads(session, added, now)
 
 
 @router.put("/{key}", response_model=SurveyDetail)
-def edit_survey(key: str, body: DefinitionBody, member: Manager, session: SessionDep) -> SurveyDetail:
+def edit_survey(key: Key, body: DefinitionBody, member: Manager, session: SessionDep) -> SurveyDetail:
     """Publish an edited definition as the next version (answers keep the version they were given under)."""
-    survey, definition, now = find_survey(session, key), _definition(body), utcnow()
-    try:
-        catalogue.revise(session, survey, definition, now)
-    except SurveyConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    survey, definition, now = service.find(session, key), _definition(body), utcnow()
+    catalogue.revise(session, survey, definition, now)
     audit(session, actor=member, action="survey.edit", record_type="survey", record_id=key, now=now,
           detail={"version": survey.version})
-    session.commit()
     return present.survey_detail(session, survey, now)
 
 
 @router.post("/{key}/open", response_model=SurveyRead)
-def open_survey(key: str, member: Manager, session: SessionDep, body: OpenRequest | None = None) -> SurveyRead:
-    survey, now = find_survey(session, key), utcnow()
-    try:
-        catalogue.open_survey(survey, now, body.opens_at if body else None, body.closes_at if body else None)
-    except SurveyConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+def open_survey(key: Key, member: Manager, session: SessionDep, body: OpenRequest | None = None) -> SurveyRead:
+    survey, now = service.find(session, key), utcnow()
+    catalogue.open_survey(survey, now, body.opens_at if body else None, body.closes_at if body else None)
     audit(session, actor=member, action="survey.open", record_type="survey", record_id=key, now=now)
-    session.commit()
     return present.survey_reads(session, [survey], now)[0]
 
 
 @router.post("/{key}/close", response_model=SurveyRead)
-def close_survey(key: str, member: Manager, session: SessionDep) -> SurveyRead:
-    survey, now = find_survey(session, key), utcnow()
-    try:
-        catalogue.close_survey(survey, now)
-    except SurveyConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+def close_survey(key: Key, member: Manager, session: SessionDep) -> SurveyRead:
+    survey, now = service.find(session, key), utcnow()
+    catalogue.close_survey(survey, now)
     audit(session, actor=member, action="survey.close", record_type="survey", record_id=key, now=now)
-    session.commit()
     return present.survey_reads(session, [survey], now)[0]
 
 
 def _file(session: Session, survey: Survey, respondent: Respondent, answers: dict[str, Any], channel: Channel,
           when: Any, entered_by: int | None) -> ResponseFiled:
     definition = catalogue.definition_of(session, survey)
-    try:
-        response, revised = responses.submit(session, survey, definition, respondent, answers, channel, when,
-                                             entered_by=entered_by)
-    except AnswerError as error:
-        raise HTTPException(UNPROCESSABLE, str(error)) from None
-    except SurveyConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    response, revised = responses.submit(session, survey, definition, respondent, answers, channel, when,
+                                         entered_by=entered_by)
     filed = ResponseFiled(id=response.id or 0, fiscal_year=response.fiscal_year, revised=revised)
     if definition.is_quiz:
         scored = [q for q in definition.scored_questions if q.key in answers]
@@ -149,55 +116,51 @@ def _file(session: Session, survey: Survey, respondent: Respondent, answers: dic
 
 
 @router.post("/{key}/responses", response_model=ResponseFiled, status_code=status.HTTP_201_CREATED)
-def enter_paper_response(key: str, body: PaperResponse, member: PaperClerk, session: SessionDep,
+def enter_paper_response(key: Key, body: PaperResponse, member: OfficeStaff, session: SessionDep,
                          runtime: RuntimeDep) -> ResponseFiled:
     """An officer types in a paper (or web) form; every answer is checked before anything is saved."""
-    survey, now = find_survey(session, key), utcnow()
+    survey, now = service.find(session, key), utcnow()
     if survey.audience != "residents":
-        raise HTTPException(status.HTTP_409_CONFLICT, "แบบนี้สำหรับเจ้าหน้าที่ตอบเอง ไม่รับแบบกระดาษ")
+        raise Conflict("แบบนี้สำหรับเจ้าหน้าที่ตอบเอง ไม่รับแบบกระดาษ")
     if body.village_no is not None and runtime.org.village(body.village_no) is None:
-        raise HTTPException(UNPROCESSABLE, f"ไม่มีหมู่ที่ {body.village_no} ในตำบลนี้")
+        raise Invalid(f"ไม่มีหมู่ที่ {body.village_no} ในตำบลนี้")
     when = body.answered_at or now
     if when > now:
-        raise HTTPException(UNPROCESSABLE, "วันที่ตอบต้องไม่อยู่ในอนาคต")
+        raise Invalid("วันที่ตอบต้องไม่อยู่ในอนาคต")
     filed = _file(session, survey, Respondent(village_no=body.village_no), body.answers, Channel(body.channel), when,
                   member.id)
     audit(session, actor=member, action="survey.paper_entry", record_type="survey_response", record_id=filed.id,
           now=now, detail={"survey": key})
-    session.commit()
     return filed
 
 
 @router.post("/{key}/my-response", response_model=ResponseFiled, status_code=status.HTTP_201_CREATED)
-def answer_as_staff(key: str, body: StaffAnswers, member: CurrentStaff, session: SessionDep) -> ResponseFiled:
+def answer_as_staff(key: Key, body: StaffAnswers, member: CurrentStaff, session: SessionDep) -> ResponseFiled:
     """A staff member takes a staff quiz or self-assessment (answering again revises it this fiscal year)."""
-    survey, now = find_survey(session, key), utcnow()
+    survey, now = service.find(session, key), utcnow()
     if survey.audience != "staff":
-        raise HTTPException(status.HTTP_409_CONFLICT, "แบบสอบถามนี้สำหรับประชาชน")
+        raise Conflict("แบบสอบถามนี้สำหรับประชาชน")
     # One scored attempt per fiscal year: answering again needs a manager's retake permission.
     if (catalogue.definition_of(session, survey).is_quiz and member.id is not None
             and roster.has_answered(session, survey, member.id, fiscal_year(now))
             and not roster.use_retake(session, survey, member.id, fiscal_year(now), now)):
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            "ท่านทำแบบนี้แล้วในปีงบประมาณนี้ หากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร")
+        raise Conflict("ท่านทำแบบนี้แล้วในปีงบประมาณนี้ หากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร")
     filed = _file(session, survey, Respondent(staff_id=member.id), body.answers, Channel.STAFF, now, None)
-    session.commit()
     return filed
 
 
 @router.post("/{key}/send", response_model=SendResult)
-def send_to_residents(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
+def send_to_residents(key: Key, member: Manager, session: SessionDep, runtime: RuntimeDep,
                       body: SendRequest | None = None) -> SendResult:
     """Invite residents (one village, or all) to an open survey, as a notice through the outbox."""
-    survey, now = find_survey(session, key), utcnow()
+    survey, now = service.find(session, key), utcnow()
     village = body.village_no if body else None
     if village is not None and runtime.org.village(village) is None:
-        raise HTTPException(UNPROCESSABLE, f"ไม่มีหมู่ที่ {village} ในตำบลนี้")
+        raise Invalid(f"ไม่มีหมู่ที่ {village} ในตำบลนี้")
     if survey.audience != "residents" or not survey.accepts_answers(now):
-        raise HTTPException(status.HTTP_409_CONFLICT, "ส่งได้เฉพาะแบบสอบถามประชาชนที่เปิดรับคำตอบอยู่")
+        raise Conflict("ส่งได้เฉพาะแบบสอบถามประชาชนที่เปิดรับคำตอบอยู่")
     count = service.send_to_residents(session, survey=survey, definition=catalogue.definition_of(session, survey),
                                       org=runtime.org, now=now, village_no=village)
     audit(session, actor=member, action="survey.send", record_type="survey", record_id=key, now=now,
           detail={"village_no": village, "recipients": count})
-    session.commit()
     return SendResult(recipients=count)

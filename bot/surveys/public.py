@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from bot import thai
 from bot.complaints.public import current_fiscal_year, recent_fiscal_years
-from bot.http import RuntimeDep, SessionDep
+from bot.errors import NotFound
+from bot.http import Key, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
 from bot.surveys import present, service
@@ -36,11 +37,11 @@ def reports_index(request: Request, session: SessionDep,
 
 
 @router.get("/{key}/{fiscal_year}", response_class=HTMLResponse)
-def report_page(request: Request, key: str, fiscal_year: Annotated[int, Path(ge=2500, le=2700)],
+def report_page(request: Request, key: Key, fiscal_year: Annotated[int, Path(ge=2500, le=2700)],
                 session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
     survey = catalogue.get(session, key)
     if survey is None or survey.audience != "residents":
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบรายงานนี้")
+        raise NotFound("ไม่พบรายงานนี้")
     org = runtime.org
     summary = service.report(session, survey, org, utcnow(), fiscal_year, by="village")
     status_text = present.STATUS[summary.status]

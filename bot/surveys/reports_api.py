@@ -5,34 +5,33 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
+from bot.errors import Invalid
+from bot.http import Key, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
-from bot.staff.models import Role, StaffMember
+from bot.staff.roles import Manager
 from bot.staff.service import audit
 from bot.surveys import exports, present, service
-from bot.surveys.api import find_survey
 from bot.surveys.models import IndicatorUpdate, RosterFigures, SummaryOut, TargetRow
 from bot.thai import fiscal_year as current_fiscal_year
 from bot.thai import utcnow
 from surveys import catalogue, indicators, roster
 
 router = APIRouter(prefix="/api/v1", tags=["survey reports"])
-Manager = Annotated[StaffMember, Depends(require_role(Role.MANAGER, Role.ADMIN))]
 FiscalYear = Annotated[int | None, Query(ge=2500, le=2700, description="B.E.; all years when absent")]
 By = Literal["fiscal_year", "quarter", "month", "village", "channel"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/surveys/{key}/summary", response_model=SummaryOut)
-def summary(key: str, _: Manager, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None,
+def summary(key: Key, _: Manager, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None,
             by: By | None = None) -> SummaryOut:
     """n, mean, SD, band, both percentages and 95 % intervals for the survey, each dimension and item;
     target status; optional breakdown (groups under 5 respondents hidden)."""
-    survey, now = find_survey(session, key), utcnow()
+    survey, now = service.find(session, key), utcnow()
     report = service.report(session, survey, runtime.org, now, fiscal_year, by)
     out = present.summary_out(report, runtime.org)
     census = roster.census(session, survey, catalogue.definition_of(session, survey),
@@ -43,32 +42,32 @@ def summary(key: str, _: Manager, session: SessionDep, runtime: RuntimeDep, fisc
     return out
 
 
-def _filename(key: str, fiscal_year: int | None, extension: str) -> str:
+def _filename(key: Key, fiscal_year: int | None, extension: str) -> str:
     return f"survey_{key}_{fiscal_year or 'all'}.{extension}"
 
 
-@router.get("/surveys/{key}/export.csv")
-def export_csv(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
+@router.get("/surveys/{key}/export.csv", response_class=StreamingResponse,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+def export_csv(key: Key, member: Manager, session: SessionDep, runtime: RuntimeDep,
                fiscal_year: FiscalYear = None) -> StreamingResponse:
-    survey = find_survey(session, key)
+    survey = service.find(session, key)
     audit(session, actor=member, action="survey.export", record_type="survey", record_id=key, now=utcnow(),
           detail={"format": "csv", "fiscal_year": fiscal_year})
-    session.commit()
     table = list(exports.rows(session, survey, catalogue.definition_of(session, survey), runtime.org, fiscal_year))
     return StreamingResponse(exports.to_csv(iter(table)), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{_filename(key, fiscal_year, "csv")}"'})
 
 
-@router.get("/surveys/{key}/export.xlsx")
-def export_xlsx(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
+@router.get("/surveys/{key}/export.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+def export_xlsx(key: Key, member: Manager, session: SessionDep, runtime: RuntimeDep,
                 fiscal_year: FiscalYear = None) -> Response:
-    survey, now = find_survey(session, key), utcnow()
+    survey, now = service.find(session, key), utcnow()
     definition = catalogue.definition_of(session, survey)
     report = service.report(session, survey, runtime.org, now, fiscal_year)
     body = exports.to_xlsx(exports.rows(session, survey, definition, runtime.org, fiscal_year), report, runtime.org)
     audit(session, actor=member, action="survey.export", record_type="survey", record_id=key, now=now,
           detail={"format": "xlsx", "fiscal_year": fiscal_year})
-    session.commit()
     return Response(body, media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{_filename(key, fiscal_year, "xlsx")}"'})
 
@@ -100,11 +99,10 @@ def record_indicators(body: IndicatorUpdate, member: Manager, session: SessionDe
                       fiscal_year: Annotated[int, Path(ge=2500, le=2700)]) -> list[TargetRow]:
     """Record a fiscal year's ITA score and/or number of corruption cases (2565 is the cases baseline)."""
     if body.ita_score is None and body.corruption_cases is None:
-        raise HTTPException(UNPROCESSABLE, "ต้องระบุ ita_score หรือ corruption_cases")
+        raise Invalid("ต้องระบุ ita_score หรือ corruption_cases")
     now = utcnow()
     indicators.record(session, fiscal_year, ita_score=body.ita_score, corruption_cases=body.corruption_cases,
                       now=now, staff_id=member.id)
     audit(session, actor=member, action="indicator.record", record_type="plan_indicator", record_id=fiscal_year,
           now=now, detail=body.model_dump(exclude_none=True))
-    session.commit()
     return _indicator_rows(session, fiscal_year)

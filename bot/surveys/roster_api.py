@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep, require_role
+from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.staff.models import Role, StaffMember
+from bot.staff.roles import require_role
 from bot.staff.service import audit
 from bot.surveys.api import find_survey
 from bot.surveys.models import RosterIn, RosterMemberIn

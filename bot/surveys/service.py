@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.chat import messages as m
 from bot.chat.messages import Message
+from bot.errors import NotFound
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents import service as residents
@@ -24,12 +25,19 @@ from surveys.models import ResponseStatus, Survey, SurveyResponse
 from surveys.responses import Link, Respondent
 
 
-class UnknownSurvey(LookupError):
+class UnknownSurvey(NotFound, LookupError):
     pass
 
 
 def respondent_of(resident: Resident) -> Respondent:
     return Respondent(resident_id=resident.id, village_no=resident.village_no)
+
+
+def find(session: Session, key: str) -> Survey:
+    survey = catalogue.get(session, key)
+    if survey is None:
+        raise NotFound("ไม่พบแบบสอบถามนี้")
+    return survey
 
 
 def survey_and_definition(session: Session, key: str) -> tuple[Survey, Definition]:

@@ -17,6 +17,7 @@ from bot.chat import messages as m
 from bot.chat.state import SealedDialog
 from bot.config import Settings
 from bot.crypto import SEALED_PREFIX, Sealer
+from bot.errors import Conflict, Invalid
 from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
@@ -41,12 +42,12 @@ TIP_TRANSITIONS: dict[TipStatus, frozenset[TipStatus]] = {
 NEEDS_NOTE = frozenset({TipStatus.REFERRED, TipStatus.SUBSTANTIATED, TipStatus.UNSUBSTANTIATED, TipStatus.CLOSED})
 
 
-class TipError(ValueError):
+class TipError(Invalid):
     """A request the rules refuse; the message is Thai, for staff."""
 
 
-class InvalidTipTransition(TipError):
-    pass
+class InvalidTipTransition(TipError, Conflict):
+    """The tip's current status does not lead there (409)."""
 
 
 def file_tip(

@@ -55,18 +55,24 @@ def test_shipped_surveys_install_as_drafts_and_roles_are_enforced(harness: Harne
     assert harness.client.get("/api/v1/surveys").status_code == 401
 
 
+def problems_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every problem named in a 422 (the `errors` of the API's one error body)."""
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+    return [error["msg"] for error in response.json()["errors"]]
+
+
 def test_bad_definitions_are_refused_with_every_problem_named(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
     data = satisfaction_data(2)
     data["questions"].append({**data["questions"][0]})
     data["questions"].append({"key": "q9", "type": "rating", "text": "?"})
     response = harness.client.post("/api/v1/surveys", json=data, headers=manager)
     assert response.status_code == 422
-    assert any("rating" in p and "satisfaction" in p for p in response.json()["detail"])
+    assert any("rating" in p and "satisfaction" in p for p in problems_of(response))
     data["questions"].pop()
-    problems = harness.client.post("/api/v1/surveys", json=data, headers=manager).json()["detail"]
+    problems = problems_of(harness.client.post("/api/v1/surveys", json=data, headers=manager))
     assert problems == ["questions: รหัสคำถาม 'q1' ซ้ำกัน"]
     toml = 'key = "x"\nkey = "y"\n'
-    detail = harness.client.post("/api/v1/surveys", json={"toml": toml}, headers=manager).json()["detail"]
+    detail = problems_of(harness.client.post("/api/v1/surveys", json={"toml": toml}, headers=manager))
     assert "TOML" in detail[0]
     good = satisfaction_data(1)
     assert harness.client.post("/api/v1/surveys", json=good, headers=manager).status_code == 201
