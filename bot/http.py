@@ -25,6 +25,7 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import errors
@@ -173,9 +174,22 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return HTMLResponse(html, status_code=status)
 
 
+def allowed_methods(request: Request) -> str:
+    """`Allow` for a 405: every method of the routes for this path (Starlette names only the first route's),
+    the routes written for exactly this path winning over templated ones (`/notices/staff-link` is not a
+    `/notices/{notice_id}`)."""
+    routes = [r for r in request.app.router.routes
+              if getattr(r, "methods", None) and r.matches({**request.scope, "method": "GET"})[0] != Match.NONE]
+    exact = [r for r in routes if getattr(r, "path", None) == request.url.path]
+    methods = {m for r in exact or routes for m in r.methods} - {"HEAD", "OPTIONS"}
+    return ", ".join(sorted(methods))
+
+
 async def handle_error(request: Request, error: Exception) -> Response:
     """The single mapping from an error to an answer (see the module docstring)."""
     status, body, headers = _describe(error)
+    if status == 405:
+        headers = {**(headers or {}), "Allow": allowed_methods(request)}
     if not wants_json(request):
         response: Response = error_page(request, status, body.detail)
         if headers:
@@ -250,6 +264,7 @@ def _replaying(messages: list[Message], then: Receive) -> Receive:
 # --- the OpenAPI document tells the truth about errors ---------------------------------------------
 
 ERROR_DESCRIPTIONS = {
+    "400": "the body could not be read (not UTF-8 or not JSON at all)",
     "401": "no valid API token (`Authorization: Bearer …`)",
     "403": "the token's role may not use this route",
     "404": "no such record (or page)",
@@ -279,6 +294,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 codes.add("404")
             if method in ("post", "put", "patch", "delete"):
                 codes.add("409")
+            if "requestBody" in operation:
+                codes.add("400")
             if operation.get("security"):
                 codes |= {"401", "403", "404"}
             responses = operation.setdefault("responses", {})
