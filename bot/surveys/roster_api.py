@@ -12,8 +12,8 @@ from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.staff.models import Role, StaffMember
 from bot.staff.roles import require_role
 from bot.staff.service import audit
-from bot.surveys.api import find_survey
 from bot.surveys.models import RosterIn, RosterMemberIn
+from bot.surveys.service import find as find_survey
 from bot.thai import fiscal_year, utcnow
 from surveys import roster
 
