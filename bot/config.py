@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.5
     # Events processed in parallel by one worker (different residents only); SQLite always uses 1.
     worker_concurrency: int = 2
+    # Events of different residents handled in one transaction (one commit); each behind its own savepoint.
+    worker_batch_size: int = 20
     scheduler_interval_seconds: float = 15.0
     # Multicast calls per second for notices: half of LINE's 200/s, headroom for replies and pushes.
     notice_multicast_per_second: float = 100.0

@@ -27,6 +27,7 @@ from bot.line import sealed as sealed_inbox
 from bot.line.content import ContentFetcher
 from bot.line.models import InboxEvent, InboxStatus
 from bot.line.sender import Sender
+from bot.metrics import HANDLER_SECONDS
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage
 from bot.residents.models import FollowStatus, Resident
@@ -47,37 +48,63 @@ class InboxProcessor:
         self.dispatcher = dispatcher
         self.clock = clock or runtime.clock
 
-    def process_one(self) -> bool:
-        """Handle the next event in line; False when there is none."""
+    def process_batch(self, limit: int | None = None) -> int:
+        """Handle up to `limit` events of different residents in one transaction; returns how many.
+
+        Each event runs behind a savepoint, so a handler's failure undoes only that event's changes; the
+        batch then commits once (one fsync for all of them), and failures are recorded after it."""
+        limit = limit or self.runtime.settings.worker_batch_size
+        failures: list[tuple[int | None, str, bool]] = []
         with Session(claiming(self.runtime.engine), expire_on_commit=False) as session:
-            row = inbox.claim_next(session)
-            if row is None:
-                return False
-            event_id, arrived_sealed = row.id, sealed_inbox.is_sealed(row)
-            conversation_state.current_dialog.set(None)
+            rows = inbox.claim_batch(session, limit)
+            for row in rows:
+                event_id = row.id
+                failed = self._handle(session, row)
+                if failed is not None:
+                    failures.append((event_id, *failed))
+            session.commit()
+        for event_id, failure, sealed in failures:
+            self._record_failure(event_id, failure, sealed)
+        return len(rows)
+
+    def _handle(self, session: Session, row: InboxEvent) -> tuple[str, bool] | None:
+        """One event of the batch; returns why it failed (and whether the turn was sealed), or None."""
+        started = time.perf_counter()
+        arrived_sealed = sealed_inbox.is_sealed(row)
+        conversation_state.current_dialog.set(None)
+        # A sealed event's id is never logged: it would tie log lines to the tip's inbox row.
+        with structlog.contextvars.bound_contextvars(**({} if arrived_sealed else {"event_id": row.id})):
             try:
-                self._apply(session, row)
-                session.commit()
-                return True
-            except DATABASE_ERRORS:  # the store, not the event: it stays pending, the loop backs off
+                with session.begin_nested():
+                    self._apply(session, row)
+                return None
+            except DATABASE_ERRORS:  # the store, not the event: the batch stays pending, the loop backs off
                 raise
             except Exception as error:  # a bug in a handler must not wedge the user's queue
-                session.rollback()
                 dialog = conversation_state.current_dialog.get()
                 sealed = arrived_sealed or (dialog is not None and dialog.sealed)
                 if sealed:  # the message (and SQL parameters) may hold the tip: its type and place only
+                    structlog.contextvars.unbind_contextvars("event_id")
                     failure = type(error).__name__
                     log.error("inbox.sealed_turn_failed", error=failure, where=_where(error))
                 else:
-                    log.exception("inbox.processing_failed", event_id=event_id)
+                    log.exception("inbox.processing_failed")
                     failure = f"{type(error).__name__}: {error}"
-        self._record_failure(event_id, failure, sealed)
-        return True
+                return failure, sealed
+            finally:
+                HANDLER_SECONDS.observe(time.perf_counter() - started)
+
+    def process_one(self) -> bool:
+        """Handle the next event in line; False when there is none."""
+        return self.process_batch(1) > 0
 
     def process_all(self, limit: int = 500) -> int:
         done = 0
-        while done < limit and self.process_one():
-            done += 1
+        while done < limit:
+            handled = self.process_batch(min(self.runtime.settings.worker_batch_size, limit - done))
+            if not handled:
+                break
+            done += handled
         return done
 
     def _apply(self, session: Session, row: InboxEvent) -> None:

@@ -175,6 +175,12 @@ def claim_next(session: Session) -> InboxEvent | None:
     return session.exec(_NEXT_EVENT).first()
 
 
+def claim_batch(session: Session, limit: int) -> list[InboxEvent]:
+    """Lock up to `limit` events that are next in line, of as many different users (the earliest pending
+    event of each): handled in one transaction, they keep every user's order and share one commit."""
+    return list(session.exec(_NEXT_EVENT.limit(limit)).all())
+
+
 def _next_event_query() -> Any:
     earlier = aliased(InboxEvent)
     waiting_behind = exists().where(

@@ -1,0 +1,100 @@
+"""Batches: events of different residents share one transaction; each resident's stay in order; one
+event's failure undoes only its own changes."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from bot.line.models import InboxEvent, InboxStatus
+from bot.main import build_dispatcher
+from bot.outbox.models import OutboxMessage
+from bot.worker import InboxProcessor
+from tests.harness import Harness
+
+
+def stored(harness: Harness) -> list[InboxEvent]:
+    with Session(harness.engine) as session:
+        return list(session.exec(select(InboxEvent).order_by(InboxEvent.id)).all())
+
+
+def test_a_batch_takes_one_event_per_resident_and_commits_once(harness: Harness) -> None:
+    users = [harness.new_user(f"u{i}") for i in range(6)]
+    base = int(harness.clock().timestamp() * 1000)
+    harness.post_events(*[harness.event("text", users[i % 6], text="ช่วยเหลือ") | {"timestamp": base + i}
+                          for i in range(12)])
+    commits = [0]
+    event.listen(harness.engine, "commit", lambda _: commits.__setitem__(0, commits[0] + 1))
+    assert harness.processor.process_batch(20) == 6  # the second event of each resident waits its turn
+    assert commits[0] == 1
+    done = [e for e in stored(harness) if e.status == InboxStatus.DONE]
+    assert sorted(e.event_ts - base for e in done) == [0, 1, 2, 3, 4, 5]
+    assert harness.processor.process_batch(20) == 6 and harness.processor.process_batch(20) == 0
+
+
+def test_a_failing_event_leaves_its_neighbours_done_and_is_retried_alone(harness: Harness) -> None:
+    good, bad = harness.new_user("good"), harness.new_user("bad")
+    harness.post_events(harness.event("text", good, text="ช่วยเหลือ"), harness.event("text", bad, text="ช่วยเหลือ"))
+    processor = InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
+    real = processor.dispatcher.handle
+
+    def handle(session: Session, org: Any, incoming: Any, now: Any) -> Any:
+        turn = real(session, org, incoming, now)  # the failing event's changes are written, then undone
+        if incoming.user_id == bad:
+            raise RuntimeError("a bug in a handler")
+        return turn
+
+    processor.dispatcher.handle = handle  # type: ignore[method-assign]
+    assert processor.process_batch(20) == 2
+    by_user = {e.user_id: e for e in stored(harness)}
+    assert by_user[good].status == InboxStatus.DONE
+    assert by_user[bad].status == InboxStatus.PENDING and by_user[bad].attempts == 1
+    with Session(harness.engine) as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    assert [r.recipient for r in rows] == [good]  # nothing of the failed event survived
+    for _ in range(5):
+        processor.process_batch(20)
+    assert {e.user_id: e.status for e in stored(harness)}[bad] == InboxStatus.FAILED
+
+
+def test_concurrent_batches_never_hold_two_events_of_one_resident(harness: Harness) -> None:
+    users = [harness.new_user(f"u{i}") for i in range(4)]
+    base = int(harness.clock().timestamp() * 1000)
+    for start in range(0, 80, 20):
+        harness.post_events(*[harness.event("text", users[i % 4], text="ช่วยเหลือ") | {"timestamp": base + i}
+                              for i in range(start, start + 20)])
+    workers = [InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
+               for _ in range(3)]
+    handled: list[tuple[str, Any]] = []  # (resident, LINE timestamp) in the order handlers ran
+    for worker in workers:
+        real = worker.dispatcher.handle
+
+        def handle(session: Session, org: Any, incoming: Any, now: Any, real: Any = real) -> Any:
+            handled.append((incoming.user_id, incoming.at))
+            return real(session, org, incoming, now)
+
+        worker.dispatcher.handle = handle  # type: ignore[method-assign]
+    errors: list[BaseException] = []
+
+    def work(processor: InboxProcessor) -> None:
+        try:
+            while processor.process_batch(3):
+                pass
+        except BaseException as error:  # surface in the test thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    events = stored(harness)
+    assert all(e.status == InboxStatus.DONE for e in events) and len(events) == 80
+    assert len(handled) == 80
+    for user in users:  # each resident's events handled once each, in the order LINE stamped them
+        mine = [at for who, at in handled if who == user]
+        assert mine == sorted(mine) and len(mine) == 20
