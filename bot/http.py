@@ -162,7 +162,8 @@ def wants_json(request: Request) -> bool:
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    """The one error page of the public site: short, Thai, no details of the system."""
+    """The one error page of the public site: short, Thai, no details of the system. `main.py` sets the
+    portal's version, in the site's layout, as `app.state.error_page`; this bare one stands in without it."""
     runtime: Runtime | None = getattr(request.app.state, "runtime", None)
     org = escape(runtime.org.name) if runtime is not None else ""
     title = {404: "ไม่พบหน้านี้", 503: "ระบบไม่พร้อมให้บริการชั่วคราว"}.get(status, "ไม่สามารถแสดงหน้านี้ได้")
@@ -191,7 +192,8 @@ async def handle_error(request: Request, error: Exception) -> Response:
     if status == 405:
         headers = {**(headers or {}), "Allow": allowed_methods(request)}
     if not wants_json(request):
-        response: Response = error_page(request, status, body.detail)
+        page = getattr(request.app.state, "error_page", error_page)
+        response: Response = page(request, status, body.detail)
         if headers:
             response.headers.update(headers)
         return response

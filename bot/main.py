@@ -70,6 +70,7 @@ from bot.portal import pages as portal_pages
 from bot.portal.docs import install_offline_docs
 from bot.portal.render import STATIC_DIR as PORTAL_STATIC
 from bot.portal.render import STATIC_URL as PORTAL_STATIC_URL
+from bot.portal.render import error_page as portal_error_page
 from bot.residents import dialogs as resident_dialogs
 from bot.residents import service as residents_service
 from bot.residents.models import Resident
@@ -276,6 +277,7 @@ def create_app(
     app.add_middleware(RejectUnstorableText)
     app.add_middleware(RequestContext)  # outermost: its request id covers the refusals above too
     app.state.line_quota = line_quota
+    app.state.error_page = portal_error_page  # public pages' errors in the portal's layout
     app.openapi = openapi_with_errors(app)  # type: ignore[method-assign]
     for router in HTTP_ROUTERS:
         app.include_router(router)

@@ -32,7 +32,9 @@ def test_every_other_role_gets_404_and_no_menu_entry(harness: Harness, role: Rol
     token = page_csrf(client)
     assert client.post(f"/console/tips/{code}/reveal", data={"csrf_token": token}).status_code == 404
     unknown = client.get("/console/no-such-page")
-    assert client.get("/console/tips").text == unknown.text  # indistinguishable from a page that does not exist
+    # indistinguishable from a page that does not exist (but for the address the page repeats)
+    assert client.get("/console/tips").text.replace("/console/tips", "/x") == \
+        unknown.text.replace("/console/no-such-page", "/x")
     assert TestClient(harness.app).get("/console/tips", follow_redirects=False).status_code == 404
 
 
