@@ -83,7 +83,7 @@ class UnknownVillageError(Invalid):
 
 def choose_village(resident: Resident, org: Organisation, number: int) -> None:
     if org.village(number) is None:
-        raise UnknownVillageError(number)
+        raise UnknownVillageError(f"ไม่มีหมู่ที่ {number} ในพื้นที่นี้")
     resident.village_no = number
 
 
