@@ -91,7 +91,7 @@ class Resident:
         self.send("postback", data="consent:1", display_text="ยินยอม")
         self.send("postback", data=f"village:{village}", display_text=f"หมู่ {village}")
 
-    def complain(self, text: str, category: str = "ไฟฟ้าส่องสว่าง") -> str:
+    def complain(self, text: str, category: str = "ไฟส่องสว่าง") -> str:  # the short label
         self.send("text", text="ร้องเรียน")
         self.send("postback", data=self.quick(category), display_text=category)
         self.send("text", text=text)

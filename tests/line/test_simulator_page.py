@@ -152,8 +152,8 @@ def test_a_resident_onboards_and_a_second_resident_has_a_chat_of_their_own(
     box.fill("ร้องเรียน")
     page.get_by_test_id("send").click()
     _wait_for_more_bot_messages(page, before)
-    expect(bot.last).to_contain_text("ร้องเรียนเรื่องอะไร")
-    expect(quick.filter(has_text="ไฟฟ้าส่องสว่าง")).to_have_count(1)
+    expect(bot.last).to_contain_text("อยู่ในหมวดใด")
+    expect(quick.filter(has_text="ไฟส่องสว่าง")).to_have_count(1)
     first_count = _bot_count(page)
     assert first_count >= 6
     page.screenshot(path=str(tmp_path / "first-resident.png"), full_page=True)
@@ -175,12 +175,12 @@ def test_a_resident_onboards_and_a_second_resident_has_a_chat_of_their_own(
     # the second resident follows and gets a welcome of their own; the first one's chat is untouched
     page.get_by_test_id("follow").click()
     expect(bot.filter(has_text="สวัสดี")).to_have_count(1)
-    expect(page.get_by_test_id("chat-log")).not_to_contain_text("ร้องเรียนเรื่องอะไร")
+    expect(page.get_by_test_id("chat-log")).not_to_contain_text("อยู่ในหมวดใด")
     users = httpx.get(f"{service}/simulator/api/users", timeout=5).json()
     assert [u["name"] for u in users] == ["ผู้ใช้ทดลอง 1", "ผู้ใช้ทดลอง 2"]
     tabs.filter(has_text="ผู้ใช้ทดลอง 1").click()
     expect(bot).to_have_count(first_count)
-    expect(bot.last).to_contain_text("ร้องเรียนเรื่องอะไร")
+    expect(bot.last).to_contain_text("อยู่ในหมวดใด")
 
     shot = tmp_path / "simulator.png"
     page.screenshot(path=str(shot), full_page=True)
