@@ -75,7 +75,9 @@ def test_a_failed_chunk_is_retried_alone_with_its_own_key_and_nobody_gets_it_twi
     accepted = keys_by_status[200] + keys_by_status[502]  # the 502 came after LINE had accepted it
     assert sorted(accepted) == sorted(row.retry_key for row in rows)  # each chunk accepted exactly once
     assert set(keys_by_status[500] + keys_by_status[429]) <= set(accepted)  # retried with the same key
-    assert keys_by_status[409] == keys_by_status[502]  # the retry of the lost answer: "already accepted"
+    # The retry of the lost answer hears "already accepted". On a loaded machine a 200 can also come back
+    # after our 2 s timeout; its retry hears 409 too, so only accepted keys may ever be refused.
+    assert set(keys_by_status[502]) <= set(keys_by_status.get(409, [])) <= set(accepted)
     assert all(harness.line.state.texts_to(u).count(harness.line.state.texts_to(u)[-1]) == 1 for u in users[:5])
     assert sum(len(c.body["to"]) for c in calls if c.status in (200, 502)) == 1201
 
