@@ -131,7 +131,7 @@ def file_complaint(
         session.add(ComplaintPhoto(complaint_id=complaint.id or 0, line_message_id=message_id, created_at=now))
     _log(session, complaint, now, kind="transition", status_to=Status.RECEIVED, actor=actor,
          actor_name=RESIDENT if actor is None else None,
-         public_note=f"รับเรื่องทาง{texts.SOURCE_NAMES[source]}")
+         public_note=m.polish(f"รับเรื่องทาง{texts.SOURCE_NAMES[source]}"))
     staff_service.notify(session, kind="new_complaint", record_type="complaint", record_code=code, now=now,
                          unit=chosen.unit, message=f"เรื่องร้องเรียนใหม่ {code} หมวด{chosen.name}")
     return complaint

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot import thai
 from bot.complaints import scheduler
 from bot.complaints import service as complaints
-from bot.complaints.models import Complaint, ComplaintUpdate, Status
+from bot.complaints.models import Complaint, ComplaintUpdate, SourceChannel, Status
 from bot.config import Settings
 from bot.outbox.models import OutboxMessage
 from bot.residents.models import FollowStatus, Resident
@@ -145,3 +145,12 @@ def test_a_resolved_case_nobody_answers_closes_itself(db: Session) -> None:
     assert scheduler.close_unanswered(db, now + timedelta(days=days, minutes=-1), SETTINGS, ORG) == 0
     assert scheduler.close_unanswered(db, now + timedelta(days=days, minutes=1), SETTINGS, ORG) == 1
     assert complaint.status == Status.CLOSED
+
+
+@pytest.mark.parametrize(("source", "note"), [("line", "รับเรื่องทาง LINE"), ("center_1567", "รับเรื่องทางศูนย์ดำรงธรรม 1567")])
+def test_the_first_timeline_line_is_stored_in_the_house_style(db: Session, source: str, note: str) -> None:
+    """Staff and residents read the stored note as is: a space between Thai and Latin letters or digits."""
+    complaint = complaints.file_complaint(db, org=ORG, settings=SETTINGS, category=CATEGORY, description="ไฟทางดับ",
+                                          now=LAST_HOUR_OF_FY, source=SourceChannel(source))
+    first = db.exec(select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id)).first()
+    assert first is not None and first.public_note == note

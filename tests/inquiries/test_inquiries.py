@@ -100,7 +100,7 @@ def test_the_answer_is_pushed_tracked_and_rated_into_the_information_centre_surv
     harness.onboard(stranger)
     assert "ไม่พบเรื่องรหัสนี้" in harness.say(stranger, f"ติดตาม {code}")[0]
     waiting = harness.say(user, f"ติดตาม {code}")[0]
-    assert "รับเรื่องแล้ว รอคำตอบ" in waiting and "กำหนดตอบ" in waiting
+    assert "รับเรื่องแล้ว รอคำตอบ" in waiting and "กำหนดตอบ" in waiting and "รับเรื่องทาง LINE" in waiting
     assert code in harness.say(user, "ติดตาม")[0]
 
     officer = harness.staff_token("officer")
