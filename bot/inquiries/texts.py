@@ -105,7 +105,8 @@ def timeline(org: Organisation, inquiry: Inquiry) -> Message:
         f"เรื่อง {inquiry.code} ({KIND_NAMES.get(inquiry.kind, inquiry.kind)})",
         f"สถานะ: {STATUS_NAMES.get(inquiry.status, inquiry.status)}",
         f"กำหนดตอบ: {thai.format_date(inquiry.due_at)}",
-        m.polish(f"• {thai.format_date(inquiry.created_at, short=True)} รับเรื่องทาง{CHANNEL_NAMES.get(inquiry.channel, '')}"),
+        m.polish(f"• {thai.format_date(inquiry.created_at, short=True)} "
+                 f"รับเรื่องทาง{CHANNEL_NAMES.get(inquiry.channel, '')}"),
     ]
     if inquiry.answered_at is not None:
         lines.append(f"• {thai.format_date(inquiry.answered_at, short=True)} ตอบแล้ว: {inquiry.answer_text}")
