@@ -15,6 +15,7 @@ from typing import Annotated
 import structlog
 import typer
 import uvicorn
+from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.db import make_engine
@@ -60,6 +61,7 @@ def serve(
     settings = Settings()
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
+    _install_defaults(settings, engine)
     base = f"http://{_local_host(host)}:{port}"
     simulator_api = None
     if settings.simulator_mode:
@@ -137,8 +139,22 @@ def db_upgrade() -> None:
     from bot import migrate
 
     settings = Settings()
-    migrate.upgrade(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    _install_defaults(settings, engine)
     typer.echo("database is up to date")
+
+
+def _install_defaults(settings: Settings, engine: Engine) -> None:
+    """The shipped surveys, installed once (those the organisation file names opened): `make run` offers
+    them at once, and a complainant's rating has its survey."""
+    from bot.surveys.loader import install_defaults_into
+
+    added = install_defaults_into(engine, settings.organisation)
+    if added:
+        opened = [key for key in added if key in settings.organisation.surveys.open]
+        typer.echo(f"installed the shipped surveys: {', '.join(added)}"
+                   + (f" (open: {', '.join(opened)})" if opened else ""))
 
 
 @staff_app.command("add")

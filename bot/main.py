@@ -83,6 +83,7 @@ from bot.surveys import public as survey_public
 from bot.surveys import reminders as survey_reminders
 from bot.surveys import reports_api as survey_reports
 from bot.surveys import roster_api as survey_roster
+from bot.surveys import service as surveys_service
 from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
 from bot.tips import public as tips_public
@@ -154,6 +155,7 @@ ERASERS: list[residents_service.Eraser] = [
     notices_service.erase_resident,
     forums_service.erase_resident,
     inquiries_service.erase_resident,
+    surveys_service.forget_pending_ratings,
 ]
 
 
@@ -173,6 +175,10 @@ def _survey_reminders_job(session: Session, now: datetime, runtime: Runtime) -> 
     return {"reminded": survey_reminders.remind_rostered(session, now, runtime.org)}
 
 
+def _survey_ratings_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    return {"counted": surveys_service.release_pending_ratings(session, now)}
+
+
 def _sealed_dialogs_job(session: Session, now: datetime, runtime: Runtime) -> Any:
     return {"purged": conversation_state.purge_abandoned(session, now)}
 
@@ -187,6 +193,7 @@ JOBS: list[tuple[str, Job]] = [
     ("tips", _tips_job),
     ("notices", _notices_job),  # scheduled notices and forum reminders
     ("survey_reminders", _survey_reminders_job),  # rostered staff who have not answered, two weeks before the end
+    ("survey_ratings", _survey_ratings_job),  # ratings kept aside, counted once their survey's opening day came
     ("sealed_dialogs", _sealed_dialogs_job),  # abandoned tip dialogs
     ("vacuum", _vacuum_job),  # PostgreSQL: reclaim the inbox's dead row versions (see bot/maintenance.py)
 ]

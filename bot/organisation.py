@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -118,6 +119,15 @@ class Privacy(BaseModel):
     contact: str
 
 
+class SurveyDefaults(BaseModel):
+    """What a fresh install offers: the shipped surveys are installed at `tambon db upgrade` and at the first
+    start of `tambon serve`; those named in `open` are opened from `open_from` ("fiscal_year": the start of the
+    current Thai fiscal year, 1 October; or a date). Installed once: a manager's later changes are kept."""
+
+    open: list[str] = []
+    open_from: Literal["fiscal_year"] | date = "fiscal_year"
+
+
 class Organisation(BaseModel):
     name: str
     short_name: str
@@ -131,6 +141,7 @@ class Organisation(BaseModel):
     public_info: list[PublicInfoGroup] = []
     inquiry_answer_days: InquiryAnswerDays = InquiryAnswerDays()
     tip_types: list[TipType] = []
+    surveys: SurveyDefaults = SurveyDefaults()
 
     @model_validator(mode="after")
     def consistent(self) -> Organisation:

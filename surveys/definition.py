@@ -267,13 +267,21 @@ def parse_toml(text: str) -> Definition:
     return parse_definition(data)
 
 
-def load_file(path: Path) -> Definition:
+ORGANISATION = "{organisation}"  # in a definition's text: the organisation's short name ("อบต.พนา", "ทต.บ้านใหม่")
+
+
+def load_file(path: Path, organisation: str | None = None) -> Definition:
+    """A definition from a TOML file; `{organisation}` in its text becomes `organisation` when given."""
+    text = path.read_text(encoding="utf-8")
+    if organisation is not None:
+        text = text.replace(ORGANISATION, organisation.replace("\\", "\\\\").replace('"', '\\"'))
     try:
-        return parse_toml(path.read_text(encoding="utf-8"))
+        return parse_toml(text)
     except DefinitionError as error:
         raise DefinitionError([f"{path.name}: {p}" for p in error.problems]) from None
 
 
-def shipped_definitions() -> list[Definition]:
-    """The six surveys that come with the product (surveys/definitions/*.toml), in file-name order."""
-    return [load_file(path) for path in sorted(SHIPPED.glob("*.toml"))]
+def shipped_definitions(organisation: str) -> list[Definition]:
+    """The six surveys that come with the product (surveys/definitions/*.toml), in file-name order, speaking
+    of the organisation by its short name (`organisation`, e.g. "อบต.พนา")."""
+    return [load_file(path, organisation) for path in sorted(SHIPPED.glob("*.toml"))]

@@ -118,6 +118,23 @@ class SurveyAnswer(SQLModel, table=True):
     text: str | None = Field(default=None, sa_column=Column(Text))  # text, choice key, or choice keys "a,b"
 
 
+class PendingRating(SQLModel, table=True):
+    """A linked 1–5 rating given while its survey was missing, a draft or closed: kept (a resident's rating is
+    never dropped) and counted once, as the record's response, when the survey takes answers."""
+
+    __tablename__ = "survey_pending_rating"
+    __table_args__ = (UniqueConstraint("survey_key", "link_type", "link_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_key: str = Field(sa_type=String(48), index=True)
+    resident_id: int | None = Field(default=None, foreign_key="resident.id", index=True)
+    village_no: int | None = None
+    score: int = Field(sa_type=SmallInteger)
+    link_type: str = Field(sa_type=String(32))
+    link_id: str = Field(sa_type=String(64))
+    rated_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class PlanIndicator(SQLModel, table=True):
     """Managers' record of the plan's indicators for one fiscal year (part 1 §4 of the plan)."""
 

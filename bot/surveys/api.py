@@ -65,10 +65,10 @@ def create_survey(body: DefinitionBody, member: Manager, session: SessionDep) ->
 
 
 @router.post("/install-shipped", response_model=list[SurveyRead])
-def install_shipped(member: Manager, session: SessionDep) -> list[SurveyRead]:
+def install_shipped(member: Manager, session: SessionDep, runtime: RuntimeDep) -> list[SurveyRead]:
     """Add the six surveys that ship with the product (as drafts) where their key is not taken yet."""
     now = utcnow()
-    added = catalogue.install_missing(session, shipped_definitions(), now)
+    added = catalogue.install_missing(session, shipped_definitions(runtime.org.short_name), now)
     for survey in added:
         audit(session, actor=member, action="survey.create", record_type="survey", record_id=survey.key, now=now,
               detail={"source": "shipped"})
@@ -89,6 +89,7 @@ def edit_survey(key: Key, body: DefinitionBody, member: Manager, session: Sessio
 def open_survey(key: Key, member: Manager, session: SessionDep, body: OpenRequest | None = None) -> SurveyRead:
     survey, now = service.find(session, key), utcnow()
     catalogue.open_survey(survey, now, body.opens_at if body else None, body.closes_at if body else None)
+    service.release_pending_ratings(session, now, survey)  # ratings given while it was closed count now
     audit(session, actor=member, action="survey.open", record_type="survey", record_id=key, now=now)
     return present.survey_reads(session, [survey], now)[0]
 

@@ -21,7 +21,8 @@ from bot.surveys import texts
 from bot.surveys.callbacks import OpenSurvey
 from surveys import catalogue, flow, responses, summary
 from surveys.definition import Definition
-from surveys.models import ResponseStatus, Survey, SurveyResponse
+from surveys.flow import AnswerError
+from surveys.models import PendingRating, ResponseStatus, Survey, SurveyResponse
 from surveys.responses import Link, Respondent
 
 
@@ -120,18 +121,71 @@ def record_linked_rating(session: Session, *, survey_key: str = "complaint_handl
     """Record a resident's 1–5 rating of one linked record, e.g. link=("complaint", "C2570-00042").
 
     It fills the survey's rating question (complaint_handling: "overall") in the response linked to
-    that record, one per record; rating the same record again replaces the score. Returns None, writing
-    nothing, when the survey is missing or not open; raises `surveys.flow.AnswerError` for a score
-    outside 1–5. Never commits.
+    that record, one per record; rating the same record again replaces the score. When the survey is
+    missing or not taking answers the rating is kept aside (`PendingRating`) and counted once when the
+    survey takes answers (`release_pending_ratings`): a rating is never dropped. Returns the response, or
+    None when the rating was kept aside. Raises `surveys.flow.AnswerError` for a score outside 1–5.
+    Never commits.
     """
-    survey = catalogue.get(session, survey_key)
     resident = session.get(Resident, resident_id)
-    if survey is None or resident is None or not survey.accepts_answers(now):
+    if resident is None:
         return None
+    survey = catalogue.get(session, survey_key)
+    if survey is None or not survey.accepts_answers(now):
+        _keep_pending(session, survey_key, resident, score, link, now)
+        return None
+    release_pending_ratings(session, now, survey)
+    return _record(session, survey, respondent_of(resident), score, link, now)
+
+
+def _record(session: Session, survey: Survey, respondent: Respondent, score: int, link: Link,
+            now: datetime) -> SurveyResponse:
     definition = catalogue.definition_of(session, survey)
     if survey.anonymous:  # an anonymous survey must not name the record (an inquiry code leads to its asker)
         link = (link[0], hashlib.sha256(f"{survey.salt}|{link[0]}:{link[1]}".encode()).hexdigest()[:32])
-    return responses.record_rating(session, survey, definition, respondent_of(resident), score, link, now)
+    return responses.record_rating(session, survey, definition, respondent, score, link, now)
+
+
+def _keep_pending(session: Session, survey_key: str, resident: Resident, score: int, link: Link,
+                  now: datetime) -> None:
+    if not 1 <= score <= 5:
+        raise AnswerError("คะแนนต้องอยู่ระหว่าง 1–5")
+    pending = session.exec(select(PendingRating).where(
+        PendingRating.survey_key == survey_key, PendingRating.link_type == link[0],
+        PendingRating.link_id == link[1])).first()
+    if pending is None:
+        pending = PendingRating(survey_key=survey_key, link_type=link[0], link_id=link[1], score=score,
+                                rated_at=now)
+    pending.resident_id, pending.village_no, pending.score, pending.rated_at = (
+        resident.id, resident.village_no, score, now)
+    session.add(pending)
+    session.flush()
+
+
+def release_pending_ratings(session: Session, now: datetime, survey: Survey | None = None) -> int:
+    """Count the ratings kept aside for surveys that take answers now (one survey, or all); how many."""
+    query = select(PendingRating).order_by(col(PendingRating.id))
+    if survey is not None:
+        query = query.where(PendingRating.survey_key == survey.key)
+    released = 0
+    surveys: dict[str, Survey | None] = {}
+    for pending in session.exec(query).all():
+        target = surveys.setdefault(pending.survey_key, catalogue.get(session, pending.survey_key))
+        if target is None or not target.accepts_answers(now):
+            continue
+        respondent = Respondent(resident_id=pending.resident_id, village_no=pending.village_no)
+        _record(session, target, respondent, pending.score, (pending.link_type, pending.link_id), now)
+        session.delete(pending)
+        released += 1
+    if released:
+        session.flush()
+    return released
+
+
+def forget_pending_ratings(session: Session, resident: Resident, now: datetime) -> None:
+    """Erasure: a rating not yet counted no longer names its resident (it still counts when the survey opens)."""
+    for pending in session.exec(select(PendingRating).where(PendingRating.resident_id == resident.id)).all():
+        pending.resident_id = None
 
 
 def populations(org: Organisation) -> tuple[int, dict[object, int]]:

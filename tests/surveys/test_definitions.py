@@ -18,7 +18,7 @@ def problems(data: dict[str, Any]) -> list[str]:
 
 
 def test_the_six_shipped_surveys_load_with_their_targets() -> None:
-    found = {d.key: d for d in shipped_definitions()}
+    found = {d.key: d for d in shipped_definitions("อบต.พนา")}
     assert list(found) == ["public_disclosure", "info_centre", "complaint_handling", "law_knowledge",
                            "conflict_of_interest", "no_gift"]
     assert [found[k].plan_measure for k in found] == [5, 8, 16, 13, 14, 1]
@@ -85,14 +85,14 @@ def test_quiz_rules() -> None:
 
 
 def test_typed_answers_are_understood() -> None:
-    definition = next(d for d in shipped_definitions() if d.key == "public_disclosure")
+    definition = next(d for d in shipped_definitions("อบต.พนา") if d.key == "public_disclosure")
     multiple, level = definition.questions[0], definition.questions[1]
     assert [flow.parse_reply(level, t) for t in ("5", " ๔ ", "ปานกลาง", "น้อยที่สุด")] == [5, 4, 3, 1]
     for bad in ("6", "0", "ดี", "4.5", ""):
         with pytest.raises(flow.AnswerError):
             flow.parse_reply(level, bad)
     assert flow.parse_reply(multiple, "3, 1 1") == ["line", "facebook"]
-    assert flow.parse_reply(multiple, "เว็บไซต์ อบต.") == ["website"]
+    assert flow.parse_reply(multiple, "เว็บไซต์ อบต.พนา") == ["website"]
     number = parse_definition({**satisfaction_data(1), "questions": [
         *satisfaction_data(1)["questions"], {"key": "age", "type": "number", "text": "อายุ", "min": 0, "max": 120}]})
     age = number.questions[1]
@@ -102,7 +102,7 @@ def test_typed_answers_are_understood() -> None:
 
 
 def test_skip_conditions_shape_the_flow() -> None:
-    info = next(d for d in shipped_definitions() if d.key == "info_centre")
+    info = next(d for d in shipped_definitions("อบต.พนา") if d.key == "info_centre")
     never = flow.visible_questions(info, {"used": "never"})
     assert [q.key for q in never] == ["used", "channel_many", "overall", "suggestion"]
     visited = flow.visible_questions(info, {"used": "visited"})

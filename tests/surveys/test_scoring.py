@@ -91,7 +91,7 @@ def test_results_are_provisional_while_open_and_filter_by_fiscal_year(session: S
 
 
 def test_quiz_scores_are_per_person_and_pass_share_is_judged_on_the_pass_mark(session: Session) -> None:
-    data = next(d for d in shipped_definitions() if d.key == "conflict_of_interest").to_data()
+    data = next(d for d in shipped_definitions("อบต.พนา") if d.key == "conflict_of_interest").to_data()
     survey, definition = open_survey(session, data, NOW)
     right = {"meaning": "a", "relative_contractor": "b", "official_car": "c", "inside_information": "a",
              "gift_basket": "b", "side_job": "b"}
