@@ -5,25 +5,35 @@ server-rendered SVG, so nothing is fetched from elsewhere."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime, time
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, Response
 
 from bot import thai
-from bot.console.web import ConsoleUser, back_to, only, posting, render
-from bot.http import RuntimeDep, SessionDep
+from bot.console.web import HANDLERS, ConsoleUser, back_to, only, posting, render
+from bot.errors import Conflict, DomainError
+from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.staff.models import Role
 from bot.surveys import api as surveys_api
 from bot.surveys import present
 from bot.surveys import reports_api as reports
-from bot.surveys.models import SummaryOut
+from bot.surveys import service as surveys
+from bot.surveys.models import PaperResponse, SummaryOut
+from surveys import catalogue
+from surveys.catalogue import SurveyConflict
+from surveys.definition import Definition
+from surveys.flow import AnswerError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 Manager = Annotated[ConsoleUser, Depends(only(Role.MANAGER, Role.ADMIN))]
 ManagerPost = Annotated[ConsoleUser, Depends(posting(Role.MANAGER, Role.ADMIN))]
+Clerk = Annotated[ConsoleUser, Depends(only(*HANDLERS))]
+ClerkPost = Annotated[ConsoleUser, Depends(posting(*HANDLERS))]
 PLAN_YEARS = range(2566, 2571)  # the plan's five fiscal years
 
 
@@ -42,14 +52,99 @@ def _bars(summary: SummaryOut, method: str) -> list[dict[str, object]]:
     return rows
 
 
-@router.get("/surveys", response_class=HTMLResponse)
-def dashboard(request: Request, user: Manager, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+def _dashboard(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep,
+               error: str | None = None, status_code: int = 200) -> HTMLResponse:
     year = _year(request, runtime)
     rows = [r for r in all_targets(session, runtime.org, year, runtime.clock()) if r.official_method]
     surveys = surveys_api.list_surveys(user.member, session)
-    return render(request, user, "surveys/dashboard.html", rows=rows, surveys=surveys, year=year,
-                  years=list(PLAN_YEARS), status_names=present.STATUS, methods=present.METHODS,
-                  done=request.query_params.get("done"))
+    return render(request, user, "surveys/dashboard.html", status_code=status_code, rows=rows, surveys=surveys,
+                  year=year, years=list(PLAN_YEARS), status_names=present.STATUS, methods=present.METHODS,
+                  survey_states=SURVEY_STATES, done=request.query_params.get("done"), error=error)
+
+
+@router.get("/surveys", response_class=HTMLResponse)
+def dashboard(request: Request, user: Manager, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+    return _dashboard(request, user, session, runtime)
+
+
+# --- paper questionnaires typed in by staff (they count in the figures, channel "paper") ---------------------
+
+@router.get("/surveys/paper", response_class=HTMLResponse)
+def paper_list(request: Request, user: Clerk, session: SessionDep) -> HTMLResponse:
+    """Residents' surveys that take answers now: the ones a paper form can be typed in for."""
+    open_ = [s for s in surveys_api.list_surveys(user.member, session)
+             if s.audience == "residents" and s.accepting_answers]
+    return render(request, user, "surveys/paper_list.html", surveys=open_)
+
+
+def _answers(definition: Definition, form: FormData) -> dict[str, Any]:
+    """The form's fields as answer values (levels and numbers as numbers; blanks left out). The survey
+    domain checks them all (`surveys.flow.check_answers`); this only decodes HTML form strings."""
+    answers: dict[str, Any] = {}
+    for question in definition.questions:
+        name = f"q_{question.key}"
+        if question.type == "multiple":
+            picked = [str(v) for v in form.getlist(name) if str(v)]
+            if picked:
+                answers[question.key] = picked
+            continue
+        raw = str(form.get(name) or "").strip().translate(THAI_DIGITS)
+        if not raw:
+            continue
+        if question.type in ("satisfaction", "number"):
+            try:
+                number = float(raw)
+            except ValueError:
+                answers[question.key] = raw  # refused by the domain with its own message
+                continue
+            answers[question.key] = int(number) if number.is_integer() else number
+        else:
+            answers[question.key] = raw
+    return answers
+
+
+def _paper_page(request: Request, user: ConsoleUser, session: SessionDep, key: str, form: dict[str, Any],
+                error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    survey = surveys.find(session, key)
+    definition = catalogue.definition_of(session, survey)
+    return render(request, user, "surveys/paper.html", status_code=status_code, survey=survey,
+                  definition=definition, form=form, error=error, done=request.query_params.get("done"),
+                  levels=LEVELS)
+
+
+@router.get("/surveys/{key}/paper", response_class=HTMLResponse)
+def paper_form(key: str, request: Request, user: Clerk, session: SessionDep) -> HTMLResponse:
+    return _paper_page(request, user, session, key, {})
+
+
+@router.post("/surveys/{key}/paper", response_class=HTMLResponse)
+async def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep,
+                      runtime: RuntimeDep) -> Response:
+    """One paper form typed in, recorded by the survey API's own route function (channel "paper", the
+    officer kept as the one who entered it, audited)."""
+    data = await request.form()
+    form: dict[str, Any] = {k: data.getlist(k) if k.startswith("q_") else data.get(k) for k in data}
+    definition = catalogue.definition_of(session, surveys.find(session, key))
+    village, answered_on = str(data.get("village_no") or ""), str(data.get("answered_on") or "")
+    try:
+        answered_at = (datetime.combine(datetime.strptime(answered_on, "%Y-%m-%d").date(), time(12),
+                                        thai.BANGKOK) if answered_on else None)
+    except ValueError:
+        return _paper_page(request, user, session, key, form, "วันที่ตอบไม่ถูกต้อง", UNPROCESSABLE)
+    body = PaperResponse(answers=_answers(definition, data), village_no=int(village) if village.isdigit() else None,
+                         channel="paper", answered_at=answered_at)
+    try:
+        filed = surveys_api.enter_paper_response(key, body, user.member, session, runtime)
+    except (AnswerError, SurveyConflict, DomainError) as refused:
+        session.rollback()
+        code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
+        return _paper_page(request, user, session, key, form, str(refused), code)
+    return back_to(f"/console/surveys/{key}/paper?done={filed.id}")
+
+
+LEVELS = [(5, "มากที่สุด"), (4, "มาก"), (3, "ปานกลาง"), (2, "น้อย"), (1, "น้อยที่สุด")]
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+SURVEY_STATES = {"draft": "ร่าง", "open": "เปิด", "closed": "ปิดแล้ว"}
 
 
 @router.get("/surveys/{key}", response_class=HTMLResponse)
@@ -76,13 +171,20 @@ def export(key: str, extension: str, request: Request, user: Manager, session: S
 
 
 @router.post("/surveys/{key}/{action}")
-def open_or_close(key: str, action: str, user: ManagerPost, session: SessionDep) -> Response:
-    if action == "open":
-        surveys_api.open_survey(key, user.member, session)
-    elif action == "close":
-        surveys_api.close_survey(key, user.member, session)
-    else:
+def open_or_close(key: str, action: str, request: Request, user: ManagerPost, session: SessionDep,
+                  runtime: RuntimeDep) -> Response:
+    """The API's own open and close; a transition the survey's state forbids (closing one that is not open,
+    opening one already taking answers) is the dashboard again with the reason, status 409."""
+    if action not in ("open", "close"):
         raise HTTPException(404, "Not Found")
+    try:
+        if action == "open":
+            surveys_api.open_survey(key, user.member, session)
+        else:
+            surveys_api.close_survey(key, user.member, session)
+    except SurveyConflict as refused:
+        session.rollback()
+        return _dashboard(request, user, session, runtime, str(refused), 409)
     return back_to(f"/console/surveys?done={action}")
 
 

@@ -49,6 +49,7 @@ MENU = (
     MenuItem("/console/tips", "เบาะแสทุจริต", (Role.INTEGRITY_OFFICER,)),
     MenuItem("/console/notices", "ประกาศ", HANDLERS),
     MenuItem("/console/surveys", "แบบสอบถาม", (Role.MANAGER, Role.ADMIN)),
+    MenuItem("/console/surveys/paper", "แบบสอบถามกระดาษ", (Role.OFFICER,)),  # managers reach it from the dashboard
     MenuItem("/console/targets", "เป้าหมาย", (Role.MANAGER, Role.ADMIN)),
     MenuItem("/console/staff", "เจ้าหน้าที่", (Role.ADMIN,)),
     MenuItem("/console/outbox", "การส่งข้อความ", (Role.ADMIN,)),
