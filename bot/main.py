@@ -84,6 +84,7 @@ from bot.surveys import reminders as survey_reminders
 from bot.surveys import reports_api as survey_reports
 from bot.surveys import roster_api as survey_roster
 from bot.surveys import service as surveys_service
+from bot.surveys import staff_dialogs
 from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
 from bot.tips import public as tips_public
@@ -97,6 +98,7 @@ CHAT_ROUTERS: list[Router] = [
     inquiry_dialogs.router,
     tracking.router,
     survey_dialogs.router,
+    staff_dialogs.router,
     notice_dialogs.router,
     forum_dialogs.router,
     commands.office,
@@ -111,6 +113,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     survey_reports.router,
     survey_roster.router,
     survey_public.router,
+    survey_public.staff_test_router,
     notices_api.router,
     forums_api.router,
     forums_public.router,

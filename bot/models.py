@@ -9,6 +9,7 @@ from bot.forums.models import (
     ForumOutcome,
     ForumPaperCount,
     ForumRsvp,
+    ForumStaffAttendance,
     ForumVillage,
 )
 from bot.inquiries.models import Inquiry
@@ -39,6 +40,7 @@ __all__ = [
     "ForumOutcome",
     "ForumPaperCount",
     "ForumRsvp",
+    "ForumStaffAttendance",
     "ForumVillage",
     "InboxEvent",
     "InboxQuarantine",

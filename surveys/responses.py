@@ -32,17 +32,25 @@ class SurveyClosed(SurveyConflict):
 
 @dataclass(frozen=True)
 class Respondent:
-    """Who answers: a resident, a staff member, or nobody known (a paper form)."""
+    """Who answers: a resident, a staff member, a rostered person without a console account (executives and
+    council members, by their roster person key), or nobody known (a paper form)."""
 
     resident_id: int | None = None
     staff_id: int | None = None
     village_no: int | None = None
+    roster_key: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.resident_id is not None or self.staff_id is not None or self.roster_key is not None
 
 
 def respondent_key(survey: Survey, respondent: Respondent, link: Link | None = None) -> str:
     """The key that makes responses unique; per linked record when linked (one rating per complaint)."""
     if respondent.staff_id is not None:
         base = f"staff:{respondent.staff_id}"
+    elif respondent.roster_key is not None:
+        base = f"roster:{respondent.roster_key}"
     elif respondent.resident_id is not None:
         base = f"resident:{respondent.resident_id}"
     else:
@@ -57,7 +65,7 @@ def respondent_key(survey: Survey, respondent: Respondent, link: Link | None = N
 def find(session: Session, survey: Survey, respondent: Respondent, now: datetime,
          link: Link | None = None) -> SurveyResponse | None:
     """The respondent's response for the fiscal year `now` falls in, if any."""
-    if respondent.resident_id is None and respondent.staff_id is None:
+    if not respondent.known:
         return None
     return session.exec(select(SurveyResponse).where(
         SurveyResponse.survey_id == survey.id,

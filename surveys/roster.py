@@ -12,8 +12,10 @@ have not answered are listed by name. With `t` the target:
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint, and_, delete, func, literal, select
@@ -21,9 +23,14 @@ from sqlmodel import Field, Session, SQLModel, col
 
 from surveys.definition import Definition
 from surveys.models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse
+from surveys.responses import Respondent, respondent_key
 from surveys.types import UTCDateTime
 
 MAX_MEMBERS = 500
+INVITE_TTL = timedelta(days=30)
+# Personal codes are typed into LINE or read off a slip: no 0/O, 1/I/L look-alikes.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
 
 
 class RosterGroup(StrEnum):
@@ -48,6 +55,17 @@ class SurveyRosterMember(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     group: str = Field(sa_type=String(16))
     reminded_fiscal_year: int | None = None  # the year this person was last reminded to answer
+    # A member without a console account answers as "roster:<person_key>"; kept when the roster is replaced.
+    person_key: str | None = Field(default=None, sa_type=String(32))
+    # Their personal one-time invitation (SHA-256 of the code), and the LINE account (resident) it linked.
+    invite_hash: str | None = Field(default=None, sa_type=String(64), index=True)
+    invite_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resident_id: int | None = Field(default=None, foreign_key="resident.id", index=True)
+
+    @property
+    def member_key(self) -> str:
+        """Who this person is across surveys' answers and forums' attendance: staff:<id> or roster:<key>."""
+        return f"staff:{self.staff_id}" if self.staff_id is not None else f"roster:{self.person_key}"
 
 
 class SurveyRetake(SQLModel, table=True):
@@ -89,12 +107,98 @@ def replace(session: Session, survey: Survey, given: list[Member]) -> list[Surve
             if member.staff_id in seen:
                 raise RosterError(f"staff_id {member.staff_id} ซ้ำในรายชื่อ")
             seen.add(member.staff_id)
+    # A person stays the same person when the roster is replaced: their key (and so their answers and
+    # attendance), their invitation, their linked LINE account and their reminder are carried over.
+    before = members(session, survey)
+    by_staff = {r.staff_id: r for r in before if r.staff_id is not None}
+    by_name = {_name_key(r.name): r for r in before if r.staff_id is None}
     session.execute(delete(SurveyRosterMember).where(col(SurveyRosterMember.survey_id) == survey.id))
-    rows = [SurveyRosterMember(survey_id=survey.id or 0, position=i, name=m.name.strip(), staff_id=m.staff_id,
-                               group=m.group) for i, m in enumerate(given)]
+    session.flush()
+    rows = []
+    for i, m in enumerate(given):
+        old = by_staff.get(m.staff_id) if m.staff_id is not None else by_name.pop(_name_key(m.name), None)
+        row = SurveyRosterMember(survey_id=survey.id or 0, position=i, name=m.name.strip(), staff_id=m.staff_id,
+                                 group=m.group)
+        if old is not None:
+            row.person_key, row.invite_hash, row.invite_expires_at = old.person_key, old.invite_hash, \
+                old.invite_expires_at
+            row.resident_id, row.reminded_fiscal_year = old.resident_id, old.reminded_fiscal_year
+        if row.staff_id is None and row.person_key is None:
+            row.person_key = secrets.token_hex(8)
+        rows.append(row)
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split())
+
+
+def respondent_of(member: SurveyRosterMember) -> Respondent:
+    """How a rostered person answers: as their staff account, or by their roster person key."""
+    if member.staff_id is not None:
+        return Respondent(staff_id=member.staff_id)
+    return Respondent(roster_key=member.person_key)
+
+
+def find_member(session: Session, survey: Survey, respondent: Respondent) -> SurveyRosterMember | None:
+    for member in members(session, survey):
+        if (member.staff_id is not None and member.staff_id == respondent.staff_id) or (
+                member.staff_id is None and respondent.roster_key is not None
+                and member.person_key == respondent.roster_key):
+            return member
+    return None
+
+
+def _invite_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace(" ", "").replace("-", "").encode()).hexdigest()
+
+
+def issue_invitations(session: Session, survey: Survey, now: datetime, fiscal_year: int,
+                      only_missing: bool = True) -> list[tuple[SurveyRosterMember, str, datetime]]:
+    """A fresh personal one-time code for each rostered person without a console account (by default only
+    those who have not answered this year), replacing earlier codes; with when each expires. Never commits."""
+    expires = now + INVITE_TTL
+    if survey.closes_at is not None and survey.closes_at > now:
+        expires = min(expires, survey.closes_at)
+    issued = []
+    for member in members(session, survey):
+        if member.staff_id is not None:
+            continue
+        if only_missing and has_answered_as(session, survey, respondent_of(member), fiscal_year):
+            continue
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+        member.invite_hash, member.invite_expires_at = _invite_hash(code), expires
+        issued.append((member, code, expires))
+    session.flush()
+    return issued
+
+
+def invited(session: Session, code: str, now: datetime) -> tuple[Survey, SurveyRosterMember] | None:
+    """The survey and rostered person a live personal code belongs to; None when unknown or expired."""
+    if not code.strip():
+        return None
+    query = select(SurveyRosterMember).where(col(SurveyRosterMember.invite_hash) == _invite_hash(code))
+    member = session.scalars(query).first()
+    if member is None or member.invite_expires_at is None or member.invite_expires_at <= now:
+        return None
+    survey = session.get(Survey, member.survey_id)
+    return (survey, member) if survey is not None else None
+
+
+def use_invitation(member: SurveyRosterMember, resident_id: int | None = None) -> None:
+    """The code is spent (one time); a LINE account that redeemed it is linked to the person."""
+    member.invite_hash, member.invite_expires_at = None, None
+    if resident_id is not None:
+        member.resident_id = resident_id
+
+
+def linked_to(session: Session, resident_id: int) -> list[SurveyRosterMember]:
+    """Roster places a LINE account was linked to by a personal code (people without a console account)."""
+    query = select(SurveyRosterMember).where(col(SurveyRosterMember.resident_id) == resident_id,
+                                             col(SurveyRosterMember.staff_id).is_(None))
+    return list(session.scalars(query.order_by(col(SurveyRosterMember.id))).all())
 
 
 @dataclass(frozen=True)
@@ -112,10 +216,11 @@ def census(session: Session, survey: Survey, definition: Definition, fiscal_year
     roster = members(session, survey)
     if not roster:
         return None
-    scores = _scores(session, survey, fiscal_year, [m.staff_id for m in roster if m.staff_id is not None])
+    keys = {m.id: respondent_key(survey, respondent_of(m)) for m in roster}
+    scores = _scores(session, survey, fiscal_year, list(keys.values()))
     pass_mark = definition.pass_mark if definition.pass_mark is not None else 100.0
-    answered = [scores[m.staff_id] for m in roster if m.staff_id in scores]
-    missing = [m.name for m in roster if m.staff_id not in scores]
+    answered = [scores[keys[m.id]] for m in roster if keys[m.id] in scores]
+    missing = [m.name for m in roster if keys[m.id] not in scores]
     size = len(roster)
     passed = sum(1 for s in answered if s >= pass_mark - 1e-9)
     if survey.official_method == "mean_percent":
@@ -129,26 +234,31 @@ def census(session: Session, survey: Survey, definition: Definition, fiscal_year
     return Census(size=size, answered=len(answered), passed=passed, missing=missing, value=value, status=status)
 
 
-def _scores(session: Session, survey: Survey, fiscal_year: int, staff_ids: list[int]) -> dict[int, float]:
-    """Each staff member's percent score (share of scored answers right) in their response of the year."""
-    if not staff_ids:
+def _scores(session: Session, survey: Survey, fiscal_year: int, keys: list[str]) -> dict[str, float]:
+    """Each respondent's percent score (share of scored answers right) in their response of the year."""
+    if not keys:
         return {}
     answer, response = SurveyAnswer.__table__, SurveyResponse.__table__  # type: ignore[attr-defined]
     percent = literal(100.0) * func.sum(answer.c.score) / func.count(answer.c.score)
     query = (
-        select(response.c.staff_id, percent)
+        select(response.c.respondent_key, percent)
         .select_from(response.join(answer, answer.c.response_id == response.c.id))
         .where(and_(response.c.survey_id == survey.id, response.c.fiscal_year == fiscal_year,
-                    response.c.status == ResponseStatus.COMPLETE, response.c.staff_id.in_(staff_ids),
+                    response.c.status == ResponseStatus.COMPLETE, response.c.respondent_key.in_(keys),
                     answer.c.score.is_not(None)))
-        .group_by(response.c.id, response.c.staff_id)
+        .group_by(response.c.id, response.c.respondent_key)
     )
-    return {int(staff_id): float(score) for staff_id, score in session.execute(query).all()}
+    return {str(key): float(score) for key, score in session.execute(query).all()}
 
 
 def has_answered(session: Session, survey: Survey, staff_id: int, fiscal_year: int) -> bool:
+    return has_answered_as(session, survey, Respondent(staff_id=staff_id), fiscal_year)
+
+
+def has_answered_as(session: Session, survey: Survey, respondent: Respondent, fiscal_year: int) -> bool:
     query = select(func.count()).select_from(SurveyResponse).where(
-        col(SurveyResponse.survey_id) == survey.id, col(SurveyResponse.staff_id) == staff_id,
+        col(SurveyResponse.survey_id) == survey.id,
+        col(SurveyResponse.respondent_key) == respondent_key(survey, respondent),
         col(SurveyResponse.fiscal_year) == fiscal_year, col(SurveyResponse.status) == ResponseStatus.COMPLETE)
     return bool(session.execute(query).scalar_one())
 

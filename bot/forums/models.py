@@ -46,6 +46,26 @@ class Forum(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="staff_member.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # "residents" (เวทีประชาคม), or "staff": a law training session or conflict-of-interest forum whose
+    # attendance counts against the roster of `roster_survey` (plan measures 13 and 14).
+    audience: str = Field(default="residents", sa_column=Column(String(16), nullable=False,
+                                                                 server_default="residents"))
+    purpose: str | None = Field(default=None, sa_type=String(32))
+    roster_survey: str | None = Field(default=None, sa_type=String(48))
+
+
+class ForumStaffAttendance(SQLModel, table=True):
+    """A rostered person (executive, council member, staff) ticked present at a staff forum."""
+
+    __tablename__ = "forum_staff_attendance"
+    __table_args__ = (UniqueConstraint("forum_id", "member_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    member_key: str = Field(sa_type=String(48))  # staff:<id> or roster:<person key>, as the roster names them
+    name: str = Field(sa_type=String(200))
+    recorded_by: int | None = Field(default=None, foreign_key="staff_member.id")
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ForumVillage(SQLModel, table=True):

@@ -13,7 +13,7 @@ from bot.http import Key, RuntimeDep, SessionDep
 from bot.staff.models import Role
 from bot.staff.roles import CurrentStaff, Manager, OfficeStaff
 from bot.staff.service import audit
-from bot.surveys import present, service
+from bot.surveys import present, service, staff_tests
 from bot.surveys.models import (
     OpenRequest,
     PaperResponse,
@@ -24,8 +24,8 @@ from bot.surveys.models import (
     SurveyDetail,
     SurveyRead,
 )
-from bot.thai import fiscal_year, utcnow
-from surveys import catalogue, responses, roster
+from bot.thai import utcnow
+from surveys import catalogue, responses
 from surveys.definition import Definition, parse_definition, parse_toml, shipped_definitions
 from surveys.models import Channel, Survey
 from surveys.responses import Respondent
@@ -109,10 +109,7 @@ def _file(session: Session, survey: Survey, respondent: Respondent, answers: dic
                                          entered_by=entered_by)
     filed = ResponseFiled(id=response.id or 0, fiscal_year=response.fiscal_year, revised=revised)
     if definition.is_quiz:
-        scored = [q for q in definition.scored_questions if q.key in answers]
-        right = sum(q.score(answers[q.key]) or 0 for q in scored)
-        filed.score_percent = round(100 * right / len(scored), 2) if scored else None
-        filed.passed = filed.score_percent is not None and filed.score_percent >= (definition.pass_mark or 0) - 1e-9
+        filed.score_percent, filed.passed = staff_tests.score(definition, answers)
     return filed
 
 
@@ -138,16 +135,8 @@ def enter_paper_response(key: Key, body: PaperResponse, member: OfficeStaff, ses
 @router.post("/{key}/my-response", response_model=ResponseFiled, status_code=status.HTTP_201_CREATED)
 def answer_as_staff(key: Key, body: StaffAnswers, member: CurrentStaff, session: SessionDep) -> ResponseFiled:
     """A staff member takes a staff quiz or self-assessment (answering again revises it this fiscal year)."""
-    survey, now = service.find(session, key), utcnow()
-    if survey.audience != "staff":
-        raise Conflict("แบบสอบถามนี้สำหรับประชาชน")
-    # One scored attempt per fiscal year: answering again needs a manager's retake permission.
-    if (catalogue.definition_of(session, survey).is_quiz and member.id is not None
-            and roster.has_answered(session, survey, member.id, fiscal_year(now))
-            and not roster.use_retake(session, survey, member.id, fiscal_year(now), now)):
-        raise Conflict("ท่านทำแบบนี้แล้วในปีงบประมาณนี้ หากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร")
-    filed = _file(session, survey, Respondent(staff_id=member.id), body.answers, Channel.STAFF, now, None)
-    return filed
+    return staff_tests.file(session, service.find(session, key), Respondent(staff_id=member.id), body.answers,
+                            Channel.STAFF, utcnow())
 
 
 @router.post("/{key}/send", response_model=SendResult)

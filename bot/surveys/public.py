@@ -10,16 +10,20 @@ from fastapi.responses import HTMLResponse
 
 from bot import thai
 from bot.complaints.public import current_fiscal_year, recent_fiscal_years
-from bot.errors import NotFound
+from bot.errors import Conflict, NotFound
 from bot.http import Key, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
-from bot.surveys import present, service
+from bot.surveys import present, service, staff_tests
 from bot.thai import utcnow
 from surveys import catalogue
+from surveys.flow import AnswerError
+from surveys.models import Channel
 from surveys.summary import Figures
 
 router = APIRouter(prefix="/public/surveys", tags=["public"])
+staff_test_router = APIRouter(prefix="/public/staff-tests", tags=["public"])
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _row(name: str, f: Figures) -> list[object]:
@@ -57,3 +61,46 @@ def report_page(request: Request, key: Key, fiscal_year: Annotated[int, Path(ge=
                   items=[_row(i.text, i.figures) for i in summary.items],
                   groups=[_row(present.group_label("village", g.key, org), g.figures) for g in summary.groups],
                   chart=chart, headers={"Cache-Control": "public, max-age=300"})
+
+
+# --- a rostered person's personal one-time page (people without LINE or a console account) ---------------
+
+Code = Annotated[str, Path(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9-]+$")]
+
+
+def _invited(session: SessionDep, runtime: RuntimeDep, code: str) -> staff_tests.Taker:
+    taker = staff_tests.redeem(session, code, runtime.clock())
+    if taker is None:
+        raise NotFound("ลิงก์แบบทดสอบนี้ใช้ไม่ได้ อาจใช้ไปแล้วหรือหมดอายุ กรุณาขอลิงก์ใหม่จากงานการเจ้าหน้าที่")
+    return taker
+
+
+def _test_page(request: Request, taker: staff_tests.Taker, code: str, *, errors: list[str] | None = None,
+               values: dict[str, str] | None = None, result: object = None, status_code: int = 200) -> HTMLResponse:
+    # Only the question texts and choices reach the page: the answer key stays on the server.
+    return render(request, "staff_test.html", title=taker.definition.title, name=taker.name, code=code,
+                  definition=taker.definition, errors=errors or [], values=values or {}, result=result,
+                  status_code=status_code, headers=NO_STORE)
+
+
+@staff_test_router.get("/{code}", response_class=HTMLResponse, summary="a rostered person's personal test page")
+def staff_test_form(request: Request, code: Code, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+    return _test_page(request, _invited(session, runtime, code), code)
+
+
+@staff_test_router.post("/{code}", response_class=HTMLResponse, summary="answer a staff test once, by personal link")
+async def staff_test_submit(request: Request, code: Code, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+    form = await request.form()
+    taker = _invited(session, runtime, code)
+    values = {q.key: str(form.get(q.key, "")) for q in taker.definition.questions if form.get(q.key)}
+    now = runtime.clock()
+    try:
+        filed = staff_tests.file(session, taker.survey, taker.respondent, dict(values), Channel.WEB, now)
+    except AnswerError as error:
+        return _test_page(request, taker, code, errors=[str(error) or "กรุณาตอบให้ครบทุกข้อ"], values=values,
+                          status_code=422)
+    except Conflict as refused:
+        staff_tests.spend(session, code, now)
+        return _test_page(request, taker, code, errors=[str(refused)], values=values, status_code=409)
+    staff_tests.spend(session, code, now)
+    return _test_page(request, taker, code, result=filed)

@@ -1,5 +1,6 @@
-"""Two weeks before a census period ends, rostered staff who have not answered are reminded: a LINE push
-when they linked their account, and a note in the console either way. Once per person and fiscal year."""
+"""Two weeks before a census period ends, rostered people who have not answered are reminded: a LINE push
+when they linked their account (staff link, or a personal code for people without an account), and a note
+in the console for staff accounts. Once per person and fiscal year."""
 
 from __future__ import annotations
 
@@ -37,18 +38,23 @@ def remind_rostered(session: Session, now: datetime, org: Organisation) -> int:
         if not end - BEFORE_END <= now < end:
             continue
         for member in roster.members(session, survey):
-            if member.staff_id is None or member.reminded_fiscal_year == year:
+            if member.reminded_fiscal_year == year:
                 continue
-            if roster.has_answered(session, survey, member.staff_id, year):
+            if member.staff_id is None and member.resident_id is None:
+                continue  # no account and no LINE linked yet: their letter with the personal code reaches them
+            if roster.has_answered_as(session, survey, roster.respondent_of(member), year):
                 continue
             member.reminded_fiscal_year = year
             reminded += 1
-            staff_service.notify(session, kind="survey_reminder", record_type="survey", record_code=survey.key,
-                                 now=now, staff_id=member.staff_id,
-                                 message=f"ยังไม่ได้ตอบ {survey.title} (ภายใน {thai.format_date(end)})")
-            contact = session.get(StaffContact, member.staff_id)
-            resident = session.get(Resident, contact.resident_id) if contact and contact.resident_id else None
-            if contact is None or contact.linked_at is None or resident is None or not resident.line_user_id:
+            resident_id = member.resident_id
+            if member.staff_id is not None:
+                staff_service.notify(session, kind="survey_reminder", record_type="survey", record_code=survey.key,
+                                     now=now, staff_id=member.staff_id,
+                                     message=f"ยังไม่ได้ตอบ {survey.title} (ภายใน {thai.format_date(end)})")
+                contact = session.get(StaffContact, member.staff_id)
+                resident_id = contact.resident_id if contact and contact.linked_at else None
+            resident = session.get(Resident, resident_id) if resident_id else None
+            if resident is None or not resident.line_user_id:
                 continue
             message = texts.roster_reminder(org, member.name, survey.title, year, end - timedelta(seconds=1))
             outbox.enqueue_push(session, resident_id=resident.id, user_id=resident.line_user_id, messages=[message],

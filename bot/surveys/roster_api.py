@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -28,6 +29,21 @@ class RetakeIn(BaseModel):
 class RetakeOut(BaseModel):
     staff_id: int
     fiscal_year: int
+
+
+class InvitationsIn(BaseModel):
+    only_missing: bool = True  # only people who have not answered this fiscal year
+
+
+class Invitation(BaseModel):
+    """A personal one-time code for a rostered person without a console account (print it on their letter)."""
+
+    name: str
+    group: str
+    code: str
+    line_text: str  # what to type in the organisation's LINE chat
+    url: str  # the personal web page to answer without LINE (relative to the portal)
+    expires_at: datetime
 
 
 def _out(rows: list[roster.SurveyRosterMember]) -> RosterIn:
@@ -73,3 +89,21 @@ def allow_retake(key: str, body: RetakeIn, member: Manager, session: SessionDep,
           detail={"staff_id": body.staff_id, "fiscal_year": year})
     session.commit()
     return RetakeOut(staff_id=body.staff_id, fiscal_year=year)
+
+
+@router.post("/{key}/roster/invitations", response_model=list[Invitation], status_code=status.HTTP_201_CREATED)
+def issue_invitations(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
+                      body: InvitationsIn | None = None) -> list[Invitation]:
+    """Personal one-time codes for the rostered people without a console account (executives, council
+    members), replacing earlier ones: each answers once in LINE (แบบทดสอบ <code>) or on their web page."""
+    survey = find_survey(session, key)
+    if survey.audience != "staff":
+        raise HTTPException(status.HTTP_409_CONFLICT, "หนังสือเชิญใช้กับแบบสำหรับบุคลากรเท่านั้น")
+    now = runtime.clock()
+    if not survey.accepts_answers(now):
+        raise HTTPException(status.HTTP_409_CONFLICT, "แบบนี้ยังไม่เปิดรับคำตอบ กรุณาเปิดก่อนออกหนังสือเชิญ")
+    issued = roster.issue_invitations(session, survey, now, fiscal_year(now), body.only_missing if body else True)
+    audit(session, actor=member, action="survey.invitations", record_type="survey", record_id=key, now=now,
+          detail={"issued": len(issued)})
+    return [Invitation(name=row.name, group=row.group, code=code, line_text=f"แบบทดสอบ {code}",
+                       url=f"/public/staff-tests/{code}", expires_at=expires) for row, code, expires in issued]

@@ -172,9 +172,61 @@ def invitation(org: Organisation, definition: Definition, start: Action, linked_
 
 def roster_reminder(org: Organisation, name: str, title: str, fiscal_year: int, due: Any) -> Message:
     return m.text(f"เรียน {name}\nท่านยังไม่ได้ตอบ “{title}” ประจำปีงบประมาณ {fiscal_year}{org.particle}\n"
-                  f"กรุณาตอบภายใน {thai.format_date(due)} ในระบบงานเจ้าหน้าที่{org.particle}")
+                  f"กรุณาตอบภายใน {thai.format_date(due)} พิมพ์ “แบบทดสอบ” เพื่อทำใน LINE ได้เลย{org.particle}")
 
 
 def _title(definition: Definition, room: int) -> str:
     """The survey's full title as residents know it; the short one only where the full one cannot fit."""
     return definition.title if len(definition.title) <= room else definition.short_title
+
+
+# --- staff tests in LINE (executives, council members and staff on a roster) ---------------------------
+
+
+def staff_no_tests(org: Organisation) -> Message:
+    p = org.particle
+    return menu(org, f"ยังไม่พบแบบทดสอบสำหรับบัญชี LINE นี้{p}\n"
+                     f"เจ้าหน้าที่: ผูกบัญชีก่อนด้วย “ผูกบัญชีเจ้าหน้าที่” ตามด้วยรหัส 6 หลักจากระบบเจ้าหน้าที่\n"
+                     f"ผู้บริหารและสมาชิกสภา: พิมพ์ “แบบทดสอบ” ตามด้วยรหัสในหนังสือเชิญของท่าน{p}")
+
+
+def staff_code_wrong(org: Organisation) -> Message:
+    return menu(org, f"รหัสนี้ใช้ไม่ได้{org.particle} อาจพิมพ์ผิด ใช้ไปแล้ว หรือหมดอายุ\n"
+                     f"กรุณาตรวจรหัสในหนังสือเชิญ หรือขอรหัสใหม่จากงานการเจ้าหน้าที่ของ {org.short_name}{org.particle}")
+
+
+def staff_test_line(number: int, definition: Definition, done: bool) -> str:
+    return f"{number}. {definition.title}\n   ({'ทำแล้วในปีนี้' if done else 'ยังไม่ได้ทำ'})"
+
+
+def staff_test_list(org: Organisation, name: str, lines: list[str], quick: list[Action]) -> Message:
+    body = (f"เรียน {name}\nแบบทดสอบที่เปิดให้ทำตอนนี้{org.particle}\n" + "\n".join(lines)
+            + f"\n\nแตะชื่อแบบทดสอบ หรือพิมพ์หมายเลข เพื่อเริ่มได้เลย{org.particle}")
+    return m.text(body, quick=quick)
+
+
+def staff_intro(org: Organisation, name: str, definition: Definition, total: int) -> Message:
+    p = org.particle
+    lines = [f"เรียน {name}", f"📋 {definition.title}"]
+    if definition.description:
+        lines.append(definition.description.replace("{org}", org.short_name))
+    lines.append(f"มีทั้งหมด {total} ข้อ ทำได้ครั้งเดียวต่อปีงบประมาณ และจะแจ้งผลทันทีเมื่อตอบครบ{p}")
+    lines.append("พิมพ์ “ยกเลิก” เพื่อหยุด (คำตอบที่ยังไม่ครบจะไม่ถูกบันทึก)")
+    return m.text("\n".join(lines))
+
+
+def staff_already_taken(org: Organisation, definition: Definition) -> Message:
+    return menu(org, f"ท่านทำ “{definition.title}” แล้วในปีงบประมาณนี้{org.particle}\n"
+                     f"หากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร{org.particle}")
+
+
+def staff_result(org: Organisation, definition: Definition, percent: float | None, passed: bool | None) -> Message:
+    p = org.particle
+    if percent is None:
+        return menu(org, f"บันทึกคำตอบ “{definition.title}” เรียบร้อยแล้ว{p} ขอบคุณ 🙏")
+    if definition.kind == "self_assessment":
+        verdict = "ปฏิบัติตามนโยบายครบทุกข้อ" if passed else "ยังไม่ครบทุกข้อ"
+        return menu(org, f"บันทึกแบบประเมินตนเองเรียบร้อยแล้ว{p}\nผล: {verdict} ({percent:g}%) ขอบคุณ 🙏")
+    verdict = "ผ่านเกณฑ์" if passed else "ยังไม่ผ่านเกณฑ์"
+    mark = f" (เกณฑ์ {definition.pass_mark:g}%)" if definition.pass_mark is not None else ""
+    return menu(org, f"ส่งคำตอบเรียบร้อยแล้ว{p}\nคะแนนของท่าน {percent:g}% {verdict}{mark} ขอบคุณ 🙏")
