@@ -34,6 +34,7 @@ from bot.config import Settings
 from bot.console import admin as console_admin
 from bot.console import auth as console_auth
 from bot.console import complaints as console_complaints
+from bot.console import forums as console_forums
 from bot.console import home as console_home
 from bot.console import install as install_console
 from bot.console import notices as console_notices
@@ -136,6 +137,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     console_tips.router,
     console_admin.router,
     console_notices.router,
+    console_forums.router,
     console_surveys.router,
 ]
 

@@ -48,6 +48,7 @@ MENU = (
     MenuItem("/console/complaints", "เรื่องร้องเรียน", READERS),
     MenuItem("/console/tips", "เบาะแสทุจริต", (Role.INTEGRITY_OFFICER,)),
     MenuItem("/console/notices", "ประกาศ", HANDLERS),
+    MenuItem("/console/forums", "เวทีประชาคม", HANDLERS),
     MenuItem("/console/surveys", "แบบสอบถาม", (Role.MANAGER, Role.ADMIN)),
     MenuItem("/console/surveys/paper", "แบบสอบถามกระดาษ", (Role.OFFICER,)),  # managers reach it from the dashboard
     MenuItem("/console/targets", "เป้าหมาย", (Role.MANAGER, Role.ADMIN)),

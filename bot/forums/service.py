@@ -194,10 +194,21 @@ def cancel(
     return notice
 
 
-def tick(session: Session, forum: Forum, registrations: list[int], staff_id: int | None, now: datetime) -> int:
-    """Staff tick registration numbers on the list at the venue; returns how many were newly marked."""
+def attendance_opens(forum: Forum) -> datetime:
+    """Attendance is recorded at the venue: from when residents' check-in opens, shortly before the start."""
+    return forum.starts_at - participation.CHECK_IN_OPENS
+
+
+def _check_attendance_open(forum: Forum, now: datetime) -> None:
     if forum.status == ForumStatus.CANCELLED:
         raise ConflictError("เวทีนี้ถูกยกเลิกแล้ว")
+    if now < attendance_opens(forum):
+        raise ConflictError("เวทียังไม่เริ่ม บันทึกผู้เข้าร่วมได้เมื่อถึงวันเวลาจัดเวที")
+
+
+def tick(session: Session, forum: Forum, registrations: list[int], staff_id: int | None, now: datetime) -> int:
+    """Staff tick registration numbers on the list at the venue; returns how many were newly marked."""
+    _check_attendance_open(forum, now)
     rows = session.exec(select(ForumRsvp).where(ForumRsvp.forum_id == forum.id,
                                                 col(ForumRsvp.id).in_(registrations))).all()
     unknown = sorted(set(registrations) - {r.id for r in rows})
@@ -214,6 +225,7 @@ def record_paper(
     session: Session, org: Organisation, forum: Forum, counts: dict[int, int], staff_id: int | None, now: datetime
 ) -> None:
     """Participants who signed the paper sheet (not checked in by LINE), per village; replaces earlier figures."""
+    _check_attendance_open(forum, now)
     _check_villages(org, list(counts))
     for village_no, participants in counts.items():
         row = session.get(ForumPaperCount, (forum.id, village_no))

@@ -103,6 +103,13 @@ def test_staff_tick_the_list_and_record_paper_counts(harness: Harness) -> None:
     listed = harness.client.get(f"/api/v1/forums/{forum['id']}/registrations", headers=headers).json()
     assert [(r["registration"], r["village_no"], r["answer"], r["checked_in"]) for r in listed] == [
         (1, 1, "going", False), (2, 2, "maybe", False)]
+    early = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
+                                headers=headers)  # days before the forum: nobody can be present yet
+    assert early.status_code == 409 and "ยังไม่เริ่ม" in early.json()["detail"]
+    early = harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers,
+                                json={"villages": [{"village": 1, "participants": 3}]})
+    assert early.status_code == 409 and early.json()["code"] == "conflict"
+    harness.clock.now = starts_at(forum)
     ticked = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
                                  headers=headers)
     assert ticked.json()["staff_ticked"] == 1
