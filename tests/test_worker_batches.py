@@ -35,14 +35,26 @@ def test_a_batch_takes_one_event_per_resident_and_commits_once(harness: Harness)
     assert harness.processor.process_batch(20) == 6 and harness.processor.process_batch(20) == 0
 
 
+def test_a_batch_without_failures_runs_straight_through_with_one_sealed_dialog_lookup(harness: Harness) -> None:
+    users = [harness.new_user(f"u{i}") for i in range(5)]
+    harness.post_events(*[harness.event("text", user, text="ช่วยเหลือ") for user in users])
+    statements: list[str] = []
+    event.listen(harness.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement.upper()))
+    assert harness.processor.process_batch(20) == 5
+    assert not [s for s in statements if "SAVEPOINT" in s]  # savepoints only when a handler has failed
+    assert len([s for s in statements if "FROM SEALED_DIALOG" in s]) == 1  # once for the batch, not per event
+    assert [e.status for e in stored(harness)] == [InboxStatus.DONE] * 5
+
+
 def test_a_failing_event_leaves_its_neighbours_done_and_is_retried_alone(harness: Harness) -> None:
     good, bad = harness.new_user("good"), harness.new_user("bad")
     harness.post_events(harness.event("text", good, text="ช่วยเหลือ"), harness.event("text", bad, text="ช่วยเหลือ"))
     processor = InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
     real = processor.dispatcher.handle
 
-    def handle(session: Session, org: Any, incoming: Any, now: Any) -> Any:
-        turn = real(session, org, incoming, now)  # the failing event's changes are written, then undone
+    def handle(session: Session, org: Any, incoming: Any, now: Any, **hints: Any) -> Any:
+        turn = real(session, org, incoming, now, **hints)  # the failing event's changes are written, then undone
         if incoming.user_id == bad:
             raise RuntimeError("a bug in a handler")
         return turn
@@ -72,9 +84,9 @@ def test_concurrent_batches_never_hold_two_events_of_one_resident(harness: Harne
     for worker in workers:
         real = worker.dispatcher.handle
 
-        def handle(session: Session, org: Any, incoming: Any, now: Any, real: Any = real) -> Any:
+        def handle(session: Session, org: Any, incoming: Any, now: Any, real: Any = real, **hints: Any) -> Any:
             handled.append((incoming.user_id, incoming.at))
-            return real(session, org, incoming, now)
+            return real(session, org, incoming, now, **hints)
 
         worker.dispatcher.handle = handle  # type: ignore[method-assign]
     errors: list[BaseException] = []

@@ -196,11 +196,13 @@ class Dispatcher:
                     raise ValueError(f"conversation state {name!r} claimed by two routers")
                 self.steps[name] = handler
 
-    def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime) -> Turn:
-        """Route one event; the caller commits the session with the outbox rows for `turn.replies`."""
+    def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime,
+               sealed_possible: bool = True) -> Turn:
+        """Route one event; the caller commits the session with the outbox rows for `turn.replies`.
+        `sealed_possible=False`: the caller knows the user is in no sealed dialog (see state.load)."""
         resident = self.people.find_or_create(session, incoming.user_id, now)
         conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer,
-                                                         incoming.user_id)
+                                                         incoming.user_id, sealed_possible)
         turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog, self.people)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:

@@ -70,14 +70,15 @@ current_dialog: ContextVar[DialogState | None] = ContextVar("current_dialog", de
 
 
 def load(session: Session, resident_id: int, now: datetime, sealer: Sealer,
-         user_id: str = "") -> tuple[Stored, DialogState]:
+         user_id: str = "", sealed_possible: bool = True) -> tuple[Stored, DialogState]:
     """The resident's dialog state (its row locked); an expired state is dropped.
 
     A sealed dialog in progress (found by the LINE `user_id`) wins over the resident's own row, which a
-    sealed turn leaves alone."""
+    sealed turn leaves alone. A caller that already knows there is none (`sealed_possible=False`: the
+    worker asks once for a whole batch) saves the lookup."""
     conversation = session.get(Conversation, resident_id, with_for_update=True)  # serialises the user's turns
     stored = Stored(session, conversation, resident_id, user_id)
-    sealed_row = _find_sealed(session, sealer, user_id) if user_id else None
+    sealed_row = _find_sealed(session, sealer, user_id) if user_id and sealed_possible else None
     if sealed_row is not None:
         opened = sealer.open(sealed_row.data)
         if datetime.fromisoformat(opened["expires_at"]) <= now:

@@ -5,8 +5,10 @@ gathered in one transaction, one batch at a time. While a batch commits, the nex
 load a batch holds as many requests as arrived during one commit, and a lone request waits for nothing
 but its own commit. The acknowledgement still follows the durable commit of the request's own events.
 
-A batch that fails is rolled back and its requests are retried one transaction each, so one request's
-problem never becomes its neighbours' (and the error each then meets is its own).
+The writer gets the whole batch at once, so it can read and insert for every request together (one
+round trip each, not one per request). A batch that fails is rolled back and its requests are retried one
+transaction each, `careful` (each event behind its own savepoint), so one request's problem never becomes
+its neighbours' (and the error each then meets is its own).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 T = TypeVar("T")
-Write = Callable[[Session, Any], T]  # adds one request's rows to the session; never commits
+# Adds every request's rows to the session and returns each request's result; never commits. `careful`:
+# the batch is retried request by request after a failure, each event to be isolated from the others.
+Write = Callable[[Session, list[Any], bool], list[T]]
 
 # Connection-level failures: the store cannot be reached or is too slow. Retrying each request apart
 # would only multiply the wait, so the whole batch gets the error (LINE redelivers on our 503).
@@ -74,22 +78,21 @@ class GroupCommit(Generic[T]):
 
     def _commit(self, works: list[Any]) -> list[tuple[T | None, BaseException | None]]:
         try:
-            return [(result, None) for result in self._transaction(works)]
+            return [(result, None) for result in self._transaction(works, careful=False)]
         except UNREACHABLE as error:
             return [(None, error)] * len(works)
-        except Exception as error:  # one request's data problem: retry each on its own
-            if len(works) == 1:
-                return [(None, error)]
+        except Exception:  # some request's data problem: retry each on its own, carefully
+            pass
         outcomes: list[tuple[T | None, BaseException | None]] = []
         for work in works:
             try:
-                outcomes.append((self._transaction([work])[0], None))
+                outcomes.append((self._transaction([work], careful=True)[0], None))
             except Exception as error:  # handed to that request's awaiter
                 outcomes.append((None, error))
         return outcomes
 
-    def _transaction(self, works: list[Any]) -> list[T]:
+    def _transaction(self, works: list[Any], careful: bool) -> list[T]:
         with Session(self.engine) as session:
-            results = [self.write(session, work) for work in works]
+            results = self.write(session, works, careful)
             session.commit()
         return results

@@ -114,28 +114,48 @@ def check_destination(session: Session, destination: str | None, configured: str
 
 
 def store(session: Session, events: list[Any], now: datetime, sealer: Sealer | None = None) -> Stored:
-    """Insert events not seen before (a redelivery or a concurrent duplicate is a no-op); events we
-    must never process go to the quarantine instead, each on its own, so neighbours are unaffected.
-    Connection-level errors propagate (the caller answers 503 and LINE redelivers). With a `sealer`,
-    events of users part-way through a sealed dialog (a tip) are sealed before they are first written."""
-    rows, rejected = [], []
-    for event in events:
-        try:
-            rows.append(_row(screening.screen(event), now))
-        except screening.Rejected as reason:
-            rejected.append((event, str(reason)))
-    mid_tip = sealed.seal_arriving(session, sealer, rows, [_user_of(e) for e, _ in rejected]) if sealer else set()
-    bad = [_quarantined_sealed(event, reason, now) if _user_of(event) in mid_tip else _quarantined(event, reason, now)
-           for event, reason in rejected]
-    if rows:
-        try:  # executemany of one fixed statement: compiled once, cached by SQLAlchemy
-            with session.begin_nested():
-                session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), rows)
-        except (DataError, IntegrityError):  # something screening missed: find the row, keep the rest
-            rows = _insert_one_by_one(session, rows, bad, now)
-    if bad:
-        session.execute(_insert_ignore(session, InboxQuarantine, "digest"), bad)
-    return Stored(len(rows), len(bad))
+    """One request's events, carefully (see `store_many`)."""
+    return store_many(session, [events], now, sealer, careful=True)[0]
+
+
+def store_many(session: Session, requests: list[list[Any]], now: datetime, sealer: Sealer | None = None,
+               careful: bool = True) -> list[Stored]:
+    """Insert the events of several requests not seen before (a redelivery or a concurrent duplicate is a
+    no-op); events we must never process go to the quarantine instead, each on its own, so neighbours are
+    unaffected. One sealed-dialog lookup and one INSERT serve every request. Not `careful`, a row the
+    database refuses fails the whole call (the caller retries each request carefully); `careful`, each
+    event stands behind its own savepoint. Connection-level errors propagate (the caller answers 503 and
+    LINE redelivers). With a `sealer`, events of users part-way through a sealed dialog (a tip) are sealed
+    before they are first written."""
+    screened: list[tuple[list[dict[str, Any]], list[tuple[Any, str]]]] = []
+    for events in requests:
+        rows, rejected = [], []
+        for event in events:
+            try:
+                rows.append(_row(screening.screen(event), now))
+            except screening.Rejected as reason:
+                rejected.append((event, str(reason)))
+        screened.append((rows, rejected))
+    all_rows = [row for rows, _ in screened for row in rows]
+    others = [_user_of(event) for _, rejected in screened for event, _ in rejected]
+    mid_tip = sealed.seal_arriving(session, sealer, all_rows, others) if sealer else set()
+    results, all_bad = [], []
+    for rows, rejected in screened:
+        bad = [_quarantined_sealed(event, reason, now) if _user_of(event) in mid_tip
+               else _quarantined(event, reason, now) for event, reason in rejected]
+        if rows and careful:
+            try:
+                with session.begin_nested():
+                    session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), rows)
+            except (DataError, IntegrityError):  # something screening missed: find the row, keep the rest
+                rows = _insert_one_by_one(session, rows, bad, now)
+        all_bad.extend(bad)
+        results.append(Stored(len(rows), len(bad)))
+    if all_rows and not careful:  # executemany of one fixed statement: compiled once, cached by SQLAlchemy
+        session.execute(_insert_ignore(session, InboxEvent, "webhook_event_id"), all_rows)
+    if all_bad:
+        session.execute(_insert_ignore(session, InboxQuarantine, "digest"), all_bad)
+    return results
 
 
 class Stored(NamedTuple):

@@ -43,17 +43,20 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def write_events(runtime: Runtime) -> Callable[[Session, tuple[str | None, list[object]]], inbox.Stored]:
-    """One request's part of a group commit: check the destination, add its events (never commits)."""
+Body = tuple[str | None, list[object]]  # a request's destination and events
 
-    def write(session: Session, body: tuple[str | None, list[object]]) -> inbox.Stored:
-        destination, events = body
+
+def write_events(runtime: Runtime) -> Callable[[Session, list[Body], bool], list[inbox.Stored]]:
+    """A group commit's batch of requests: check each destination, add their events (never commits)."""
+
+    def write(session: Session, bodies: list[Body], careful: bool) -> list[inbox.Stored]:
         now = utcnow()
         # The batch's transaction begins here: within `quick` it waits for no lock past LINE's budget.
         with quick(runtime.settings.webhook_store_timeout_seconds):
-            known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
-            runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
-            return inbox.store(session, events, now, runtime.sealer)
+            for destination, _ in bodies:  # a wrong one fails the batch; retried alone, it fails alone
+                known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
+                runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
+            return inbox.store_many(session, [events for _, events in bodies], now, runtime.sealer, careful)
 
     return write
 

@@ -64,7 +64,7 @@ def test_a_request_for_another_bot_fails_alone_its_neighbours_are_stored(harness
 def test_an_unreachable_store_fails_the_whole_batch_with_503_at_once(harness: Harness) -> None:
     calls: list[int] = []
 
-    def down(session: Session, work: object) -> None:
+    def down(session: Session, works: list[object], careful: bool) -> list[None]:
         calls.append(1)
         raise OperationalError("INSERT", {}, ConnectionRefusedError("database down"))
 
