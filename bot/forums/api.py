@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, status
 
 from bot import thai
-from bot.forums import figures, service
+from bot.forums import figures, service, staff
 from bot.forums.models import (
     AnnounceRequest,
     AttendanceFigures,
@@ -18,6 +18,9 @@ from bot.forums.models import (
     OutcomeCreate,
     PaperCounts,
     Registration,
+    StaffAttendanceFigures,
+    StaffAttendee,
+    StaffPresent,
 )
 from bot.http import Offset, RecordId, RuntimeDep, SessionDep
 from bot.notices import preview
@@ -110,6 +113,29 @@ def tick_attendance(
     audit(session, actor=member, action="forum.attendance", record_type="forum", record_id=forum_id, now=now,
           detail={"ticked": ticked})
     return figures.attendance(session, forum_id)
+
+
+@router.get("/{forum_id}/staff-attendance", response_model=list[StaffAttendee])
+def staff_attendees(forum_id: RecordId, _: OfficeStaff, session: SessionDep) -> list[StaffAttendee]:
+    """A staff forum's roster, each marked present or not (the list staff tick at the session)."""
+    forum = service.get(session, forum_id)
+    if forum.audience != "staff":
+        raise ConflictError("เวทีนี้เป็นเวทีประชาคม ใช้รายการลงทะเบียนของประชาชน")
+    return figures.staff_attendees(session, forum)
+
+
+@router.put("/{forum_id}/staff-attendance", response_model=StaffAttendanceFigures)
+def record_staff_attendance(
+    forum_id: RecordId, body: StaffPresent, member: OfficeStaff, session: SessionDep, runtime: RuntimeDep
+) -> StaffAttendanceFigures:
+    """Who of the roster was present at a staff forum (the whole list, replaced; LINE check-ins are in it)."""
+    now = runtime.clock()
+    forum = service.get(session, forum_id, lock=True)
+    staff.set_present(session, forum, body.members, member.id, now)
+    audit(session, actor=member, action="forum.staff_attendance", record_type="forum", record_id=forum_id, now=now,
+          detail={"present": len(set(body.members))})
+    figures_now = staff.attendance(session, forum)
+    return StaffAttendanceFigures(size=figures_now.size, attended=figures_now.attended, missing=figures_now.missing)
 
 
 @router.post("/{forum_id}/paper", response_model=AttendanceFigures)

@@ -148,7 +148,11 @@ def typed_code(turn: Turn) -> None:
 def _try_code(turn: Turn, code: str) -> None:
     try:
         forum, new = participation.check_in(turn.session, turn.resident, code.translate(_THAI_DIGITS), turn.now)
-    except RefusedError:
+    except RefusedError as refused:
+        if refused.reason == "not_rostered":
+            turn.end()
+            turn.reply(texts.not_rostered(turn.org))
+            return
         turn.goto(CHECK_IN)
         turn.reply(texts.code_wrong(turn.org))
         return

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlmodel import Session, col, func, select
 
 from bot import thai
+from bot.forums import staff
 from bot.forums.models import (
     AttendanceFigures,
     CheckInMethod,
@@ -32,6 +33,8 @@ from bot.forums.models import (
     PublicUse,
     Registration,
     RsvpCounts,
+    StaffAttendanceFigures,
+    StaffAttendee,
     VillageCoverage,
     VillageParticipants,
 )
@@ -90,7 +93,23 @@ def read(session: Session, forum: Forum) -> ForumRead:
         attendance=attendance(session, forum_id),
         notices=notices,
         outcome=_outcome(session, forum_id),
+        audience=forum.audience, purpose=forum.purpose, roster_survey=forum.roster_survey,
+        staff_attendance=_staff_attendance(session, forum),
     )
+
+
+def _staff_attendance(session: Session, forum: Forum) -> StaffAttendanceFigures | None:
+    if forum.audience != "staff":
+        return None
+    figures = staff.attendance(session, forum)
+    return StaffAttendanceFigures(size=figures.size, attended=figures.attended, missing=figures.missing)
+
+
+def staff_attendees(session: Session, forum: Forum) -> list[StaffAttendee]:
+    """The forum's roster, each marked present or not (the list staff tick)."""
+    present = staff.present_keys(session, forum.id or 0)
+    return [StaffAttendee(member_key=m.member_key, name=m.name, group=m.group, present=m.member_key in present)
+            for m in staff.members(session, forum)]
 
 
 def registrations(session: Session, forum_id: int) -> list[Registration]:
@@ -117,7 +136,7 @@ def report(session: Session, org: Organisation, fiscal_year: int, now: datetime)
     """Forums, RSVPs, attendance and opinions per village in a fiscal year, against each village's population."""
     start, end = fiscal_period(fiscal_year)
     in_year = (col(Forum.starts_at) >= start) & (col(Forum.starts_at) < end)
-    forums = session.exec(select(Forum).where(in_year)).all()
+    forums = session.exec(select(Forum).where(in_year, Forum.audience == "residents")).all()
     live = [f for f in forums if f.status != ForumStatus.CANCELLED]
     live_ids = [f.id for f in live]
     held_ids = {f.id for f in live if f.starts_at <= now}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel
 from pydantic import Field as Input
@@ -148,13 +149,19 @@ class ForumOutcome(SQLModel, table=True):
 class ForumCreate(BaseModel):
     topic: str = Input(min_length=1, max_length=200)
     agenda: str = Input(min_length=1, max_length=3000)
-    villages: list[int] = Input(min_length=1, max_length=200)
+    villages: list[int] = Input(default=[], max_length=200, description="residents' forums: at least one")
     starts_at: AwareDatetime
     place: str = Input(min_length=1, max_length=300)
     map_url: str | None = Input(default=None, max_length=1000)
     capacity: int | None = Input(default=None, ge=1, le=100_000)
     collect_opinions: bool = True
     reminder_hours_before: int = Input(default=24, ge=1, le=24 * 14, description="when the reminder is pushed")
+    audience: Literal["residents", "staff"] = "residents"
+    purpose: Literal["law_training", "conflict_of_interest"] | None = Input(
+        default=None, description="staff forums: law training (measure 13) or conflict of interest (measure 14)")
+    roster_survey: str | None = Input(default=None, max_length=48, pattern=r"^[a-z0-9_]{1,48}$",
+                                      description="staff forums: whose roster attendance counts against "
+                                                  "(default law_knowledge / conflict_of_interest)")
 
 
 class AnnounceRequest(BaseModel):
@@ -204,6 +211,24 @@ class OpinionRead(BaseModel):
     created_at: datetime
 
 
+class StaffPresent(BaseModel):
+    members: list[str] = Input(max_length=500, description="member keys present (staff:<id> / roster:<key>), "
+                                                           "the whole list, replaced")
+
+
+class StaffAttendee(BaseModel):
+    member_key: str
+    name: str
+    group: str
+    present: bool
+
+
+class StaffAttendanceFigures(BaseModel):
+    size: int
+    attended: int
+    missing: list[str]
+
+
 class AttendanceFigures(BaseModel):
     line_check_ins: int
     staff_ticked: int
@@ -246,6 +271,10 @@ class ForumRead(BaseModel):
     attendance: AttendanceFigures
     notices: dict[str, list[int]]
     outcome: OutcomeRead | None
+    audience: str = "residents"
+    purpose: str | None = None
+    roster_survey: str | None = None
+    staff_attendance: StaffAttendanceFigures | None = None
 
 
 class VillageCoverage(BaseModel):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from bot.forums import staff
 from bot.forums.models import (
     CheckInMethod,
     Forum,
@@ -131,6 +132,11 @@ def check_in(session: Session, resident: Resident, code: str, now: datetime) -> 
     ).first()
     if forum is None:
         raise RefusedError("wrong_code")
+    if forum.audience == "staff":  # a staff forum: the person must be on its roster (linked LINE account)
+        new = staff.check_in(session, forum, resident.id or 0, now)
+        if new is None:
+            raise RefusedError("not_rostered")
+        return forum, new
     return forum, record_attendance(session, forum, resident.id or 0, resident.village_no, CheckInMethod.CODE, now)
 
 

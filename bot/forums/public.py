@@ -24,7 +24,7 @@ def public_forums(
 ) -> list[PublicForum]:
     """Every forum of a fiscal year (default: the current one), soonest first."""
     start, end = fiscal_period(fiscal_year or thai.fiscal_year(runtime.clock()))
-    forums = service.starting_between(session, start, end)
+    forums = [f for f in service.starting_between(session, start, end) if f.audience == "residents"]
     return [figures.public(session, runtime.org, forum) for forum in forums]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.chat import messages as m
-from bot.forums import participation, texts
+from bot.forums import participation, staff, texts
 from bot.forums.callbacks import Rsvp, opinion_action, rsvp_actions
 from bot.forums.models import (
     CheckInMethod,
@@ -87,17 +87,25 @@ def create(session: Session, org: Organisation, data: ForumCreate, staff_id: int
     villages = _check_villages(org, data.villages)
     if data.starts_at <= now:
         raise InvalidError("วันเวลาเริ่มเวทีต้องเป็นเวลาในอนาคต")
+    purpose, roster_survey = None, None
+    if data.audience == "staff":
+        if villages:
+            raise InvalidError("เวทีบุคลากรไม่ระบุหมู่บ้าน: ผู้เข้าร่วมคือรายชื่อบุคลากร")
+        purpose, roster_survey = staff.check(session, data.purpose, data.roster_survey)
+    elif not villages:
+        raise InvalidError("กรุณาระบุหมู่บ้านอย่างน้อย 1 หมู่")
     map_url = notices.check_url(data.map_url, image=False) if data.map_url else None
     forum = Forum(
         topic=data.topic.strip(), agenda=data.agenda.strip(), starts_at=data.starts_at, place=data.place.strip(),
         map_url=map_url, capacity=data.capacity, collect_opinions=data.collect_opinions,
         reminder_hours_before=data.reminder_hours_before, check_in_code=_check_in_code(session, data.starts_at),
-        created_by=staff_id, created_at=now,
+        created_by=staff_id, created_at=now, audience=data.audience, purpose=purpose, roster_survey=roster_survey,
     )
     session.add(forum)
     session.flush()
     session.add_all(ForumVillage(forum_id=forum.id or 0, village_no=number) for number in villages)
-    _schedule_reminder(session, org, forum, now, staff_id)
+    if forum.audience == "residents":  # staff forums reach their roster, not residents' RSVPs
+        _schedule_reminder(session, org, forum, now, staff_id)
     return forum
 
 
@@ -132,6 +140,8 @@ def draft_invitation(
     session: Session, org: Organisation, forum: Forum, now: datetime, staff_id: int | None
 ) -> tuple[Notice, audience.Recipients]:
     """The invitation notice to the forum's villages (not sent yet) and who it would reach."""
+    if forum.audience != "residents":
+        raise ConflictError("เวทีบุคลากรไม่ประกาศเชิญประชาชน")
     if forum.status == ForumStatus.CANCELLED:
         raise ConflictError("เวทีนี้ถูกยกเลิกแล้ว ประกาศไม่ได้")
     if forum.starts_at <= now:

@@ -199,6 +199,11 @@ def ask_code(org: Organisation) -> Message:
     return m.text(f"กรุณาพิมพ์รหัสลงชื่อ 4 หลักที่ติดไว้หน้างานเวทีประชาคม{org.particle}")
 
 
+def not_rostered(org: Organisation) -> Message:
+    return m.text(f"รหัสนี้เป็นของเวทีสำหรับบุคลากร และบัญชี LINE นี้ยังไม่อยู่ในรายชื่อผู้เข้าร่วม{org.particle}\n"
+                  "เจ้าหน้าที่: ผูกบัญชีก่อนด้วย “ผูกบัญชีเจ้าหน้าที่” หรือแจ้งเจ้าหน้าที่ที่หน้างานให้ลงชื่อให้")
+
+
 def code_wrong(org: Organisation) -> Message:
     return m.text(
         f"รหัสนี้ไม่ตรงกับเวทีที่กำลังจัด{org.particle}\n"
@@ -210,5 +215,7 @@ def checked_in(org: Organisation, forum: Forum, again: bool) -> Message:
     p = org.particle
     if again:
         return m.text(f"ท่านลงชื่อเข้าร่วมเวที “{forum.topic}” ไว้แล้ว{p} ขอบคุณ 🙏")
+    if forum.audience == "staff":
+        return m.text(f"ลงชื่อเข้าร่วม “{forum.topic}” เรียบร้อยแล้ว{p} ขอบคุณ 🙏")
     return m.text(f"ลงชื่อเข้าร่วมเวที “{forum.topic}” เรียบร้อยแล้ว{p} ขอบคุณที่มาร่วมเวที 🙏\n"
                   f"หลังจบเวที เราจะส่งสรุปผลมาให้ทาง LINE นี้{p}")

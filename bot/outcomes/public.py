@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from bot import thai
 from bot.complaints.public import recent_fiscal_years
+from bot.forums.staff import INDICATORS
 from bot.http import RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.portal.render import render
@@ -36,7 +37,11 @@ def targets_page(request: Request, session: SessionDep, runtime: RuntimeDep,
     outcome = [[r.title, r.count or 0, _value(r.previous_count), _value(r.baseline_count), _value(r.change_percent),
                 _target(r.target), STATUS.get(r.status, r.status)] for r in rows if r.count is not None]
     others = [[r.title, _value(r.value), _target(r.target), STATUS.get(r.status, r.status)]
-              for r in rows if r.count is None]
+              for r in rows if r.count is None and r.indicator not in INDICATORS]
+    sessions = [[r.title, _value(r.value), _target(r.target),
+                 f"{r.roster.answered:,} จาก {r.roster.size:,} คน" if r.roster and r.roster.size else "ยังไม่มีรายชื่อ",
+                 STATUS.get(r.status, r.status)] for r in rows if r.indicator in INDICATORS]
     first, last = thai.fiscal_year_bounds(year)
     return render(request, "targets.html", title=f"ตัวชี้วัดตามแผนป้องกันการทุจริต ปีงบประมาณ {year}", year=year,
-                  years=recent_fiscal_years(year), first=first, last=last, outcome=outcome, others=others)
+                  years=recent_fiscal_years(year), first=first, last=last, outcome=outcome, others=others,
+                  sessions=sessions)

@@ -1,5 +1,6 @@
-"""Every target of a fiscal year in one table: the surveys' (census ones judged on their roster), the ITA
-score, and the outcome indicators counted from complaints and tips. The API and the public page share it."""
+"""Every target of a fiscal year in one table: the surveys' (census ones judged on their roster), the staff
+forums held (law training, conflict of interest) with the roster's attendance, the ITA score, and the outcome
+indicators counted from complaints and tips. The API and the public page share it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.forums import staff as staff_forums
 from bot.organisation import Organisation
 from bot.outcomes import service as outcomes
 from bot.surveys import service
@@ -53,8 +55,24 @@ def outcome_rows(session: Session, org: Organisation, year: int, now: datetime) 
     ]
 
 
+def staff_forum_rows(session: Session, year: int, now: datetime) -> list[TargetRow]:
+    """Law training sessions (measure 13, at least twice a year) and the conflict-of-interest forum (measure 14):
+    sessions held against the plan's number, and who of the roster attended at least one."""
+    rows = []
+    for purpose in staff_forums.PURPOSES.values():
+        figures = staff_forums.year_figures(session, purpose, year, now)
+        rows.append(TargetRow(
+            indicator=purpose.indicator, title=f"{purpose.title} (ครั้งต่อปี)", plan_measure=purpose.plan_measure,
+            fiscal_year=year, target=float(purpose.sessions_per_year), value=float(figures.held),
+            status=figures.status, n=figures.roster.attended, provisional=figures.status == "not_yet_provable",
+            roster=RosterFigures(size=figures.roster.size, answered=figures.roster.attended,
+                                 missing=figures.roster.missing)))
+    return rows
+
+
 def all_targets(session: Session, org: Organisation, year: int, now: datetime) -> list[TargetRow]:
     ita = next(i for i in indicators.statuses(session, year) if i.indicator == "ita_score")
     ita_row = TargetRow(indicator="ita_score", title=ITA_TITLE, fiscal_year=year, target=ita.target, value=ita.value,
                         status=ita.status)
-    return [*survey_rows(session, org, year, now), ita_row, *outcome_rows(session, org, year, now)]
+    return [*survey_rows(session, org, year, now), *staff_forum_rows(session, year, now), ita_row,
+            *outcome_rows(session, org, year, now)]

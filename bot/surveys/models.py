@@ -151,7 +151,8 @@ class SummaryOut(FiguresOut):
 
 
 class TargetRow(BaseModel):
-    indicator: str = Field(description="survey key, ita_score, or an outcome indicator: bribery / procurement / "
+    indicator: str = Field(description="survey key, ita_score, law_training / coi_forum (staff sessions held, "
+                                       "roster attendance), or an outcome indicator: bribery / procurement / "
                                        "staff_conduct / corruption_cases")
     title: str
     plan_measure: int | None = None

@@ -10,15 +10,13 @@ from fastapi.responses import HTMLResponse
 
 from bot import thai
 from bot.complaints.public import current_fiscal_year, recent_fiscal_years
-from bot.errors import Conflict, NotFound
+from bot.errors import NotFound
 from bot.http import Key, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
 from bot.surveys import present, service, staff_tests
 from bot.thai import utcnow
 from surveys import catalogue
-from surveys.flow import AnswerError
-from surveys.models import Channel
 from surveys.summary import Figures
 
 router = APIRouter(prefix="/public/surveys", tags=["public"])
@@ -93,14 +91,7 @@ async def staff_test_submit(request: Request, code: Code, session: SessionDep, r
     form = await request.form()
     taker = _invited(session, runtime, code)
     values = {q.key: str(form.get(q.key, "")) for q in taker.definition.questions if form.get(q.key)}
-    now = runtime.clock()
-    try:
-        filed = staff_tests.file(session, taker.survey, taker.respondent, dict(values), Channel.WEB, now)
-    except AnswerError as error:
-        return _test_page(request, taker, code, errors=[str(error) or "กรุณาตอบให้ครบทุกข้อ"], values=values,
-                          status_code=422)
-    except Conflict as refused:
-        staff_tests.spend(session, code, now)
-        return _test_page(request, taker, code, errors=[str(refused)], values=values, status_code=409)
-    staff_tests.spend(session, code, now)
-    return _test_page(request, taker, code, result=filed)
+    outcome = staff_tests.answer_by_code(session, taker, code, values, runtime.clock())
+    if outcome.error is not None:
+        return _test_page(request, taker, code, errors=[outcome.error], values=values, status_code=outcome.status)
+    return _test_page(request, taker, code, result=outcome.filed)

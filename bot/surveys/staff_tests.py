@@ -17,6 +17,7 @@ from bot.surveys.models import ResponseFiled
 from bot.thai import fiscal_year
 from surveys import catalogue, responses, roster
 from surveys.definition import Definition
+from surveys.flow import AnswerError
 from surveys.models import Channel, Survey
 from surveys.responses import Respondent
 
@@ -79,6 +80,27 @@ def spend(session: Session, code: str, now: datetime) -> None:
     found = roster.invited(session, code, now)
     if found is not None:
         roster.use_invitation(found[1])
+
+
+@dataclass(frozen=True)
+class WebOutcome:
+    filed: ResponseFiled | None
+    error: str | None = None
+    status: int = 200
+
+
+def answer_by_code(session: Session, taker: Taker, code: str, answers: dict[str, Any], now: datetime) -> WebOutcome:
+    """A whole answer from a personal web page: filed and the code spent; an incomplete answer is refused
+    (the code stays live to correct it), an attempt already made spends the code."""
+    try:
+        filed = file(session, taker.survey, taker.respondent, answers, Channel.WEB, now)
+    except AnswerError as error:
+        return WebOutcome(None, str(error) or "กรุณาตอบให้ครบทุกข้อ", 422)
+    except Conflict as refused:
+        spend(session, code, now)
+        return WebOutcome(None, str(refused), 409)
+    spend(session, code, now)
+    return WebOutcome(filed)
 
 
 def has_taken(session: Session, taker: Taker, now: datetime) -> bool:

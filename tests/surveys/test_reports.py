@@ -118,7 +118,7 @@ def test_targets_table_joins_surveys_and_plan_indicators(harness: Harness, manag
     harness.client.put("/api/v1/indicators/2570", json={"ita_score": 91.5, "corruption_cases": 2}, headers=manager)
     rows = {r["indicator"]: r for r in harness.client.get("/api/v1/targets", params={"fiscal_year": 2570},
                                                          headers=manager).json()}
-    assert len(rows) == 11  # 6 surveys, the ITA score, 4 outcome indicators
+    assert len(rows) == 13  # 6 surveys, 2 staff sessions (law training, conflict of interest), ITA, 4 outcomes
     assert (rows["ita_score"]["target"], rows["ita_score"]["status"]) == (90.0, "met")
     assert (rows["corruption_cases"]["target"], rows["corruption_cases"]["status"]) == (2, "met")
     assert rows["no_gift"]["status"] == "not_yet_provable" and rows["no_gift"]["target"] == 100
