@@ -87,11 +87,11 @@ def revise(session: Session, survey: Survey, definition: Definition, now: dateti
 def open_survey(survey: Survey, now: datetime, opens_at: datetime | None = None,
                 closes_at: datetime | None = None) -> None:
     """Open (or re-open) for answers, optionally between dates. Opening a survey that takes answers now,
-    with no new dates, is refused: it would change nothing but silently drop its closing date."""
+    with no new dates, changes nothing (it used to drop the closing date silently)."""
     if closes_at is not None and closes_at <= (opens_at or now):
         raise SurveyConflict("วันปิดต้องอยู่หลังวันเปิด")
     if opens_at is None and closes_at is None and survey.accepts_answers(now):
-        raise SurveyConflict("แบบสอบถามนี้เปิดรับคำตอบอยู่แล้ว")
+        return
     survey.status = SurveyStatus.OPEN
     survey.opens_at = opens_at
     survey.closes_at = closes_at

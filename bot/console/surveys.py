@@ -13,7 +13,7 @@ from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, Response
 
 from bot import thai
-from bot.console.web import HANDLERS, ConsoleUser, back_to, only, posting, render
+from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render
 from bot.errors import Conflict, DomainError
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
@@ -118,11 +118,10 @@ def paper_form(key: str, request: Request, user: Clerk, session: SessionDep) -> 
 
 
 @router.post("/surveys/{key}/paper", response_class=HTMLResponse)
-async def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep,
-                      runtime: RuntimeDep) -> Response:
+def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep, runtime: RuntimeDep,
+                data: FormFields) -> Response:
     """One paper form typed in, recorded by the survey API's own route function (channel "paper", the
     officer kept as the one who entered it, audited)."""
-    data = await request.form()
     form: dict[str, Any] = {k: data.getlist(k) if k.startswith("q_") else data.get(k) for k in data}
     definition = catalogue.definition_of(session, surveys.find(session, key))
     village, answered_on = str(data.get("village_no") or ""), str(data.get("answered_on") or "")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -124,6 +125,16 @@ async def csrf_checked(request: Request, user: CurrentUser) -> ConsoleUser:
 
 
 PostingUser = Annotated[ConsoleUser, Depends(csrf_checked)]
+
+
+async def form_fields(request: Request) -> FormData:
+    """The posted form, read in the event loop, so that the route itself can be a plain `def`: FastAPI runs
+    those in its thread pool. A route that works with the database or calls out (the LINE quota check, which
+    in simulator mode is this very server) must not block the loop, or the server cannot answer itself."""
+    return await request.form()
+
+
+FormFields = Annotated[FormData, Depends(form_fields)]
 
 
 def posting(*roles: Role) -> Callable[[ConsoleUser], ConsoleUser]:

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,18 @@ class Resident:
                 return self.bot_messages()[-1]
             time.sleep(0.1)
         raise AssertionError("the bot did not answer")
+
+    def wait_for_text(self, marker: str, timeout_s: float = 60) -> str:
+        """The first text from the bot containing `marker`, polling the transcript until it arrives (a push
+        goes out through the outbox, so it may take a moment on a busy machine)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            found = [text for text in self.texts() if marker in text]
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no message with {marker!r} within {timeout_s} s: {self.texts()}")
+            time.sleep(0.25)
 
     def quick(self, label: str) -> str:
         message = self.bot_messages()[-1]
@@ -178,6 +190,20 @@ def sign_in(page: sync_api.Page, base: str, username: str, password: str = PASSW
     page.get_by_label("รหัสผ่าน").fill(password)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     sync_api.expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+
+
+def reload_until(page: sync_api.Page, locator: Callable[[], sync_api.Locator], text: str,
+                 timeout_s: float = 60) -> None:
+    """Reload until the element shows `text`: for figures written by the worker after the page was drawn."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            sync_api.expect(locator()).to_contain_text(text, timeout=2_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.reload()
 
 
 def shot(page: sync_api.Page, tmp_path: Path, name: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -60,21 +62,27 @@ def test_reports_are_for_managers_and_admins(harness: Harness, role: Role) -> No
 def test_open_and_close_refusals_are_409_json_on_the_api_and_thai_on_the_page(harness: Harness) -> None:
     _answers(harness)  # public_disclosure installed and open
     manager = token(harness, Role.MANAGER)
-    again = harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager)
-    assert again.status_code == 409
-    assert again.json() == {"detail": "แบบสอบถามนี้เปิดรับคำตอบอยู่แล้ว", "code": "conflict", "errors": []}
+    until = (harness.clock.now + timedelta(days=30)).isoformat()
+    dated = harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager, json={"closes_at": until})
+    assert dated.status_code == 200 and dated.json()["closes_at"]
+    again = harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager)  # open already: no change
+    assert again.status_code == 200 and again.json()["closes_at"] == dated.json()["closes_at"]
+    backwards = harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager,
+                                    json={"opens_at": until, "closes_at": harness.clock.now.isoformat()})
+    assert backwards.status_code == 409
+    assert backwards.json() == {"detail": "วันปิดต้องอยู่หลังวันเปิด", "code": "conflict", "errors": []}
     assert harness.client.post("/api/v1/surveys/public_disclosure/close", headers=manager).status_code == 200
     twice = harness.client.post("/api/v1/surveys/public_disclosure/close", headers=manager)
-    assert twice.status_code == 409 and twice.json()["code"] == "conflict" and twice.json()["detail"]
+    assert twice.status_code == 409
+    assert twice.json() == {"detail": "แบบสอบถามนี้ไม่ได้เปิดอยู่", "code": "conflict", "errors": []}
     add_member(harness, Role.MANAGER, "boss")
     client = sign_in(harness, "boss")
     csrf = page_csrf(client, "/console/surveys")
     page = client.post("/console/surveys/public_disclosure/close", data={"csrf_token": csrf})
     assert page.status_code == 409 and "text/html" in page.headers["content-type"]
     assert 'data-testid="form-error"' in page.text and "แบบสอบถามนี้ไม่ได้เปิดอยู่" in page.text
-    assert client.post("/console/surveys/public_disclosure/open", data={"csrf_token": csrf}).status_code == 200
-    page = client.post("/console/surveys/public_disclosure/open", data={"csrf_token": csrf})
-    assert page.status_code == 409 and "เปิดรับคำตอบอยู่แล้ว" in page.text
+    opened = client.post("/console/surveys/public_disclosure/open", data={"csrf_token": csrf})
+    assert opened.status_code == 200 and "เปิดรับคำตอบแล้ว" in opened.text
     assert client.post("/console/surveys/public_disclosure/open", data={}).status_code == 403
     assert client.post("/console/surveys/public_disclosure/reopen", data={"csrf_token": csrf}).status_code == 404
 
