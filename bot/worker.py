@@ -344,7 +344,6 @@ async def _show_loading(runtime: Runtime, sender: Sender, shown: set[str]) -> No
         with Session(runtime.engine) as session:
             return inbox.waiting_users(session, cutoff)
 
-    for user_id in await asyncio.to_thread(waiting):
-        if user_id not in shown:
-            shown.add(user_id)
-            await sender.show_loading(user_id)
+    due = [user_id for user_id in await asyncio.to_thread(waiting) if user_id not in shown]
+    shown.update(due)
+    await asyncio.gather(*(sender.show_loading(user_id) for user_id in due))  # side by side, not one by one

@@ -34,7 +34,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.db import claiming
 from bot.line.models import ChannelFact
@@ -152,8 +152,11 @@ class Sender:
         settings = self.runtime.settings
         now = self.clock()
         with Session(self.runtime.engine) as session:
+            ids = [claimed.id for claimed, _ in results]
+            query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).with_for_update()
+            current = {row.id: row for row in session.exec(query).all()}  # one query for the batch
             for claimed, outcome in results:
-                row = session.get(OutboxMessage, claimed.id, with_for_update=True)
+                row = current.get(claimed.id)
                 if row is None or row.status != OutboxStatus.SENDING or row.attempts != claimed.attempts:
                     continue  # our lease expired and another sender took the row over
                 if outcome.action == "sent":

@@ -279,16 +279,17 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> OutboxMessage | 
     return row
 
 
-# Why a resident can no longer be written to ("resident blocked"), or None: the residents domain's
-# answer, handed in by bot.main, since the outbox knows no domain.
-Unreachable = Callable[[Session, int], str | None]
+# Why each of these residents can no longer be written to ("resident blocked"; those who can are left
+# out): the residents domain's answer, handed in by bot.main, since the outbox knows no domain.
+Unreachable = Callable[[Session, list[int]], dict[int, str]]
 
 
 def skip_unreachable(session: Session, rows: list[OutboxMessage], unreachable: Unreachable) -> list[OutboxMessage]:
     """Drop rows to residents who blocked us or were erased since; the rest are to be sent."""
     sendable = []
+    reasons = unreachable(session, [row.resident_id for row in rows if row.resident_id and not row.scrub_after_send])
     for row in rows:
-        reason = unreachable(session, row.resident_id) if row.resident_id and not row.scrub_after_send else None
+        reason = reasons.get(row.resident_id) if row.resident_id and not row.scrub_after_send else None
         if reason is not None:
             mark_skipped(row, reason)
             continue

@@ -39,12 +39,13 @@ def has_current_consent(resident: Resident, org: Organisation) -> bool:
     return resident.consent_version == org.privacy.notice_version
 
 
-def unreachable(session: Session, resident_id: int) -> str | None:
-    """Why messages to this resident must not go out (they blocked us, or were erased), or None."""
-    resident = session.get(Resident, resident_id)
-    if resident is None or resident.can_receive:
-        return None
-    return f"resident {resident.status}"
+def unreachable(session: Session, resident_ids: Sequence[int]) -> dict[int, str]:
+    """Why messages to these residents must not go out (they blocked us, or were erased), for those who
+    cannot receive them: one query for a sender's whole batch."""
+    if not resident_ids:
+        return {}
+    query = select(Resident).where(col(Resident.id).in_(set(resident_ids)))
+    return {r.id or 0: f"resident {r.status}" for r in session.exec(query).all() if not r.can_receive}
 
 
 def is_set_up(resident: Resident, org: Organisation) -> bool:

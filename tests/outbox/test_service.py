@@ -66,7 +66,7 @@ def test_a_reply_whose_token_aged_before_the_first_try_goes_as_a_push(db: Sessio
 def test_rows_to_unreachable_residents_are_skipped_with_the_reason(db: Session) -> None:
     rows = [OutboxMessage(kind=OutboxKind.PUSH, resident_id=rid, recipient=ALICE, messages="[]", retry_key=str(rid),
                           created_at=NOW, next_attempt_at=NOW) for rid in (1, 2)]
-    sendable = outbox.skip_unreachable(db, rows, lambda session, rid: "resident blocked" if rid == 1 else None)
+    sendable = outbox.skip_unreachable(db, rows, lambda session, ids: {1: "resident blocked"} if 1 in ids else {})
     assert sendable == [rows[1]]
     assert (rows[0].status, rows[0].last_error) == (OutboxStatus.SKIPPED, "resident blocked")
 
