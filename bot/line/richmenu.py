@@ -1,4 +1,7 @@
-"""The Thai rich menu: a drawn 3×2 image, its tap areas, and deploying both through the LINE API."""
+"""The Thai rich menu: a drawn 4×2 image, its tap areas, and deploying both through the LINE API.
+
+Labels and subtitles that do not fit one line wrap onto a second at a Thai word boundary (pythainlp's
+newmm segmentation), never inside a word; the font shrinks only when two lines are not enough."""
 
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from bot.organisation import Organisation
 log = structlog.get_logger(__name__)
 
 WIDTH, HEIGHT = 2500, 1686  # LINE's large rich-menu size
-COLUMNS, ROWS = 3, 2
+COLUMNS, ROWS = 4, 2
 MENU_NAME = "Tambon main menu"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/tlwg"), Path("/usr/share/fonts/opentype/tlwg"))
 FONT_PREFERENCE = ("Waree-Bold", "Loma-Bold", "Garuda-Bold", "Umpush-Bold", "Sarabun-Bold", "Loma", "Garuda")
@@ -43,10 +46,14 @@ CELLS: tuple[tuple[str, str, str, tuple[int, int, int], str], ...] = (
     ("ร้องเรียน", "ร้องเรียน", "แจ้งปัญหา ความเดือดร้อน", (47, 111, 130), "megaphone"),
     ("แจ้งเบาะแสทุจริต", "แจ้งทุจริต", "ปกปิดชื่อผู้แจ้งได้", (142, 86, 86), "shield"),
     ("ติดตามเรื่อง", "ติดตาม", "ดูความคืบหน้าเรื่องของท่าน", (84, 128, 96), "magnifier"),
+    ("สอบถาม/ขอข้อมูล", "สอบถาม", "ถามเจ้าหน้าที่ ขอข้อมูลข่าวสาร", (38, 120, 160), "question"),
     ("แบบสอบถาม", "แบบสอบถาม", "ประเมินความพึงพอใจ", (107, 92, 148), "clipboard"),
     ("ข่าวสาร/ประชาคม", "ข่าวสาร", "ประกาศ และเวทีประชาคม", (176, 132, 62), "people"),
     ("ติดต่อเรา", "ติดต่อ", "ที่อยู่ เบอร์โทร {org}", (64, 90, 138), "building"),
+    ("ช่วยเหลือ", "ช่วยเหลือ", "วิธีใช้งาน คำที่พิมพ์ได้", (90, 104, 112), "lifebuoy"),
 )
+LABEL_SIZE, SUBTITLE_SIZE = 112, 56  # the largest sizes; shrunk only when two lines are not enough
+MAX_LINES = 2
 
 
 class RichMenuError(RuntimeError):
@@ -76,13 +83,70 @@ def cell_bounds() -> list[tuple[int, int, int, int]]:
     return [(xs[i], ys[j], xs[i + 1] - xs[i], ys[j + 1] - ys[j]) for j in range(ROWS) for i in range(COLUMNS)]
 
 
-def _fitted(path: Path, text: str, size: int, max_width: int) -> ImageFont.FreeTypeFont:
-    """The font at `size`, shrunk until `text` fits `max_width`."""
+def words(text: str) -> list[str]:
+    """`text` cut into Thai words (and spaces, slashes): the only places a line may break."""
+    from pythainlp.tokenize import word_tokenize  # imported on first use: the dictionary takes a moment
+
+    return [w for w in word_tokenize(text, engine="newmm", keep_whitespace=True) if w]
+
+
+def breaks(text: str) -> list[int]:
+    """Where a line may break: after each Thai word (never inside one), spaces and slashes included."""
+    points, at = [], 0
+    for word in words(text)[:-1]:
+        at += len(word)
+        points.append(at)
+    return points
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """One line when it fits; else two lines of whole words, breaking at a space or slash (a phrase) when
+    one fits, else at another word boundary, the most even split first; else greedy lines of whole words."""
+    text = text.strip()
+    if font.getlength(text) <= max_width:
+        return [text]
+    fitting = []
+    for point in breaks(text):
+        first, second = text[:point].rstrip(), text[point:].strip()
+        if first and second and max(font.getlength(first), font.getlength(second)) <= max_width:
+            phrase = text[point - 1] in " /" or text[point] == " "
+            fitting.append((not phrase, abs(font.getlength(first) - font.getlength(second)), [first, second]))
+    if fitting:
+        return min(fitting, key=lambda f: (f[0], f[1]))[2]
+    lines: list[str] = []
+    current = ""
+    for word in words(text):
+        if current.strip() and font.getlength((current + word).rstrip()) > max_width:
+            lines.append(current.strip())
+            current = word
+        else:
+            current += word
+    if current.strip():
+        lines.append(current.strip())
+    return lines
+
+
+def _fitted(path: Path, texts: list[str], size: int, max_width: int) -> ImageFont.FreeTypeFont:
+    """The largest font up to `size` at which every text wraps into at most two lines of whole words."""
     font = ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
-    while size > 24 and font.getlength(text) > max_width:
+    while size > 24 and any(len(lines) > MAX_LINES or any(font.getlength(line) > max_width for line in lines)
+                            for lines in (wrap(t, font, max_width) for t in texts)):
         size -= 4
         font = ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
     return font
+
+
+def layout(org: Organisation) -> list[tuple[list[str], list[str]]]:
+    """Each cell's label lines and subtitle lines as drawn, with the fonts `render_image` uses."""
+    font_path, room = find_thai_font(), _room()
+    labels = [label for label, *_ in CELLS]
+    subtitles = [subtitle.format(org=org.short_name) for _, _, subtitle, _, _ in CELLS]
+    title, small = _fitted(font_path, labels, LABEL_SIZE, room), _fitted(font_path, subtitles, SUBTITLE_SIZE, room)
+    return [(wrap(label, title, room), wrap(line, small, room)) for label, line in zip(labels, subtitles, strict=True)]
+
+
+def _room() -> int:
+    return WIDTH // COLUMNS - 70
 
 
 def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: int, cy: int, bg: tuple[int, int, int]) -> None:
@@ -117,6 +181,17 @@ def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: int, cy: int, bg: tuple[int,
             draw.pieslice(at(dx - body, top + 2 * r + 10, dx + body, top + 2 * r + 10 + 2 * body), 180, 360,
                           fill=WHITE, outline=bg, width=8)
             draw.ellipse(at(dx - r, top, dx + r, top + 2 * r), fill=WHITE, outline=bg, width=8)
+    elif kind == "question":  # a speech bubble with a question mark
+        draw.rounded_rectangle(at(-140, -130, 140, 90), 50, fill=WHITE)
+        draw.polygon(at(-70, 80, -10, 80, -95, 150), fill=WHITE)
+        draw.arc(at(-45, -100, 45, -10), 180, 400, fill=bg, width=26)
+        draw.line(at(10, -20, 0, 15), fill=bg, width=26)
+        draw.ellipse(at(-16, 32, 16, 64), fill=bg)
+    elif kind == "lifebuoy":
+        draw.ellipse(at(-140, -140, 140, 140), fill=WHITE)
+        draw.ellipse(at(-65, -65, 65, 65), fill=bg)
+        for angle_box in ((-140, -25, -70, 25), (70, -25, 140, 25), (-25, -140, 25, -70), (-25, 70, 25, 140)):
+            draw.rectangle(at(*angle_box), fill=bg)
     elif kind == "building":  # a columned town hall
         draw.polygon(at(0, -150, 160, -60, -160, -60), fill=WHITE)
         draw.rectangle(at(-135, -45, 135, -20), fill=WHITE)
@@ -126,29 +201,34 @@ def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: int, cy: int, bg: tuple[int,
 
 
 def render_image(org: Organisation) -> bytes:
-    """The 2500×1686 PNG: six coloured cells, each with an icon, a large Thai label and a subtitle."""
-    font_path = find_thai_font()
+    """The 2500×1686 PNG: eight coloured cells, each with an icon, a large Thai label and a subtitle."""
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(image)
-    lines = [subtitle.format(org=org.short_name) for _, _, subtitle, _, _ in CELLS]
-    room = WIDTH // COLUMNS - 90
-    # One size for every label (and one for every subtitle): the largest at which the longest fits.
-    title = min((_fitted(font_path, label, 124, room) for label, *_ in CELLS), key=lambda f: f.size)
-    small = min((_fitted(font_path, line, 62, room) for line in lines), key=lambda f: f.size)
-    for (label, _, _, colour, icon), line, (x, y, w, h) in zip(CELLS, lines, cell_bounds(), strict=True):
+    font_path, room = find_thai_font(), _room()
+    labels = [label for label, *_ in CELLS]
+    subtitles = [subtitle.format(org=org.short_name) for _, _, subtitle, _, _ in CELLS]
+    # One size for every label (and one for every subtitle): the largest at which each wraps into two lines.
+    title, small = _fitted(font_path, labels, LABEL_SIZE, room), _fitted(font_path, subtitles, SUBTITLE_SIZE, room)
+    title_step, small_step = int(title.size * 1.25), int(small.size * 1.3)
+    for (label, _, _, colour, icon), line, (x, y, w, h) in zip(CELLS, subtitles, cell_bounds(), strict=True):
         # A thin white gutter between cells so neighbouring taps look separate.
         draw.rectangle((x + 4, y + 4, x + w - 5, y + h - 5), fill=colour)
         cx = x + w // 2
-        _icon(draw, icon, cx, y + int(h * 0.30), colour)
-        draw.text((cx, y + int(h * 0.66)), label, font=title, fill=WHITE, anchor="mm")
-        draw.text((cx, y + int(h * 0.83)), line, font=small, fill=(236, 240, 243), anchor="mm")
+        _icon(draw, icon, cx, y + int(h * 0.25), colour)
+        label_lines, sub_lines = wrap(label, title, room), wrap(line, small, room)
+        top = y + int(h * 0.58) - (len(label_lines) - 1) * title_step // 2
+        for i, text in enumerate(label_lines):
+            draw.text((cx, top + i * title_step), text, font=title, fill=WHITE, anchor="mm")
+        top = y + int(h * 0.82) - (len(sub_lines) - 1) * small_step // 2
+        for i, text in enumerate(sub_lines):
+            draw.text((cx, top + i * small_step), text, font=small, fill=(236, 240, 243), anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
 def menu_request(org: Organisation) -> RichMenuRequest:
-    """The rich menu object: six message areas that type the chat engine's keywords."""
+    """The rich menu object: eight message areas that type the chat engine's keywords."""
     areas = [
         RichMenuArea(bounds=RichMenuBounds(x=x, y=y, width=w, height=h),
                      action=MessageAction(label=label, text=keyword))

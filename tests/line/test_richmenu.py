@@ -16,7 +16,7 @@ from bot.line import richmenu
 from bot.organisation import load_organisation
 from tests.fake_line import FakeLine
 
-KEYWORDS = ["ร้องเรียน", "แจ้งทุจริต", "ติดตาม", "แบบสอบถาม", "ข่าวสาร", "ติดต่อ"]
+KEYWORDS = ["ร้องเรียน", "แจ้งทุจริต", "ติดตาม", "สอบถาม", "แบบสอบถาม", "ข่าวสาร", "ติดต่อ", "ช่วยเหลือ"]
 
 
 def settings_for(fake_line: FakeLine) -> Settings:
@@ -56,6 +56,35 @@ def test_keywords_are_ones_the_chat_engine_understands() -> None:
     assert set(KEYWORDS) <= typed
 
 
+def test_the_inquiries_tile_is_in_the_menu_and_no_thai_label_is_cut_inside_a_word() -> None:
+    org = load_organisation()
+    assert ("สอบถาม/ขอข้อมูล", "สอบถาม") in [(label, keyword) for label, keyword, *_ in richmenu.CELLS]
+    texts = [(label, subtitle.format(org=org.short_name)) for label, _, subtitle, *_ in richmenu.CELLS]
+    for (label, subtitle), (label_lines, subtitle_lines) in zip(texts, richmenu.layout(org), strict=True):
+        for text, lines in ((label, label_lines), (subtitle, subtitle_lines)):
+            assert 1 <= len(lines) <= 2, (text, lines)
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing dropped or cut off
+            if len(lines) == 2:  # the break falls where a Thai word ends
+                point = len(lines[0])
+                assert point in richmenu.breaks(text) or text[point] == " ", (text, lines)
+    # phrases break at their slash or space rather than inside "ขอข้อมูล"
+    assert richmenu.layout(org)[3][0] == ["สอบถาม/", "ขอข้อมูล"]
+
+
+def test_wrapping_never_breaks_inside_a_word() -> None:
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(richmenu.find_thai_font()), 60, layout_engine=richmenu.LAYOUT)
+    text = "ทางระบายน้ำอุดตันหน้าบ้าน"
+    width = int(font.getlength(text) * 0.6)
+    lines = richmenu.wrap(text, font, width)
+    assert len(lines) >= 2 and "".join(lines) == text
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        assert at in richmenu.breaks(text)
+
+
 def test_image_is_not_blank() -> None:
     image = Image.open(io.BytesIO(richmenu.render_image(load_organisation()))).convert("RGB")
     assert image.size == (2500, 1686)
@@ -92,7 +121,7 @@ def test_areas_tile_the_whole_menu_without_overlap() -> None:
     assert (request.size.width, request.size.height) == (2500, 1686)
     boxes = [(a.bounds.x, a.bounds.y, a.bounds.x + a.bounds.width, a.bounds.y + a.bounds.height)
              for a in request.areas]
-    assert len(boxes) == 6
+    assert len(boxes) == 8
     assert all(0 <= x0 < x1 <= 2500 and 0 <= y0 < y1 <= 1686 for x0, y0, x1, y1 in boxes)
     for (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) in combinations(boxes, 2):
         assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0
