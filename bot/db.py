@@ -6,8 +6,9 @@ import contextlib
 import contextvars
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -18,13 +19,25 @@ from sqlmodel import create_engine
 from surveys.types import UTCDateTime
 
 __all__ = [
+    "MAX_INT32",
+    "Count",
+    "RowId",
     "UTCDateTime",
+    "VillageNumber",
     "check_write_path",
     "claiming",
     "make_engine",
     "normalise_url",
     "quick",
 ]
+
+# Integers a caller sends in a JSON body, bounded by what the columns hold (INTEGER: 32 bits on PostgreSQL), so an
+# out-of-range number is a 422 naming the field, never an overflow deep in a driver. Strict: a JSON whole
+# number only (not true/false, not "7", not 7.0).
+MAX_INT32 = 2**31 - 1
+RowId = Annotated[int, Field(strict=True, ge=1, le=MAX_INT32, description="a record's id")]
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_INT32)]
+VillageNumber = Annotated[int, Field(strict=True, ge=1, le=999, description="village (หมู่ที่) number")]
 
 # Every PostgreSQL connection: no statement may run, nor wait for a lock, forever (a hung table must
 # not hang a worker). Transactions begun inside `quick()` get far tighter bounds.

@@ -10,6 +10,7 @@ Who may call a route is in `bot.staff.roles`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -25,10 +26,11 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import errors
+from bot.db import MAX_INT32
 from bot.outbox.models import OutboxMessage
 from bot.runtime import Runtime
 from surveys.catalogue import SurveyConflict
@@ -48,7 +50,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 # Bounds for every integer a caller sends: the columns are 32-bit, so a bigger number is simply not there.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_INT32
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="a record's id")]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="how many rows to skip")]
 VillageNo = Annotated[int | None, Query(ge=1, le=999, description="village (หมู่ที่) number")]
@@ -175,19 +177,49 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return HTMLResponse(html, status_code=status)
 
 
+def _routes(app: Any) -> Iterator[tuple[str, set[str]]]:
+    """Every HTTP route of the app as (full path template, methods). FastAPI ≥ 0.16x keeps an included router as
+    one `_IncludedRouter` entry whose routes are listed by `effective_route_contexts()`; older versions copy the
+    routes into `app.router.routes`. Both are read."""
+    for route in app.router.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        for item in contexts() if callable(contexts) else (route,):
+            path, methods = getattr(item, "path", None), getattr(item, "methods", None)
+            if isinstance(path, str) and methods:
+                yield path, set(methods)
+
+
+@functools.lru_cache(maxsize=1024)
+def _path_pattern(template: str) -> re.Pattern[str]:
+    return compile_path(template)[0]
+
+
 def allowed_methods(request: Request) -> str:
     """`Allow` for a 405: every method of the routes for this path (Starlette names only the first route's),
     the routes written for exactly this path winning over templated ones (`/notices/staff-link` is not a
     `/notices/{notice_id}`)."""
-    routes = [r for r in request.app.router.routes
-              if getattr(r, "methods", None) and r.matches({**request.scope, "method": "GET"})[0] != Match.NONE]
-    exact = [r for r in routes if getattr(r, "path", None) == request.url.path]
-    methods = {m for r in exact or routes for m in r.methods} - {"HEAD", "OPTIONS"}
-    return ", ".join(sorted(methods))
+    path = request.url.path
+    routes = [(template, methods) for template, methods in _routes(request.app) if _path_pattern(template).match(path)]
+    exact = [(template, methods) for template, methods in routes if template == path]
+    allowed = {m for _, methods in exact or routes for m in methods} - {"HEAD", "OPTIONS"}
+    return ", ".join(sorted(allowed))
+
+
+def _literal_path_of_other_methods(request: Request, error: Exception) -> bool:
+    """A path id that is not an id because the path is another route's literal one (`GET /notices/staff-link`,
+    which only has POST, reached `GET /notices/{notice_id}`): the method is what is wrong, so 405, not 422."""
+    if not isinstance(error, RequestValidationError):
+        return False
+    if not any(tuple(e.get("loc", ()))[:1] == ("path",) for e in error.errors()):
+        return False
+    return any(template == request.url.path and request.method not in methods
+               for template, methods in _routes(request.app))
 
 
 async def handle_error(request: Request, error: Exception) -> Response:
     """The single mapping from an error to an answer (see the module docstring)."""
+    if _literal_path_of_other_methods(request, error):
+        error = StarletteHTTPException(405)  # the same answer as any other method a path lacks
     status, body, headers = _describe(error)
     if status == 405:
         headers = {**(headers or {}), "Allow": allowed_methods(request)}

@@ -10,7 +10,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import Column, Index, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
-from bot.db import UTCDateTime
+from bot.db import RowId, UTCDateTime, VillageNumber
 
 
 class Status(StrEnum):
@@ -118,7 +118,7 @@ class TransitionIn(BaseModel):
     public_note: str | None = PydanticField(default=None, max_length=2000)
     internal_note: str | None = PydanticField(default=None, max_length=4000)
     unit: str | None = PydanticField(default=None, max_length=64)
-    assigned_staff_id: int | None = None
+    assigned_staff_id: RowId | None = None
     expected_date: date | None = PydanticField(default=None, description="new expected completion date, if late")
 
 
@@ -128,7 +128,7 @@ class ComplaintIn(BaseModel):
     source_channel: SourceChannel
     category: str
     description: str = PydanticField(min_length=1, max_length=5000)
-    village_no: int | None = None
+    village_no: VillageNumber | None = None
     contact_name: str | None = PydanticField(default=None, max_length=200)
     phone: str | None = PydanticField(default=None, max_length=20)
     address: str | None = PydanticField(default=None, max_length=300)

@@ -12,7 +12,7 @@ from pydantic import Field as Input
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.db import UTCDateTime
+from bot.db import RowId, UTCDateTime, VillageNumber
 
 
 class ForumStatus(StrEnum):
@@ -149,13 +149,14 @@ class ForumOutcome(SQLModel, table=True):
 class ForumCreate(BaseModel):
     topic: str = Input(min_length=1, max_length=200)
     agenda: str = Input(min_length=1, max_length=3000)
-    villages: list[int] = Input(default=[], max_length=200, description="residents' forums: at least one")
+    villages: list[VillageNumber] = Input(default=[], max_length=200, description="residents' forums: at least one")
     starts_at: AwareDatetime
     place: str = Input(min_length=1, max_length=300)
     map_url: str | None = Input(default=None, max_length=1000)
-    capacity: int | None = Input(default=None, ge=1, le=100_000)
+    capacity: int | None = Input(default=None, strict=True, ge=1, le=100_000)
     collect_opinions: bool = True
-    reminder_hours_before: int = Input(default=24, ge=1, le=24 * 14, description="when the reminder is pushed")
+    reminder_hours_before: int = Input(default=24, strict=True, ge=1, le=24 * 14,
+                                       description="when the reminder is pushed")
     audience: Literal["residents", "staff"] = "residents"
     purpose: Literal["law_training", "conflict_of_interest"] | None = Input(
         default=None, description="staff forums: law training (measure 13) or conflict of interest (measure 14)")
@@ -173,12 +174,12 @@ class CancelRequest(BaseModel):
 
 
 class AttendanceTick(BaseModel):
-    registrations: list[int] = Input(min_length=1, max_length=5000, description="registration numbers to tick")
+    registrations: list[RowId] = Input(min_length=1, max_length=5000, description="registration numbers to tick")
 
 
 class PaperCount(BaseModel):
-    village: int
-    participants: int = Input(ge=0, le=100_000)
+    village: VillageNumber
+    participants: int = Input(strict=True, ge=0, le=100_000)
 
 
 class PaperCounts(BaseModel):

@@ -12,7 +12,7 @@ from pydantic import Field as Input
 from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from bot.db import UTCDateTime
+from bot.db import RowId, UTCDateTime, VillageNumber
 from bot.staff.models import StaffContact  # noqa: F401  (moved to staff; kept importable here)
 
 
@@ -107,8 +107,8 @@ class NoticePreference(SQLModel, table=True):
 
 class AudienceIn(BaseModel):
     kind: Literal["all", "villages", "forum", "staff"]
-    villages: list[int] = Input(default_factory=list, max_length=500)
-    forum_id: int | None = None
+    villages: list[VillageNumber] = Input(default_factory=list, max_length=500)
+    forum_id: RowId | None = None
 
 
 class NoticeCreate(BaseModel):

@@ -9,7 +9,7 @@ from sqlalchemy import String
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from bot.db import UTCDateTime
+from bot.db import Count, UTCDateTime
 
 
 class OutcomeCount(SQLModel, table=True):
@@ -25,10 +25,10 @@ class OutcomeCount(SQLModel, table=True):
 class OutcomeCountsIn(BaseModel):
     """A past year's counts, from the office's records (None leaves a figure as it was)."""
 
-    bribery: int | None = Field(None, ge=0)
-    procurement: int | None = Field(None, ge=0)
-    staff_conduct: int | None = Field(None, ge=0)
-    corruption_cases: int | None = Field(None, ge=0)
+    bribery: Count | None = None
+    procurement: Count | None = None
+    staff_conduct: Count | None = None
+    corruption_cases: Count | None = None
 
 
 class OutcomeRow(BaseModel):

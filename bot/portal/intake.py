@@ -14,7 +14,7 @@ from bot.complaints import web_intake as web_complaints
 from bot.complaints.service import ComplaintError
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.media import PhotoRefused
-from bot.portal.guard import HONEYPOT, client_address, limiter
+from bot.portal.guard import HONEYPOT, RATE_LIMITED, client_address, limiter
 from bot.portal.render import render
 from bot.staff import service as staff_service
 from bot.staff.models import Role, StaffMember
@@ -77,7 +77,8 @@ def complain_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     return _complaint_form(request, runtime)
 
 
-@router.post("/public/complain", response_class=HTMLResponse, summary="file a complaint from the web")
+@router.post("/public/complain", response_class=HTMLResponse, summary="file a complaint from the web",
+             responses=RATE_LIMITED)
 def complain(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "",
              category: Text = "", village: Text = "", name: Text = "", phone: Text = "", photo: Photo = None,
              homepage: Text = "") -> HTMLResponse:
@@ -128,7 +129,8 @@ def report_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     return _tip_form(request, runtime)
 
 
-@router.post("/public/report-corruption", response_class=HTMLResponse, summary="report corruption from the web")
+@router.post("/public/report-corruption", response_class=HTMLResponse, summary="report corruption from the web",
+             responses=RATE_LIMITED)
 def report(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "", when: Text = "",
            where: Text = "", who: Text = "", name: Text = "", phone: Text = "", evidence: Photo = None,
            homepage: Text = "") -> HTMLResponse:
@@ -164,7 +166,8 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
     return _tip_form(request, runtime, errors=errors, values=values, status_code=UNPROCESSABLE)
 
 
-@router.get("/public/track", response_class=HTMLResponse, summary="follow a case with its code and tracking PIN")
+@router.get("/public/track", response_class=HTMLResponse, summary="follow a case with its code and tracking PIN",
+            responses=RATE_LIMITED)
 def track(request: Request, session: SessionDep, runtime: RuntimeDep, code: Annotated[str, Query(max_length=32)] = "",
           pin: Annotated[str, Query(max_length=32)] = "") -> HTMLResponse:
     code = code.strip().upper()

@@ -66,7 +66,8 @@ def home(request: Request) -> HTMLResponse:
                   groups=index_entries(request), line=org.line)
 
 
-@router.get("/public/line-qr.svg", summary="QR code that adds the organisation's LINE account")
+@router.get("/public/line-qr.svg", summary="QR code that adds the organisation's LINE account",
+            response_class=Response, responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}})
 def line_qr(request: Request) -> Response:
     url = request.app.state.runtime.org.line.url
     if not url:

@@ -7,12 +7,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from bot.db import Count, RowId, VillageNumber
+
 Pair = list[float] | None
 
 
 class RosterMemberIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    staff_id: int | None = None
+    staff_id: RowId | None = None
     group: Literal["executive", "council", "staff"]
 
 
@@ -61,7 +63,7 @@ class PaperResponse(BaseModel):
     """One paper (or web) form, typed in by an officer."""
 
     answers: dict[str, Any] = Field(description="question key → level 1–5, choice key, [choice keys], text, number")
-    village_no: int | None = None
+    village_no: VillageNumber | None = None
     channel: Literal["paper", "web"] = "paper"
     answered_at: datetime | None = Field(None, description="when the form was filled in (default: now)")
 
@@ -79,7 +81,7 @@ class ResponseFiled(BaseModel):
 
 
 class SendRequest(BaseModel):
-    village_no: int | None = Field(None, description="only this village; all residents when absent")
+    village_no: VillageNumber | None = Field(None, description="only this village; all residents when absent")
 
 
 class SendResult(BaseModel):
@@ -178,4 +180,4 @@ class TargetRow(BaseModel):
 
 class IndicatorUpdate(BaseModel):
     ita_score: float | None = Field(None, ge=0, le=100)
-    corruption_cases: int | None = Field(None, ge=0)
+    corruption_cases: Count | None = None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from bot.db import RowId
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.staff.models import Role, StaffMember
 from bot.staff.roles import require_role
@@ -23,7 +24,7 @@ Manager = Annotated[StaffMember, Depends(require_role(Role.MANAGER, Role.ADMIN))
 
 
 class RetakeIn(BaseModel):
-    staff_id: int
+    staff_id: RowId
 
 
 class RetakeOut(BaseModel):

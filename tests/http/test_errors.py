@@ -132,3 +132,24 @@ def test_a_database_outage_is_503_not_500(harness: Harness, down_url: str) -> No
     page = down.get("/public/complaints")
     assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
     assert "ฐานข้อมูล" in page.text
+
+
+def test_a_literal_path_asked_with_a_method_it_lacks_is_405_not_an_id_refused(harness: Harness) -> None:
+    """`GET /api/v1/notices/staff-link` (POST only) reaches `GET /api/v1/notices/{notice_id}`: the method is wrong."""
+    officer = harness.staff_token("officer")
+    response = harness.client.get("/api/v1/notices/staff-link", headers=officer)
+    assert response.status_code == 405, response.text
+    assert response.json()["code"] == "method_not_allowed"
+    assert response.headers["Allow"] == "POST"
+    listing = harness.client.delete("/api/v1/complaints", headers=officer)  # routes of an included router
+    assert listing.status_code == 405 and listing.headers["Allow"] == "GET, POST"
+    not_an_id = harness.client.get("/api/v1/notices/abc", headers=officer)
+    assert not_an_id.status_code == 422 and not_an_id.json()["errors"][0]["loc"] == ["path", "notice_id"]
+
+
+def test_the_openapi_document_declares_rate_limits_and_the_qr_codes_type(harness: Harness) -> None:
+    paths = harness.client.get("/openapi.json").json()["paths"]
+    for method, path in (("post", "/public/complain"), ("post", "/public/report-corruption"), ("get", "/public/track")):
+        declared = paths[path][method]["responses"]["429"]
+        assert "text/html" in declared["content"] and "Retry-After" in declared["headers"]
+    assert "image/svg+xml" in paths["/public/line-qr.svg"]["get"]["responses"]["200"]["content"]
