@@ -103,6 +103,13 @@ def _answers(definition: Definition, form: FormData) -> dict[str, Any]:
     return answers
 
 
+def _numbered(message: str, definition: Definition) -> str:
+    """The domain names questions by key ("ข้อ overall: ต้องตอบ"); the officer sees the number on the form."""
+    for number, question in enumerate(definition.questions, 1):
+        message = message.replace(f"ข้อ {question.key}:", f"ข้อ {number}:")
+    return message
+
+
 def _paper_page(request: Request, user: ConsoleUser, session: SessionDep, key: str, form: dict[str, Any],
                 error: str | None = None, status_code: int = 200) -> HTMLResponse:
     survey = surveys.find(session, key)
@@ -137,7 +144,7 @@ def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep
     except (AnswerError, SurveyConflict, DomainError) as refused:
         session.rollback()
         code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
-        return _paper_page(request, user, session, key, form, str(refused), code)
+        return _paper_page(request, user, session, key, form, _numbered(str(refused), definition), code)
     return back_to(f"/console/surveys/{key}/paper?done={filed.id}")
 
 

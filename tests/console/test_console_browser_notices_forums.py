@@ -87,6 +87,7 @@ def test_a_forum_from_the_console_to_the_residents_rsvp(
     expect(page.get_by_test_id("form-error")).to_contain_text("เวลาในอนาคต")  # and what was typed is kept
     expect(form.get_by_label("สถานที่")).to_have_value("ศาลาประชาคมบ้านพนา")
     form.get_by_label("วันเวลาเริ่ม").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    expect(form.get_by_test_id("be-date")).to_contain_text(f"{starts.year + 543} เวลา 09.30 น.")  # B.E. beside it
     page.get_by_test_id("save-forum").click()
     expect(page.get_by_test_id("done")).to_contain_text("สร้างเวทีแล้ว")
     expect(page.get_by_test_id("attendance-later")).to_be_visible()  # no ticking before the day
@@ -130,7 +131,7 @@ def test_an_officer_keys_in_a_paper_questionnaire(
     for key in ("channel_access", "channel_variety", "content_complete", "content_current", "content_clear"):
         form.get_by_test_id(f"question-{key}").get_by_label("4 มาก").check()
     page.get_by_test_id("save-paper").click()
-    expect(page.get_by_test_id("form-error")).to_contain_text("ต้องตอบ")  # "overall" left blank
+    expect(page.get_by_test_id("form-error")).to_contain_text("ข้อ 7: ต้องตอบ")  # "overall" left blank
     page.get_by_test_id("question-overall").get_by_label("5 มากที่สุด").check()
     shot(page, tmp_path, "console-paper-survey-phone")
     page.get_by_test_id("save-paper").click()

@@ -104,7 +104,7 @@ def test_an_officer_keys_in_a_paper_questionnaire_and_it_counts(harness: Harness
     fields = {"csrf_token": csrf, "village_no": "4", "q_channels_used": ["board", "leader"], "q_channel_access": "๕",
               "q_channel_variety": "4", "q_content_complete": "4", "q_content_current": "5", "q_content_clear": "4"}
     missing = clerk.post("/console/surveys/public_disclosure/paper", data=fields)  # "overall" left blank
-    assert missing.status_code == 422 and "ต้องตอบ" in missing.text
+    assert missing.status_code == 422 and "ข้อ 7: ต้องตอบ" in missing.text
     assert 'value="board" checked' in missing.text  # what was typed is kept
     saved = clerk.post("/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5"},
                        follow_redirects=False)
