@@ -51,11 +51,17 @@ class Category(BaseModel):
 
 
 class TipType(BaseModel):
-    """A kind of corruption tip, classified by the integrity officer; `indicator` says what it counts toward."""
+    """A kind of corruption tip: the reporter may pick it, the integrity officer classifies (or corrects) it;
+    `indicator` says what it counts toward."""
 
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     indicator: OutcomeTag | None = None
+    short: str = Field(default="", max_length=MAX_BUTTON_LABEL)  # the button label when `name` is long
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
 
 
 class Unit(BaseModel):

@@ -133,9 +133,9 @@ def report_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
              responses=RATE_LIMITED)
 def report(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "", when: Text = "",
            where: Text = "", who: Text = "", name: Text = "", phone: Text = "", evidence: Photo = None,
-           homepage: Text = "") -> HTMLResponse:
+           homepage: Text = "", type: Text = "") -> HTMLResponse:
     # The reporter's name and phone are never echoed back into a form or a log: only into the seal.
-    values = {"description": description, "when": when, "where": where, "who": who}
+    values = {"description": description, "when": when, "where": where, "who": who, "type": type}
     if homepage:
         return render(request, "error.html", status_code=400, status=400, title="ไม่สามารถรับเรื่องได้",
                       message=f"แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงาน{runtime.org.particle}")
@@ -152,7 +152,7 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
             filed = web_tips.file_from_web(
                 session, sealer=runtime.sealer, settings=settings, org=runtime.org, what=description,
                 when_text=when.strip(), where_text=where.strip(), who=who.strip(), name=name.strip(),
-                phone=phone_no, evidence=raw, now=runtime.clock())
+                phone=phone_no, evidence=raw, now=runtime.clock(), tip_type=type.strip() or None)
         except PhotoRefused as refused:
             errors.append(f"รับหลักฐานไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except TipError as error:

@@ -7,7 +7,9 @@ stateDiagram-v2
     tips.identity --> tips.name: เปิดเผยชื่อ
     tips.name --> tips.phone
     tips.phone --> tips.what: phone / ข้าม
-    tips.what --> tips.who
+    tips.what --> tips.kind: the type of corruption (tip_types of the organisation file), when it has any
+    tips.what --> tips.who: no tip_types
+    tips.kind --> tips.who: a type (tap, number or name) / ไม่แน่ใจ
     tips.who --> tips.when: text / ข้าม
     tips.when --> tips.where: text / ข้าม
     tips.where --> tips.evidence: text / location / ข้าม
@@ -23,18 +25,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.chat import intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
-from bot.chat.engine import Router, Turn
+from bot.chat.engine import Router, Turn, normalise
 from bot.chat.events import EventKind
 from bot.crypto import coarse_time
 from bot.tips import service, texts
 
 router = Router("tips")
 
-IDENTITY, NAME, PHONE, WHAT, WHO, WHEN, WHERE, EVIDENCE, CONFIRM = (
-    f"tips.{s}" for s in ("identity", "name", "phone", "what", "who", "when", "where", "evidence", "confirm"))
-ALL_STATES = (IDENTITY, NAME, PHONE, WHAT, WHO, WHEN, WHERE, EVIDENCE, CONFIRM)
+IDENTITY, NAME, PHONE, WHAT, KIND, WHO, WHEN, WHERE, EVIDENCE, CONFIRM = (
+    f"tips.{s}" for s in ("identity", "name", "phone", "what", "kind", "who", "when", "where", "evidence",
+                          "confirm"))
+ALL_STATES = (IDENTITY, NAME, PHONE, WHAT, KIND, WHO, WHEN, WHERE, EVIDENCE, CONFIRM)
+NOT_SURE = ("ไม่แน่ใจ", "ไม่ทราบ", "ข้าม")
 _PHONE = re.compile(r"^0\d{8,9}$")
 SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "-")
 
@@ -52,6 +57,11 @@ class TipSkip(CallbackData, prefix="tskip"):
 @dataclass(frozen=True)
 class SubmitTip(CallbackData, prefix="tsubmit"):
     confirmed: bool
+
+
+@dataclass(frozen=True)
+class PickTipType(CallbackData, prefix="ttype"):
+    key: str  # a tip_types key, or "" for not sure
 
 
 def _skip(step: str, label: str = "ข้าม") -> m.Action:
@@ -126,8 +136,51 @@ def _ask_what(turn: Turn) -> None:
 @router.step(WHAT)
 def typed_what(turn: Turn) -> None:
     if (what := _typed(turn)) is not None:
-        turn.goto(WHO, what=what)
-        turn.reply(texts.ask_who(turn.org, _skip("who")))
+        turn.goto(WHAT, what=what)
+        _ask_kind(turn)
+
+
+def _ask_kind(turn: Turn, again: bool = False) -> None:
+    """The type of corruption, so the outcome indicators can count tips by type (skipped without tip_types)."""
+    types = turn.org.tip_types
+    if not types:
+        _ask_who(turn)
+        return
+    turn.goto(KIND)
+    quick = [m.postback(m.shorten(f"{i} {t.label}"), PickTipType(t.key).pack(), t.name) for i, t in enumerate(types, 1)]
+    turn.reply(texts.ask_kind(turn.org, [t.name for t in types],
+                              [*quick[:12], m.postback("ไม่แน่ใจ", PickTipType("").pack(), "ไม่แน่ใจ")], again))
+
+
+def _ask_who(turn: Turn) -> None:
+    turn.goto(WHO)
+    turn.reply(texts.ask_who(turn.org, _skip("who")))
+
+
+@router.step(KIND)
+def typed_kind(turn: Turn) -> None:
+    typed = normalise(turn.incoming.text or "") if turn.incoming.kind is EventKind.TEXT else ""
+    types = turn.org.tip_types
+    if typed in NOT_SURE:
+        _ask_who(turn)
+        return
+    number = intents.choice_number(typed)
+    chosen = types[number - 1] if number is not None and 1 <= number <= len(types) else next(
+        (t for t in types if typed and typed in (normalise(t.name), normalise(t.label))), None)
+    if chosen is None:
+        _ask_kind(turn, again=True)
+        return
+    turn.goto(KIND, tip_type=chosen.key)
+    _ask_who(turn)
+
+
+@router.entry(callback=PickTipType, states=(KIND,))
+def picked_kind(turn: Turn) -> None:
+    turn.seal()
+    key = turn.callback.key if isinstance(turn.callback, PickTipType) else ""
+    if key and turn.org.tip_type(key) is not None:
+        turn.goto(KIND, tip_type=key)
+    _ask_who(turn)
 
 
 @router.step(WHO)
@@ -237,6 +290,7 @@ def _file(turn: Turn) -> None:
         phone=data.get("phone"), who=data.get("who"), when_text=data.get("when_text"),
         where_text=data.get("where_text"), latitude=data.get("latitude"), longitude=data.get("longitude"),
         evidence_message_ids=data.get("evidence", []),
+        tip_type=data.get("tip_type") if turn.org.tip_type(str(data.get("tip_type") or "")) else None,
     )
     turn.end()
     turn.reply(texts.filed(turn.org, tip.code))

@@ -67,8 +67,11 @@ def file_tip(
     latitude: float | None = None,
     longitude: float | None = None,
     evidence_message_ids: Sequence[str] = (),
+    tip_type: str | None = None,
 ) -> Tip:
-    """Record a tip; the reporter (even an anonymous one) stays reachable only through the sealed link."""
+    """Record a tip; the reporter (even an anonymous one) stays reachable only through the sealed link.
+    `tip_type` is the type the reporter picked (a key of the organisation file's tip_types, checked by the
+    caller); the integrity officer may re-classify it (audited)."""
     what = what.strip()
     if not what or len(what) > MAX_TEXT:
         raise TipError(f"รายละเอียดต้องมี 1–{MAX_TEXT:,} ตัวอักษร")
@@ -78,7 +81,8 @@ def file_tip(
     code, _ = sequences.next_code(session, "T", fiscal_year)
     tip = Tip(code=code, fiscal_year=fiscal_year, anonymous=anonymous, reporter_sealed=sealer.seal(identity),
               what=what, who=who, when_text=when_text, where_text=where_text, latitude=latitude,
-              longitude=longitude, created_at=now, handle_by=now + timedelta(days=settings.tip_handle_days))
+              longitude=longitude, created_at=now, handle_by=now + timedelta(days=settings.tip_handle_days),
+              type=tip_type)
     session.add(tip)
     session.flush()
     for message_id in evidence_message_ids[: settings.photos_per_case]:

@@ -51,6 +51,13 @@ def ask_what(org: Organisation) -> Message:
     return m.text(f"เล่าเหตุการณ์ที่พบได้เลย{org.particle}\nเกิดอะไรขึ้น เกี่ยวกับงานหรือโครงการใด")
 
 
+def ask_kind(org: Organisation, names: list[str], quick: list[Action], again: bool = False) -> Message:
+    lead = f"ขออภัย{org.particle} กรุณาเลือกจากรายการ\n" if again else ""
+    lines = "\n".join(f"{i}. {name}" for i, name in enumerate(names, 1))
+    return m.text(f"{lead}เรื่องที่แจ้งเป็นการทุจริตประเภทใด{org.question_particle}\n{lines}\n"
+                  f"แตะปุ่ม พิมพ์หมายเลข หรือแตะ “ไม่แน่ใจ” ก็ได้{org.particle}", quick=quick)
+
+
 def ask_who(org: Organisation, skip: Action) -> Message:
     return m.text(f"ผู้เกี่ยวข้องคือใคร{org.question_particle} (ตำแหน่ง/หน่วยงาน)\nพิมพ์ หรือแตะ “ข้าม”", quick=[skip])
 

@@ -28,6 +28,7 @@ def file_tip(harness: Harness, user: str, anonymous: bool) -> str:
         harness.say(user, CANARY_NAME)
         harness.say(user, CANARY_PHONE)
     harness.say(user, "หัวหน้าส่วนรับเงินใต้โต๊ะจากผู้รับเหมาโครงการถนนหมู่ 3")
+    harness.say(user, "ไม่แน่ใจ")  # the type is optional
     harness.say(user, "หัวหน้าส่วนโยธา")
     harness.say(user, "มีนาคม 2569")
     harness.say(user, "ที่ทำการ อบต.")

@@ -51,7 +51,7 @@ def start_tip(harness: Harness, user: str, what: str, named: bool = False) -> No
 
 
 def finish_tip(harness: Harness, user: str) -> list[str]:
-    for said in ("หัวหน้ากองช่าง", "ข้าม", "ข้าม", "ถัดไป"):
+    for said in ("ไม่แน่ใจ", "หัวหน้ากองช่าง", "ข้าม", "ข้าม", "ถัดไป"):
         step(harness, user, said)
     return step(harness, user, "ยืนยัน")
 
@@ -191,7 +191,7 @@ def test_events_of_a_user_mid_tip_are_sealed_as_they_arrive(harness: Harness) ->
         assert pending.user_id is None and user not in pending.source_key
         assert ABANDONED.split()[0] not in pending.payload and pending.payload.startswith("sealed:")
     harness.run()
-    assert "ผู้เกี่ยวข้อง" in harness.line.state.texts_to(user)[-1]  # handled as the tip's next step
+    assert "ประเภทใด" in harness.line.state.texts_to(user)[-1]  # handled as the tip's next step
     with Session(harness.engine) as session:
         handled = session.get(InboxEvent, pending.id)
         assert handled is not None and handled.status == InboxStatus.DONE
