@@ -59,6 +59,25 @@ def fiscal_year_bounds(fy_be: int) -> tuple[date, date]:
     return date(end_ce - 1, 10, 1), date(end_ce, 9, 30)
 
 
+def half_year_bounds(fy_be: int, half: int) -> tuple[datetime, datetime]:
+    """Half 1: 1 October – 31 March; half 2: 1 April – 30 September (Thai time), as UTC moments [start, end)."""
+    first, _ = fiscal_year_bounds(fy_be)
+    april, october = date(first.year + 1, 4, 1), date(first.year + 1, 10, 1)
+    start, end = (first, april) if half == 1 else (april, october)
+    return (datetime.combine(start, datetime.min.time(), tzinfo=BANGKOK).astimezone(UTC),
+            datetime.combine(end, datetime.min.time(), tzinfo=BANGKOK).astimezone(UTC))
+
+
+def half_year_period(fy_be: int, half: int | None) -> str:
+    """The period in Thai: the whole fiscal year, or one of its halves (Oct–Mar, Apr–Sep)."""
+    first, last = fiscal_year_bounds(fy_be)
+    if half == 1:
+        return f"{format_date(first)} – {format_date(date(first.year + 1, 3, 31))}"
+    if half == 2:
+        return f"{format_date(date(first.year + 1, 4, 1))} – {format_date(last)}"
+    return f"{format_date(first)} – {format_date(last)}"
+
+
 def fiscal_quarter(day: date | datetime) -> int:
     """1–4 within the fiscal year (Q1 = Oct–Dec)."""
     if isinstance(day, datetime):

@@ -7,7 +7,7 @@ Six-monthly: half 1 is October–March, half 2 April–September, by filing date
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -21,13 +21,7 @@ from bot.organisation import Organisation
 REPEAT_AT_LEAST = 3  # the same category in the same village this many times is a repeat problem
 
 
-def half_bounds(fiscal_year: int, half: int) -> tuple[datetime, datetime]:
-    """Half 1: 1 October – 31 March; half 2: 1 April – 30 September (Thai time), as UTC moments [start, end)."""
-    first, _ = thai.fiscal_year_bounds(fiscal_year)
-    april, october = date(first.year + 1, 4, 1), date(first.year + 1, 10, 1)
-    start, end = (first, april) if half == 1 else (april, october)
-    return (datetime.combine(start, time(0), tzinfo=thai.BANGKOK).astimezone(UTC),
-            datetime.combine(end, time(0), tzinfo=thai.BANGKOK).astimezone(UTC))
+half_bounds = thai.half_year_bounds  # Oct–Mar and Apr–Sep, shared with the information centre's report
 
 
 def complaint_report(session: Session, org: Organisation, fiscal_year: int, now: datetime,

@@ -39,12 +39,7 @@ def _title(year: int, half: int | None) -> str:
 def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int, half: int | None) -> str:
     now = runtime.clock()
     report = complaint_report(session, runtime.org, year, now, half)
-    first, last = thai.fiscal_year_bounds(year)
-    period = f"{thai.format_date(first)} – {thai.format_date(last)}"
-    if half == 1:
-        period = f"{thai.format_date(first)} – 31 มีนาคม {year}"
-    elif half == 2:
-        period = f"1 เมษายน {year} – {thai.format_date(last)}"
+    period = thai.half_year_period(year, half)
     return render_html(request, "complaint_report.html", title=_title(year, half), r=report, period=period,
                        due_days=runtime.settings.complaint_due_days, repeat_at_least=REPEAT_AT_LEAST)
 

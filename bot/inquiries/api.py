@@ -19,6 +19,7 @@ from bot.staff.roles import CaseReader, OfficeStaff
 router = APIRouter(prefix="/api/v1/inquiries", tags=["inquiries (information centre)"])
 
 FiscalYear = Annotated[int | None, Query(ge=2500, le=2700, description="B.E.")]
+Half = Annotated[int | None, Query(ge=1, le=2, description="1: Oct–Mar, 2: Apr–Sep; the whole year when absent")]
 
 
 class InquiryPage(BaseModel):
@@ -61,10 +62,11 @@ def record_inquiry(body: InquiryIn, member: OfficeStaff, session: SessionDep, ru
     return _out(inquiry, now)
 
 
-@router.get("/stats", summary="the information centre's service statistics for one fiscal year (B.E.)")
-def stats(_: CaseReader, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None) -> dict[str, Any]:
+@router.get("/stats", summary="the information centre's service statistics for one fiscal year (B.E.), or half")
+def stats(_: CaseReader, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None,
+          half: Half = None) -> dict[str, Any]:
     now = runtime.clock()
-    return inquiry_stats(session, fiscal_year or thai.fiscal_year(now), now)
+    return inquiry_stats(session, fiscal_year or thai.fiscal_year(now), now, half)
 
 
 @router.get("/{code}", response_model=InquiryOut)

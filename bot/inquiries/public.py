@@ -25,6 +25,7 @@ report_router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Staff = Annotated[StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER, Role.ADMIN, Role.INTEGRITY_OFFICER))]
 
 FiscalYear = Query(None, ge=2500, le=2700, description="B.E. fiscal year, e.g. 2570")
+Half = Annotated[int | None, Query(ge=1, le=2, description="1: Oct–Mar, 2: Apr–Sep; the whole year when absent")]
 
 
 def public_figures(org: Organisation, stats: dict[str, Any]) -> dict[str, Any]:
@@ -32,6 +33,8 @@ def public_figures(org: Organisation, stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "organisation": org.name,
         "fiscal_year": stats["fiscal_year"],
+        "half": stats["half"],
+        "period": stats["period"],
         "received": stats["received"],
         "answered": stats["answered"],
         "overdue": stats["overdue"],
@@ -47,32 +50,36 @@ def public_figures(org: Organisation, stats: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/information-centre.json")
 def information_centre_json(session: SessionDep, runtime: RuntimeDep,
-                            fiscal_year: int | None = FiscalYear) -> dict[str, Any]:
+                            fiscal_year: int | None = FiscalYear, half: Half = None) -> dict[str, Any]:
     year = fiscal_year or thai.fiscal_year(runtime.clock())
-    return public_figures(runtime.org, inquiry_stats(session, year, runtime.clock()))
+    return public_figures(runtime.org, inquiry_stats(session, year, runtime.clock(), half))
 
 
-def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int) -> str:
+def _title(year: int, half: int | None) -> str:
+    period = "ปีงบประมาณ" if half is None else f"รอบ 6 เดือน{'แรก' if half == 1 else 'หลัง'} ปีงบประมาณ"
+    return f"รายงานสถิติการให้บริการศูนย์ข้อมูลข่าวสาร {period} {year}"
+
+
+def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int, half: int | None = None) -> str:
     now = runtime.clock()
-    s = public_figures(runtime.org, inquiry_stats(session, year, now))
-    first, last = thai.fiscal_year_bounds(year)
+    s = public_figures(runtime.org, inquiry_stats(session, year, now, half))
     kinds = [[k, v, s["promised_days"][k]] for k, v in s["by_kind"].items()]
-    return render_html(request, "information_centre.html",
-                       title=f"รายงานสถิติการให้บริการศูนย์ข้อมูลข่าวสาร ปีงบประมาณ {year}", year=year,
-                       years=recent_fiscal_years(year), first=first, last=last, s=s, kinds=kinds)
+    halves = [(None, "ทั้งปี"), (1, "6 เดือนแรก (ต.ค.–มี.ค.)"), (2, "6 เดือนหลัง (เม.ย.–ก.ย.)")]
+    return render_html(request, "information_centre.html", title=_title(year, half), year=year, half=half,
+                       halves=halves, years=recent_fiscal_years(year), period=s["period"], s=s, kinds=kinds)
 
 
 @router.get("/information-centre", response_class=HTMLResponse)
 def information_centre_page(request: Request, session: SessionDep, runtime: RuntimeDep,
-                            fiscal_year: int | None = FiscalYear) -> HTMLResponse:
-    return HTMLResponse(_page(request, session, runtime, fiscal_year or thai.fiscal_year(runtime.clock())))
+                            fiscal_year: int | None = FiscalYear, half: Half = None) -> HTMLResponse:
+    return HTMLResponse(_page(request, session, runtime, fiscal_year or thai.fiscal_year(runtime.clock()), half))
 
 
 @report_router.get("/information-centre/{fiscal_year}.pdf", response_class=Response,
                    responses={200: {"content": {"application/pdf": {}}}})
 def information_centre_pdf(request: Request, _: Staff, session: SessionDep, runtime: RuntimeDep,
-                           fiscal_year: Annotated[int, Path(ge=2500, le=2700)]) -> Response:
+                           fiscal_year: Annotated[int, Path(ge=2500, le=2700)], half: Half = None) -> Response:
     """The information centre's service report (measure 8, item 9) as PDF, the same as the public page."""
-    pdf = html_to_pdf(_page(request, session, runtime, fiscal_year))
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="information_centre_{fiscal_year}.pdf"'})
+    pdf = html_to_pdf(_page(request, session, runtime, fiscal_year, half))
+    name = f"information_centre_{fiscal_year}{'' if half is None else f'_h{half}'}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -1,4 +1,5 @@
-"""The information centre's service statistics for a fiscal year (the plan's measure 8, item 9).
+"""The information centre's service statistics for a fiscal year, or half of one (the plan's measure 8, item 9:
+a service statistics report every half fiscal year, Oct–Mar and Apr–Sep, by the date the inquiry came in).
 
 Definitions:
 - answered_on_time: of the inquiries answered, or unanswered past their promised date, the share
@@ -16,13 +17,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot import thai
 from bot.inquiries.models import Inquiry, InquiryChannel, InquiryKind, InquiryStatus
 from bot.inquiries.service import is_overdue
 
 
-def inquiry_stats(session: Session, fiscal_year: int, now: datetime) -> dict[str, Any]:
-    rows = list(session.exec(select(Inquiry).where(Inquiry.fiscal_year == fiscal_year)
-                             .order_by(col(Inquiry.id))).all())
+def inquiry_stats(session: Session, fiscal_year: int, now: datetime, half: int | None = None) -> dict[str, Any]:
+    query = select(Inquiry).where(Inquiry.fiscal_year == fiscal_year)
+    period_start, period_end = thai.half_year_bounds(fiscal_year, half) if half in (1, 2) else (None, None)
+    if period_start is not None and period_end is not None:
+        query = query.where(col(Inquiry.created_at) >= period_start, col(Inquiry.created_at) < period_end)
+    rows = list(session.exec(query.order_by(col(Inquiry.id))).all())
     answered = [i for i in rows if i.answered_at is not None]
     judged = [i for i in rows if i.answered_at is not None or is_overdue(i, now)]
     on_time = [i for i in answered if i.answered_at is not None and i.answered_at <= i.due_at]
@@ -31,6 +36,8 @@ def inquiry_stats(session: Session, fiscal_year: int, now: datetime) -> dict[str
     mean = statistics.fmean(ratings) if ratings else None
     return {
         "fiscal_year": fiscal_year,
+        "half": half,
+        "period": thai.half_year_period(fiscal_year, half),
         "received": len(rows),
         "answered": len(answered),
         "unanswered": len(rows) - len(answered),

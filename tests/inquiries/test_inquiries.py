@@ -211,3 +211,48 @@ def test_stats_against_hand_counts_and_the_public_page(harness: Harness) -> None
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace(" ", "")
     assert "ศูนย์ข้อมูลข่าวสารปีงบประมาณ2570" in text.replace("\n", "") and "ตอบทันกำหนด2จาก5เรื่อง" in \
         text.replace("\n", "").replace("\u0e4d\u0e32", "\u0e33")
+
+
+def test_the_half_year_report_splits_at_1_april_thai_time(harness: Harness) -> None:
+    """The plan's six-monthly service statistics: Oct–Mar and Apr–Sep, by when the inquiry came in (Thai time)."""
+    officer = harness.staff_token("officer")
+
+    def record_at(moment: datetime, kind: str = "question") -> str:
+        harness.clock.now = moment
+        response = harness.client.post("/api/v1/inquiries", headers=officer,
+                                       json={"kind": kind, "channel": "phone", "text": "ถาม"})
+        assert response.status_code == 201, response.text
+        return str(response.json()["code"])
+
+    record_at(datetime(2026, 11, 2, 3, 0, tzinfo=UTC))  # November 2569: first half of FY 2570
+    record_at(datetime(2027, 3, 31, 16, 59, tzinfo=UTC), "suggestion")  # 23.59 on 31 March, Thai time
+    last = record_at(datetime(2027, 3, 31, 17, 0, tzinfo=UTC))  # 00.00 on 1 April, Thai time: second half
+    harness.client.post(f"/api/v1/inquiries/{last}/answer", json={"text": "ตอบ"}, headers=officer)
+
+    def stats(**params: object) -> dict[str, object]:
+        response = harness.client.get("/api/v1/inquiries/stats", params={"fiscal_year": 2570, **params},
+                                      headers=officer)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    whole, first, second = stats(), stats(half=1), stats(half=2)
+    assert (whole["received"], first["received"], second["received"]) == (3, 2, 1)
+    assert (first["answered"], second["answered"]) == (0, 1)
+    assert first["by_kind"] == {"question": 1, "information_request": 0, "suggestion": 1, "feedback": 0}
+    assert len(first["suggestions"]) == 1 and second["suggestions"] == []
+    assert first["half"] == 1 and first["period"] == "1 ตุลาคม 2569 – 31 มีนาคม 2570"
+    assert second["period"] == "1 เมษายน 2570 – 30 กันยายน 2570" and whole["half"] is None
+    for bad in (0, 3, "x"):
+        assert harness.client.get("/api/v1/inquiries/stats", params={"fiscal_year": 2570, "half": bad},
+                                  headers=officer).status_code == 422
+
+    page = harness.client.get("/public/information-centre", params={"fiscal_year": 2570, "half": 2})
+    assert page.status_code == 200
+    assert "รอบ 6 เดือนหลัง ปีงบประมาณ 2570" in page.text and "1 เมษายน 2570 – 30 กันยายน 2570" in page.text
+    assert 'href="/public/information-centre?fiscal_year=2570&amp;half=1"' in page.text
+    public = harness.client.get("/public/information-centre.json", params={"fiscal_year": 2570, "half": 1}).json()
+    assert public["received"] == 2 and public["half"] == 1 and public["suggestions_received"] == 1
+    pdf = harness.client.get("/api/v1/reports/information-centre/2570.pdf", params={"half": 1}, headers=officer)
+    assert pdf.status_code == 200 and "information_centre_2570_h1.pdf" in pdf.headers["content-disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace(" ", "")
+    assert "รอบ6เดือนแรก" in text.replace("\n", "")
