@@ -211,6 +211,7 @@ PEOPLE = People(
     has_consented=residents_service.has_current_consent,
     erase=functools.partial(residents_service.erase, erasers=ERASERS),
     stored_events=lambda session, resident: privacy.stored_events(session, resident.line_user_id),
+    forget_messages=lambda session, resident: privacy.forget_messages(session, resident.line_user_id),
 )
 
 

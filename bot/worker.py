@@ -22,7 +22,7 @@ from bot.chat.engine import Dispatcher
 from bot.chat.texts import processing_failed
 from bot.crypto import coarse_time
 from bot.db import claiming
-from bot.line import inbox
+from bot.line import inbox, privacy
 from bot.line import sealed as sealed_inbox
 from bot.line.content import ContentFetcher
 from bot.line.models import InboxEvent, InboxStatus
@@ -154,6 +154,8 @@ class InboxProcessor:
             seconds=self.runtime.settings.reply_token_ttl_seconds)
         if sealed:  # a confidential dialog: keep no trace linking this person to what they said, or when
             sealed_inbox.redact(row, sealer, now)
+        elif turn.forget_event:  # e.g. ไม่ยินยอม: nothing they sent is kept, this message included
+            row.payload = privacy.EMPTIED
         resident = turn.resident
         if not turn.replies or resident.status == FollowStatus.BLOCKED:
             return

@@ -42,6 +42,8 @@ class People:
     has_consented: Callable[[Resident, Organisation], bool]
     erase: Callable[[Session, Resident, datetime], None]  # with every domain's share (bot.main's ERASERS)
     stored_events: Callable[[Session, Resident], int]  # webhook payloads kept about them
+    # A declined consent: forget what they sent before the event being handled (the notice says we keep nothing).
+    forget_messages: Callable[[Session, Resident], None] = lambda session, resident: None
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Turn:
     people: People
     callback: CallbackData | None = None
     replies: list[Message] = field(default_factory=list)
+    forget_event: bool = False  # the worker empties this event's payload once handled
 
     @property
     def p(self) -> str:
@@ -96,6 +99,12 @@ class Turn:
 
     def end(self) -> None:
         self.dialog.name, self.dialog.data = None, {}
+
+    def forget_messages(self) -> None:
+        """Keep nothing the resident has sent so far, this message included (e.g. on ไม่ยินยอม); what they
+        send next is kept as usual."""
+        self.people.forget_messages(self.session, self.resident)
+        self.forget_event = True
 
     def seal(self) -> None:
         """From now on this dialog is confidential: its state is encrypted, the resident's message is

@@ -82,9 +82,7 @@ def ask_consent(turn: Turn) -> None:
 def answer_consent(turn: Turn) -> None:
     given = turn.callback.given if isinstance(turn.callback, Consent) else True
     if not given:
-        service.decline_consent(turn.session, turn.resident, turn.org, turn.now)
-        turn.end()
-        turn.reply(texts.consent_declined(turn.org))
+        _decline(turn)
         return
     if not turn.consented:
         service.give_consent(turn.session, turn.resident, turn.org, turn.now)
@@ -96,7 +94,13 @@ def answer_consent(turn: Turn) -> None:
 
 @router.entry("ไม่ยินยอม", "ถอนความยินยอม", needs_consent=False)
 def withdraw_consent(turn: Turn) -> None:
+    _decline(turn)
+
+
+def _decline(turn: Turn) -> None:
+    """ไม่ยินยอม: "เราจะไม่เก็บข้อมูลของท่าน" holds: the messages they sent until now are forgotten too."""
     service.decline_consent(turn.session, turn.resident, turn.org, turn.now)
+    turn.forget_messages()
     turn.end()
     turn.reply(texts.consent_declined(turn.org))
 

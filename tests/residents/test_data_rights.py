@@ -76,3 +76,31 @@ def test_withdrawing_consent_is_recorded(harness: Harness) -> None:
         decisions = [r.decision for r in session.exec(select(ConsentRecord).order_by(ConsentRecord.id))]
         assert decisions == ["given", "withdrawn"]
         assert session.exec(select(Resident)).one().consent_version is None
+
+
+def test_declining_consent_forgets_what_was_sent_before(harness: Harness) -> None:
+    """ไม่ยินยอม says "เราจะไม่เก็บข้อมูลของท่าน": the messages sent before it are not kept, and ข้อมูลของฉัน
+    counts only what came after (here: the question itself)."""
+    user = harness.new_user()
+    harness.follow(user)
+    for said in ("สวัสดีค่ะ", "ไฟดับที่หมู่ 3 ค่ะ", "บ้านเลขที่ 12 โทร 0812345678"):
+        harness.say(user, said)
+    # The decline and a message right after it arrive together: the later one is still handled as sent.
+    harness.post_events(harness.event("postback", user, data="consent:0"), harness.event("text", user, text="ติดต่อ"))
+    harness.run()
+    assert any("เราจะไม่เก็บข้อมูลของท่าน" in t for t in harness.line.state.texts_to(user))
+    assert any("045-000-000" in t for t in harness.line.state.texts_to(user))  # ติดต่อ was answered
+    with Session(harness.engine) as session:
+        dump = " ".join(e.payload for e in session.exec(select(InboxEvent)).all())
+    assert "0812345678" not in dump and "ไฟดับ" not in dump and "consent:0" not in dump
+    assert "ติดต่อ" in dump
+    shown = harness.say(user, "ข้อมูลของฉัน")[0]
+    assert "เก็บไว้: 2 รายการ" in shown  # ติดต่อ, sent after the decline, and this question
+
+
+def test_withdrawing_consent_forgets_the_messages_too(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.onboard(user)
+    harness.say(user, "บ้านเลขที่ 12 โทร 0812345678")
+    harness.say(user, "ถอนความยินยอม")
+    assert "เก็บไว้: 1 รายการ" in harness.say(user, "ข้อมูลของฉัน")[0]
