@@ -65,7 +65,9 @@ def list_complaints(
     wanted = QueueFilter(status=status_, category=category, village=village, unit=unit, overdue=overdue,
                          source_channel=source_channel, fiscal_year=fiscal_year, q=q)
     rows, total = queue.search(session, wanted, now=now, limit=limit, offset=offset)
-    return ComplaintPage(items=[_out(c, now) for c in rows], total=total, limit=limit, offset=offset)
+    photos = queries.stored_photo_counts(session, rows)
+    return ComplaintPage(items=[_out(c, now, photos.get(c.id or 0, 0)) for c in rows], total=total, limit=limit,
+                         offset=offset)
 
 
 @router.post("", response_model=ComplaintOut, status_code=status.HTTP_201_CREATED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.complaints import service
 from bot.complaints.models import (
@@ -34,6 +34,17 @@ def stored_photo_ids(session: Session, complaint: Complaint) -> list[int]:
     ids = session.exec(select(ComplaintPhoto.id).where(ComplaintPhoto.complaint_id == complaint.id,
                                                        ComplaintPhoto.status == PhotoStatus.STORED)).all()
     return [i for i in ids if i is not None]
+
+
+def stored_photo_counts(session: Session, complaints: Sequence[Complaint]) -> dict[int, int]:
+    """How many stored photos each complaint has (by id), in one query: the list shows what the detail shows."""
+    ids = [c.id for c in complaints if c.id is not None]
+    if not ids:
+        return {}
+    rows = session.exec(select(ComplaintPhoto.complaint_id, func.count()).where(
+        col(ComplaintPhoto.complaint_id).in_(ids), ComplaintPhoto.status == PhotoStatus.STORED)
+        .group_by(col(ComplaintPhoto.complaint_id))).all()
+    return {complaint_id: int(count) for complaint_id, count in rows}
 
 
 def stored_photo(session: Session, complaint: Complaint, photo_id: int) -> ComplaintPhoto:

@@ -24,7 +24,7 @@ from bot.chat.events import EventKind
 from bot.forums import participation, texts
 from bot.forums.callbacks import Opine, Rsvp, opinion_action, rsvp_actions
 from bot.forums.models import RsvpAnswer
-from bot.forums.participation import MAX_OPINION_CHARS, RefusedError
+from bot.forums.participation import MAX_OPINION_CHARS, NotStartedError, RefusedError
 
 router = Router("forums")
 
@@ -148,6 +148,10 @@ def typed_code(turn: Turn) -> None:
 def _try_code(turn: Turn, code: str) -> None:
     try:
         forum, new = participation.check_in(turn.session, turn.resident, code.translate(_THAI_DIGITS), turn.now)
+    except NotStartedError as early:
+        turn.end()
+        turn.reply(texts.check_in_not_started(turn.org, early.forum))
+        return
     except RefusedError as refused:
         if refused.reason == "not_rostered":
             turn.end()

@@ -28,6 +28,14 @@ CHECK_IN_OPENS = timedelta(hours=2)  # before the start
 CHECK_IN_CLOSES = timedelta(hours=8)  # after the start
 
 
+class NotStartedError(Exception):
+    """A check-in with the right code before the forum starts (the reply says when to check in)."""
+
+    def __init__(self, forum: Forum) -> None:
+        super().__init__("not_started")
+        self.forum = forum
+
+
 class RefusedError(Exception):
     """The resident's request cannot be honoured; `reason` picks the polite reply."""
 
@@ -132,6 +140,8 @@ def check_in(session: Session, resident: Resident, code: str, now: datetime) -> 
     ).first()
     if forum is None:
         raise RefusedError("wrong_code")
+    if forum.starts_at > now:  # the right code, early: attendance counts once the forum is held
+        raise NotStartedError(forum)
     if forum.audience == "staff":  # a staff forum: the person must be on its roster (linked LINE account)
         new = staff.check_in(session, forum, resident.id or 0, now)
         if new is None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from bot import thai
 from bot.chat import messages as m
 from bot.forums import participation, staff, texts
 from bot.forums.callbacks import Rsvp, opinion_action, rsvp_actions
@@ -205,15 +206,15 @@ def cancel(
 
 
 def attendance_opens(forum: Forum) -> datetime:
-    """Attendance is recorded at the venue: from when residents' check-in opens, shortly before the start."""
-    return forum.starts_at - participation.CHECK_IN_OPENS
+    """Attendance is of a forum being held: recorded from its start (a forum not held has no participants)."""
+    return forum.starts_at
 
 
 def _check_attendance_open(forum: Forum, now: datetime) -> None:
     if forum.status == ForumStatus.CANCELLED:
         raise ConflictError("เวทีนี้ถูกยกเลิกแล้ว")
     if now < attendance_opens(forum):
-        raise ConflictError("เวทียังไม่เริ่ม บันทึกผู้เข้าร่วมได้เมื่อถึงวันเวลาจัดเวที")
+        raise ConflictError(f"เวทียังไม่เริ่ม บันทึกผู้เข้าร่วมได้ตั้งแต่เวลาเริ่มเวที ({thai.format_datetime(forum.starts_at)})")
 
 
 def tick(session: Session, forum: Forum, registrations: list[int], staff_id: int | None, now: datetime) -> int:

@@ -204,6 +204,14 @@ def not_rostered(org: Organisation) -> Message:
                   "เจ้าหน้าที่: ผูกบัญชีก่อนด้วย “ผูกบัญชีเจ้าหน้าที่” หรือแจ้งเจ้าหน้าที่ที่หน้างานให้ลงชื่อให้")
 
 
+def check_in_not_started(org: Organisation, forum: Forum) -> Message:
+    return m.text(
+        f"เวทีเรื่อง “{forum.topic}” ยังไม่เริ่ม{org.particle}\n"
+        f"ลงชื่อเข้าร่วมได้ตั้งแต่เวลาเริ่มเวที {thai.format_datetime(forum.starts_at)} "
+        f"โดยพิมพ์ “ลงชื่อ” ตามด้วยรหัสเดิมอีกครั้ง{org.particle}"
+    )
+
+
 def code_wrong(org: Organisation) -> Message:
     return m.text(
         f"รหัสนี้ไม่ตรงกับเวทีที่กำลังจัด{org.particle}\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 from PIL import Image
 from sqlmodel import Session, select
@@ -11,7 +12,9 @@ from sqlmodel import Session, select
 from bot.complaints.models import Complaint, ComplaintPhoto, PhotoStatus
 from tests.harness import Harness
 
-CODE = re.compile(r"C25\d\d-\d{5}")
+CODE = re.compile(r"C\d{4}-\d{5}")
+# A pinned clock (in the past, so LINE's reply tokens stay fresh for the harness): 20 Nov 2026, FY 2570.
+FILED_AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
 def file_text_only(harness: Harness, user: str, text: str = "ไฟทางหน้าวัดดับมา 3 คืนแล้ว") -> tuple[str, int]:
@@ -39,13 +42,14 @@ def file_text_only(harness: Harness, user: str, text: str = "ไฟทางห�
 
 
 def test_a_text_only_complaint_takes_six_taps_and_gives_a_code_and_due_date(harness: Harness) -> None:
+    harness.clock.now = FILED_AT
     user = harness.new_user()
     harness.onboard(user, village=4)
     code, steps = file_text_only(harness, user)
     assert steps == 6
-    assert code.startswith("C2570-") or code.startswith("C2569-")
+    assert code == "C2570-00001"
     reply = harness.line.state.texts_to(user)[-1]
-    assert "จะดำเนินการให้แล้วเสร็จภายใน" in reply and "256" in reply  # B.E. date
+    assert "จะดำเนินการให้แล้วเสร็จภายใน" in reply and "2569" in reply  # B.E. date: December 2569
     with Session(harness.engine) as session:
         complaint = session.exec(select(Complaint)).one()
     assert (complaint.category, complaint.village_no, complaint.unit) == ("lighting", 4, "engineering")
@@ -92,6 +96,11 @@ def test_photos_and_location_are_attached_and_cleaned(harness: Harness) -> None:
     assert b"CanonCanary" not in (photos[0].data or b"") and not stored.getexif()
     assert len(photos[0].sha256 or "") == 64
     assert any("ใช้ไม่ได้" in t for t in harness.line.state.texts_to(user))  # told about the PDF
+    officer = harness.staff_token("officer")
+    detail = harness.client.get(f"/api/v1/complaints/{complaint.code}", headers=officer).json()
+    listed = harness.client.get("/api/v1/complaints", headers=officer).json()["items"]
+    assert detail["photos"] == len(detail["photo_ids"]) == 1  # the refused PDF is not a photo
+    assert [c["photos"] for c in listed] == [1]  # the list shows what the detail shows
 
 
 def test_bad_descriptions_are_refused_politely_and_nothing_is_filed(harness: Harness) -> None:

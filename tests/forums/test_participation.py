@@ -85,7 +85,11 @@ def test_check_in_with_the_venue_code(harness: Harness) -> None:
     assert "ไม่ตรงกับเวทีที่กำลังจัด" in harness.say(user, f"ลงชื่อ {code}")[0]  # too early: not open yet
     harness.clock.now = starts_at(forum) - timedelta(minutes=30)
     assert "ไม่ตรงกับเวที" in harness.say(user, f"ลงชื่อ {wrong}")[0]
-    assert "เรียบร้อยแล้ว" in harness.say(user, code)[0]  # typed again while asked for the code
+    early = harness.say(user, code)[0]  # typed again while asked for the code, but the forum has not begun
+    assert "ยังไม่เริ่ม" in early and "ลงชื่อเข้าร่วมได้ตั้งแต่เวลาเริ่มเวที" in early
+    assert harness.client.get(f"/api/v1/forums/{forum['id']}", headers=headers).json()["attendance"]["total"] == 0
+    harness.clock.now = starts_at(forum) + timedelta(minutes=5)
+    assert "เรียบร้อยแล้ว" in harness.say(user, f"ลงชื่อ {code}")[0]
     assert "ลงชื่อเข้าร่วมเวที" in (again := harness.say(user, f"ลงชื่อ {code}")[0]) and "ไว้แล้ว" in again
     assert "รหัสลงชื่อ 4 หลัก" in harness.say(other, "ลงชื่อ")[0]
     thai_digits = code.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
@@ -103,13 +107,13 @@ def test_staff_tick_the_list_and_record_paper_counts(harness: Harness) -> None:
     listed = harness.client.get(f"/api/v1/forums/{forum['id']}/registrations", headers=headers).json()
     assert [(r["registration"], r["village_no"], r["answer"], r["checked_in"]) for r in listed] == [
         (1, 1, "going", False), (2, 2, "maybe", False)]
-    early = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
-                                headers=headers)  # days before the forum: nobody can be present yet
-    assert early.status_code == 409 and "ยังไม่เริ่ม" in early.json()["detail"]
-    early = harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers,
-                                json={"villages": [{"village": 1, "participants": 3}]})
-    assert early.status_code == 409 and early.json()["code"] == "conflict"
-    harness.clock.now = starts_at(forum)
+    for early in (harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
+                                      headers=headers),
+                  harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers,
+                                      json={"villages": [{"village": 1, "participants": 3}]})):
+        assert early.status_code == 409 and "ยังไม่เริ่ม" in early.json()["detail"]  # a forum not held has nobody
+    assert harness.client.get(f"/api/v1/forums/{forum['id']}", headers=headers).json()["attendance"]["total"] == 0
+    harness.clock.now = starts_at(forum) + timedelta(minutes=10)
     ticked = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
                                  headers=headers)
     assert ticked.json()["staff_ticked"] == 1
@@ -140,7 +144,7 @@ def test_outcome_goes_to_attendees_and_opinion_senders_and_to_the_public_page(ha
     harness.tap(bystander, f"rsvp:{forum['id']}:going")
     early = harness.client.post(f"/api/v1/forums/{forum['id']}/outcome", json=OUTCOME, headers=headers)
     assert early.status_code == 409 and "หลังวันงาน" in early.json()["detail"]
-    harness.clock.now = starts_at(forum) - timedelta(minutes=10)
+    harness.clock.now = starts_at(forum) + timedelta(minutes=10)
     harness.say(attendee, f"ลงชื่อ {forum['check_in_code']}")
     harness.clock.now = starts_at(forum) + timedelta(hours=3)  # the forum has been held
     published = harness.client.post(f"/api/v1/forums/{forum['id']}/outcome", json=OUTCOME, headers=headers)
@@ -183,7 +187,7 @@ def test_coverage_report_per_fiscal_year_for_managers(harness: Harness) -> None:
     harness.tap(two, f"rsvp:{held['id']}:maybe")
     harness.tap(two, f"opine:{held['id']}")
     harness.say(two, "อยากได้ลานกีฬา")
-    harness.clock.now = starts_at(held) - timedelta(minutes=5)
+    harness.clock.now = starts_at(held) + timedelta(minutes=5)
     harness.say(one, f"ลงชื่อ {held['check_in_code']}")
     harness.client.post(f"/api/v1/forums/{held['id']}/paper", headers=officer,
                         json={"villages": [{"village": 1, "participants": 61}, {"village": 2, "participants": 0}]})
