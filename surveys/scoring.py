@@ -103,3 +103,41 @@ def respondent_scores(session: Session, survey_id: int, pass_mark: float, fiscal
                                                      float(row[width + 2] or 0)), int(row[width + 3] or 0))
         for row in session.execute(query).all()
     ]
+
+
+@dataclass(frozen=True)
+class RespondentShares:
+    """Satisfaction: the moments of each respondent's own share (0–1) of answers at levels 4–5 over some items,
+    and the most answers one respondent gave among them (1: every share is 0 or 1)."""
+
+    group: Group
+    moments: Moments
+    most_answers: int
+
+
+def respondent_top2(session: Session, survey_id: int, question_keys: list[str], fiscal_year: int | None = None,
+                    by: str | None = None) -> list[RespondentShares]:
+    """Per breakdown group: respondents' top-2 shares over `question_keys`, so an interval counts people, not
+    answers (one person's answers to several items are not independent)."""
+    if not question_keys:
+        return []
+    groups = _group_columns(by)
+    score = ANSWER.c.score
+    share = (literal(1.0) * func.sum(case((score >= 4, 1), else_=0)) / func.count(score)).label("share")
+    per_response = (
+        select(*groups, share, func.count(score).label("answers"))
+        .select_from(ANSWER.join(RESPONSE, RESPONSE.c.id == ANSWER.c.response_id))
+        .where(_filters(survey_id, fiscal_year), score.is_not(None), ANSWER.c.question_key.in_(question_keys))
+        .group_by(RESPONSE.c.id, *groups)
+        .subquery()
+    )
+    outer = [per_response.c[column.name] for column in groups]
+    s = per_response.c.share
+    query = select(*outer, func.count(s), func.sum(s), func.sum(s * s), func.max(per_response.c.answers)) \
+        .group_by(*outer)
+    width = len(groups)
+    return [
+        RespondentShares(tuple(row[:width]), Moments(int(row[width]), float(row[width + 1] or 0),
+                                                     float(row[width + 2] or 0)), int(row[width + 3] or 0))
+        for row in session.execute(query).all()
+    ]

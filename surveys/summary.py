@@ -23,6 +23,7 @@ from surveys.scoring import Group
 from surveys.stats import Interval, Moments
 
 MIN_GROUP = 5  # breakdown groups with fewer respondents are hidden
+WHOLE = "รวมทุกด้าน"  # the row of the whole survey (a dimension may itself be called ภาพรวม: the overall question)
 CI_METHOD = ("95 %: mean – Student t (n−1 df); shares – Wilson score; dimensions and the whole survey count "
              "each respondent once (n = largest item n), which is conservative")
 
@@ -39,6 +40,8 @@ class Figures:
     levels: dict[int, float] | None  # percent answering each level 1–5
     ci95: dict[str, Interval | None]
     pass_share: float | None = None
+    # The top-2 share over respondents (each person's own share of 4–5 answers): what its interval counts.
+    top2_respondents: scoring.RespondentShares | None = None
 
 
 @dataclass
@@ -93,18 +96,25 @@ def _percent(interval: Interval | None, scale: float) -> Interval | None:
     return None if interval is None else (interval[0] * scale, interval[1] * scale)
 
 
-def satisfaction_figures(m: Moments, respondents: int) -> Figures:
-    """Figures of 1–5 scores; `respondents` is the n the intervals use."""
+def satisfaction_figures(m: Moments, respondents: int, shares: scoring.RespondentShares | None = None) -> Figures:
+    """Figures of 1–5 scores; `respondents` is the n the intervals use. `shares` (several items pooled): the
+    top-2 share and its interval are over respondents — the mean of each person's own share, with a t interval
+    when someone answered more than one item (one person's answers are not independent), Wilson otherwise."""
     mean, sd = m.mean, m.sd
     top2 = m.share(4, 5)
+    top2_ci = stats.wilson(top2, respondents)
+    if shares is not None and shares.moments.n:
+        top2 = shares.moments.mean
+        top2_ci = (stats.wilson(top2, shares.moments.n) if shares.most_answers <= 1 else
+                   stats.mean_interval(top2, shares.moments.sd, shares.moments.n, (0.0, 1.0)))
     mean_ci = stats.mean_interval(mean, sd, respondents, (1.0, 5.0))
     return Figures(
         n=respondents, answers=m.n, mean=mean, sd=sd, band=stats.band(mean),
         mean_percent=None if mean is None else mean / 5 * 100,
         top2_share=None if top2 is None else top2 * 100,
         levels={level: m.levels[level - 1] / m.n * 100 for level in range(1, 6)} if m.n else None,
-        ci95={"mean": mean_ci, "mean_percent": _percent(mean_ci, 20.0),
-              "top2_share": _percent(stats.wilson(top2, respondents), 100.0)},
+        ci95={"mean": mean_ci, "mean_percent": _percent(mean_ci, 20.0), "top2_share": _percent(top2_ci, 100.0)},
+        top2_respondents=shares,
     )
 
 
@@ -163,6 +173,14 @@ def summarise(
     scored = [q.key for q in definition.scored_questions]
     item_figures = correct_share_figures if definition.is_quiz else satisfaction_figures
 
+    top2: dict[Group, scoring.RespondentShares] = {}
+    if not definition.is_quiz:
+        top2 = {row.group: row for row in scoring.respondent_top2(session, survey.id or 0, scored, fiscal_year, by)}
+
+    def all_top2(rows: list[scoring.RespondentShares]) -> scoring.RespondentShares:
+        return scoring.RespondentShares((), sum((r.moments for r in rows), Moments()),
+                                        max((r.most_answers for r in rows), default=0))
+
     quiz_scores: dict[Group, scoring.RespondentScores] = {}
     if definition.is_quiz:
         for score_row in scoring.respondent_scores(session, survey.id or 0, definition.pass_mark or 0,
@@ -178,7 +196,8 @@ def summarise(
                 return quiz_overall_figures(total if merged else None)
             return quiz_overall_figures(quiz_scores.get(group))
         pooled, respondents = _pooled(items, scored)
-        return satisfaction_figures(pooled, respondents)
+        shares = all_top2(list(top2.values())) if group is None else top2.get(group)
+        return satisfaction_figures(pooled, respondents, shares)
 
     overall = whole(per_item, None)
     method = survey.official_method
@@ -199,8 +218,12 @@ def summarise(
         keys = [q.key for q in definition.scored_questions if q.dimension == dimension.key]
         if keys:
             pooled, respondents = _pooled(per_item, keys)
-            summary.dimensions.append(DimensionFigures(dimension.key, dimension.title,
-                                                       item_figures(pooled, respondents)))
+            if definition.is_quiz:
+                figures = correct_share_figures(pooled, respondents)
+            else:
+                figures = satisfaction_figures(pooled, respondents, all_top2(
+                    scoring.respondent_top2(session, survey.id or 0, keys, fiscal_year)))
+            summary.dimensions.append(DimensionFigures(dimension.key, dimension.title, figures))
     for question in definition.scored_questions:
         m = per_item.get(question.key, Moments())
         summary.items.append(ItemFigures(question.key, question.text, question.dimension, item_figures(m, m.n)))
@@ -216,8 +239,27 @@ def summarise(
 
 
 def _more_needed(overall: Figures, method: str, target: float, quiz: bool) -> int | None:
+    """How many more respondents would settle the target (0 when it is settled); None only without any
+    respondent, or when the figure sits exactly on the target (no number of answers would decide it).
+    With one respondent there is no spread yet: the widest the scale allows is assumed (an upper bound)."""
+    if overall.n == 0:
+        return None
     if method == "mean_percent":  # judged in percent: satisfaction 20–100 (levels 1–5), quizzes 0–100
+        bounds = (0.0, 100.0) if quiz else (20.0, 100.0)
         sd = None if overall.sd is None else overall.sd * (100 if quiz else 20)
-        return stats.more_for_mean(overall.mean_percent, sd, overall.n, target, (0.0, 100.0) if quiz else (20.0, 100.0))
+        if sd is None:
+            sd = (bounds[1] - bounds[0]) / 2
+        return stats.more_for_mean(overall.mean_percent, sd, max(overall.n, 2), target, bounds) \
+            if overall.n >= 2 else _plus(stats.more_for_mean(overall.mean_percent, sd, 2, target, bounds), 1)
+    shares = overall.top2_respondents
+    if method == "top2_share" and shares is not None and shares.most_answers > 1:
+        m = shares.moments
+        sd = m.sd if m.sd is not None else 0.5
+        needed = stats.more_for_mean(m.mean, sd, max(m.n, 2), target / 100, (0.0, 1.0))
+        return needed if m.n >= 2 else _plus(needed, 1)
     share = overall.top2_share if method == "top2_share" else overall.pass_share
     return stats.more_for_share(None if share is None else share / 100, overall.n, target / 100)
+
+
+def _plus(needed: int | None, extra: int) -> int | None:
+    return None if needed is None else needed + extra

@@ -207,5 +207,5 @@ def targets(request: Request, user: Manager, session: SessionDep, runtime: Runti
                   indicators=indicators, grid=grid, titles=titles, status_names=TARGET_STATUS)
 
 
-TARGET_STATUS = {**present.STATUS, "not_recorded": "ยังไม่ได้บันทึก", "no_baseline": "ไม่มีค่าฐาน",
+TARGET_STATUS = {**present.STATUS, "no_responses": "ยังไม่มีผู้ตอบ", "not_recorded": "ยังไม่ได้บันทึก", "no_baseline": "ไม่มีค่าฐาน",
                  "no_target": "ไม่มีค่าเป้าหมาย"}

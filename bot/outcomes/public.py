@@ -15,7 +15,8 @@ from bot.portal.render import render
 router = APIRouter(prefix="/public", tags=["public pages"])
 
 STATUS = {"met": "บรรลุเป้าหมาย", "not_met": "ไม่บรรลุเป้าหมาย", "not_yet_provable": "ยังสรุปไม่ได้",
-          "not_recorded": "ยังไม่ได้บันทึก", "no_target": "ไม่มีเป้าหมายปีนี้", "no_baseline": "ไม่มีข้อมูลปีฐาน"}
+          "no_responses": "ยังไม่มีผู้ตอบ", "not_recorded": "ยังไม่ได้บันทึก", "no_target": "ไม่มีเป้าหมายปีนี้",
+          "no_baseline": "ไม่มีข้อมูลปีฐาน"}
 
 
 def _target(value: object) -> str:

@@ -16,6 +16,7 @@ from bot.surveys.models import RosterFigures, TargetRow
 from surveys import catalogue, indicators, roster
 
 ITA_TITLE = "คะแนนการประเมิน ITA"
+NO_RESPONSES = "no_responses"
 
 
 def survey_rows(session: Session, org: Organisation, year: int, now: datetime) -> list[TargetRow]:
@@ -36,7 +37,8 @@ def survey_rows(session: Session, org: Organisation, year: int, now: datetime) -
         rows.append(TargetRow(
             indicator=survey.key, title=survey.title, plan_measure=definition.plan_measure, fiscal_year=year,
             target=survey.target, value=None if report.official_value is None else round(report.official_value, 2),
-            status=report.status, official_method=survey.official_method,
+            # Nobody has answered this year: say so, rather than "not yet provable" as if it were a matter of n.
+            status=NO_RESPONSES if report.overall.n == 0 else report.status, official_method=survey.official_method,
             ci95=None if ci is None else [round(ci[0], 2), round(ci[1], 2)], n=report.overall.n,
             more_responses_needed=report.more_responses_needed, provisional=report.provisional,
         ))

@@ -19,7 +19,7 @@ from bot.surveys import present, texts
 from surveys.definition import Definition, Question
 from surveys.flow import decode
 from surveys.models import ResponseStatus, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
-from surveys.summary import Summary
+from surveys.summary import WHOLE, Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -119,7 +119,7 @@ def to_xlsx(table: Iterator[list[Any]], summary: Summary, org: Any) -> bytes:
     report.append([])
     report.append(["รายการ", "จำนวนผู้ตอบ", "ค่าเฉลี่ย", "ส่วนเบี่ยงเบนมาตรฐาน", "ระดับ", "ร้อยละ (ค่าเฉลี่ย÷5×100)",
                    "ร้อยละผู้ตอบระดับ 4–5", "ร้อยละผู้ผ่านเกณฑ์"])
-    lines = [("ภาพรวม", summary.overall)] + [(d.title, d.figures) for d in summary.dimensions]
+    lines = [(WHOLE, summary.overall)] + [(d.title, d.figures) for d in summary.dimensions]
     lines += [(i.text, i.figures) for i in summary.items]
     for name, f in lines:
         shown = present.figures(f)

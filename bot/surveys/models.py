@@ -161,7 +161,8 @@ class TargetRow(BaseModel):
     fiscal_year: int
     target: float | str | None = Field(description="a number, or \"falling\"")
     value: float | None
-    status: str = Field(description="met | not_met | not_yet_provable | not_recorded | no_baseline | no_target")
+    status: str = Field(description="met | not_met | not_yet_provable | no_responses (a survey nobody has "
+                                    "answered this year) | not_recorded | no_baseline | no_target")
     official_method: str | None = None
     ci95: Pair = None
     n: int | None = None

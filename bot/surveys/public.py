@@ -17,7 +17,7 @@ from bot.portal.render import render
 from bot.surveys import present, service, staff_tests
 from bot.thai import utcnow
 from surveys import catalogue
-from surveys.summary import Figures
+from surveys.summary import MIN_GROUP, WHOLE, Figures
 
 router = APIRouter(prefix="/public/surveys", tags=["public"])
 staff_test_router = APIRouter(prefix="/public/staff-tests", tags=["public"])
@@ -50,13 +50,21 @@ def report_page(request: Request, key: Key, fiscal_year: Annotated[int, Path(ge=
     if summary.status == "not_yet_provable" and summary.more_responses_needed:
         status_text += f" (ต้องการผู้ตอบเพิ่มอีกประมาณ {summary.more_responses_needed:,} คน)"
     first, last = thai.fiscal_year_bounds(fiscal_year)
-    dimensions = [_row("ภาพรวม", summary.overall)] + [_row(d.title, d.figures) for d in summary.dimensions]
-    chart = charts.bars([(d.title, d.figures.mean_percent or 0) for d in summary.dimensions],
-                        title=f"{summary.title}: ร้อยละความพึงพอใจรายด้าน", unit=" %")
+    # Like the breakdowns, no figure of fewer than 5 respondents is published: one person's answers would show.
+    shown = summary.overall.n >= MIN_GROUP
+    dimensions = [_row(WHOLE, summary.overall)] + [_row(d.title, d.figures) for d in summary.dimensions
+                                                    if d.figures.n >= MIN_GROUP]
+    items = [_row(i.text, i.figures) for i in summary.items if i.figures.n >= MIN_GROUP]
+    hidden_rows = len(summary.dimensions) + len(summary.items) + 1 - len(dimensions) - len(items)
+    if not shown:
+        dimensions, items, hidden_rows = [], [], hidden_rows + 1
+    chart = charts.bars([(d.title, d.figures.mean_percent or 0) for d in summary.dimensions
+                         if d.figures.n >= MIN_GROUP],
+                        title=f"{summary.title}: ร้อยละความพึงพอใจรายด้าน", unit=" %") if shown else ""
     return render(request, "survey_report.html", title=f"{summary.title} ปีงบประมาณ {fiscal_year}",
                   summary=summary, year=fiscal_year, first=first, last=last, status_text=status_text,
-                  method=present.METHODS[summary.official_method], dimensions=dimensions,
-                  items=[_row(i.text, i.figures) for i in summary.items],
+                  method=present.METHODS[summary.official_method], dimensions=dimensions, items=items,
+                  shown=shown, hidden_rows=hidden_rows, min_group=MIN_GROUP,
                   groups=[_row(present.group_label("village", g.key, org), g.figures) for g in summary.groups],
                   chart=chart, headers={"Cache-Control": "public, max-age=300"})
 

@@ -82,7 +82,7 @@ def test_exports_open_back_with_thai_headers(harness: Harness, manager) -> None:
     rows = list(book["คำตอบ"].values)
     assert list(rows[0]) == table[0] and len(rows) == 3
     report = list(book["สรุป"].values)
-    assert report[0][0].startswith("แบบสำรวจความพึงพอใจ") and report[6][0] == "ภาพรวม" and report[6][1] == 2
+    assert report[0][0].startswith("แบบสำรวจความพึงพอใจ") and report[6][0] == "รวมทุกด้าน" and report[6][1] == 2
     assert harness.client.get("/api/v1/surveys/info_centre/export.csv",
                               headers=token(harness, Role.OFFICER, "x")).status_code == 403
 
@@ -121,7 +121,7 @@ def test_targets_table_joins_surveys_and_plan_indicators(harness: Harness, manag
     assert len(rows) == 13  # 6 surveys, 2 staff sessions (law training, conflict of interest), ITA, 4 outcomes
     assert (rows["ita_score"]["target"], rows["ita_score"]["status"]) == (90.0, "met")
     assert (rows["corruption_cases"]["target"], rows["corruption_cases"]["status"]) == (2, "met")
-    assert rows["no_gift"]["status"] == "not_yet_provable" and rows["no_gift"]["target"] == 100
+    assert rows["no_gift"]["status"] == "no_responses" and rows["no_gift"]["target"] == 100  # nobody answered
     now_year = fiscal_year(harness.clock())
     current = {r["indicator"]: r for r in harness.client.get("/api/v1/targets", headers=manager).json()}
     disclosure = current["public_disclosure"]
@@ -200,3 +200,42 @@ def test_a_pushed_invitation_opens_the_linked_questionnaire(harness: Harness) ->
     with Session(harness.engine) as session:
         response = session.exec(select(SurveyResponse)).one()
         assert (response.link_type, response.link_id, response.resident_id) == ("complaint", "C2570-00007", rid)
+
+
+def test_one_respondent_figures_count_people_and_stay_unpublished(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
+    """n = 1: the top-2 interval counts respondents (one person's six answers are not six people), the
+    responses still needed is a number, the whole survey is not a second "ภาพรวม", and the public report
+    publishes no figure of fewer than 5 respondents; the targets table says "no responses" where n = 0."""
+    harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
+    harness.client.post("/api/v1/surveys/complaint_handling/open", headers=manager)
+    one = {"channel_easy": 5, "process_clear": 4, "process_informed": 5, "process_time": 2, "staff_fair": 4,
+           "overall": 5}
+    file(harness, manager, "complaint_handling", [(1, one)])
+    year = fiscal_year(harness.clock())
+    body = harness.client.get("/api/v1/surveys/complaint_handling/summary", params={"fiscal_year": year},
+                              headers=manager).json()
+    assert (body["n"], body["answers"], body["top2_share"]) == (1, 6, 83.33)
+    assert body["ci95"]["top2_share"] is None  # was Wilson over n = 1 of a share of answers: [14.4, 99.3]
+    assert body["status"] == "not_yet_provable"
+    assert isinstance(body["more_responses_needed"], int) and body["more_responses_needed"] > 0
+    page = harness.client.get(f"/public/surveys/complaint_handling/{year}").text
+    assert page.count(">ภาพรวม<") <= 1 and "ช่องทางการร้องเรียนสะดวก" not in page  # no per-question row of one
+    assert "ผู้ตอบน้อยกว่า 5 คน" in page and "83.33" not in page
+    book = openpyxl.load_workbook(io.BytesIO(harness.client.get("/api/v1/surveys/complaint_handling/export.xlsx",
+                                                                headers=manager).content))
+    labels = [row[0] for row in book["สรุป"].values]
+    assert labels.count("ภาพรวม") == 1 and "รวมทุกด้าน" in labels
+    targets = {r["indicator"]: r for r in harness.client.get("/api/v1/targets", params={"fiscal_year": year},
+                                                            headers=manager).json()}
+    assert targets["info_centre"]["status"] == "no_responses" and targets["info_centre"]["n"] == 0
+    assert targets["complaint_handling"]["status"] == "not_yet_provable"
+
+
+def test_the_top2_interval_of_a_dimension_counts_respondents(harness: Harness, manager) -> None:  # type: ignore[no-untyped-def]
+    key = create_open(harness, manager, satisfaction_data(2, official_method="top2_share"))
+    file(harness, manager, key, [(1, {"q1": 5, "q2": 2}), (1, {"q1": 4, "q2": 5}), (2, {"q1": 1, "q2": 2})])
+    body = harness.client.get(f"/api/v1/surveys/{key}/summary", headers=manager).json()
+    assert (body["n"], body["top2_share"]) == (3, 50.0)  # each person's own share: ½, 1, 0
+    low, high = body["ci95"]["top2_share"]
+    assert 0 <= low < 50 < high <= 100
+    assert isinstance(body["more_responses_needed"], int)
