@@ -106,6 +106,8 @@ class ErrorBody(BaseModel):
     code: str = Field(description="not_found, conflict, invalid, unauthorized, forbidden, unavailable, "
                                   "validation, bad_request, method_not_allowed, too_large, error")
     errors: list[ErrorItem] = Field(default_factory=list, description="each problem, for 422 answers")
+    allowed: list[str] | None = Field(None, description="a refused change of status (409): the statuses the "
+                                                        "record may move to now; absent otherwise")
 
 
 STATUS_OF_KIND = {"not_found": 404, "conflict": 409, "invalid": UNPROCESSABLE, "unavailable": 503}
@@ -126,7 +128,7 @@ def _describe(error: Exception) -> tuple[int, ErrorBody, dict[str, str] | None]:
     if isinstance(error, errors.DomainError):
         kind = errors.kind(error)
         return STATUS_OF_KIND[kind], ErrorBody(detail=str(error), code=kind, errors=[
-            ErrorItem(msg=problem, type=kind) for problem in error.problems]), None
+            ErrorItem(msg=problem, type=kind) for problem in error.problems], allowed=error.allowed), None
     for cls, kind in SURVEY_ERRORS.items():
         if isinstance(error, cls):
             problems = getattr(error, "problems", None) or []
@@ -229,7 +231,7 @@ async def handle_error(request: Request, error: Exception) -> Response:
         if headers:
             response.headers.update(headers)
         return response
-    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
+    return JSONResponse(jsonable_encoder(body, exclude_none=True), status_code=status, headers=headers)
 
 
 HANDLED: tuple[type[Exception], ...] = (errors.DomainError, *SURVEY_ERRORS, RequestValidationError,

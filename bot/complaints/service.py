@@ -194,8 +194,11 @@ def transition(
     current = Status(complaint.status)
     public_note = (public_note or "").strip() or None
     if target not in TRANSITIONS[current]:
+        allowed = [s for s in Status if s in TRANSITIONS[current]]
+        names = ", ".join(f"“{texts.status_name(s)}”" for s in allowed) or "ไม่มี (เรื่องนี้สิ้นสุดแล้ว)"
         raise InvalidTransition(
-            f"เปลี่ยนสถานะจาก “{texts.status_name(current)}” เป็น “{texts.status_name(target)}” ไม่ได้")
+            f"เปลี่ยนสถานะจาก “{texts.status_name(current)}” เป็น “{texts.status_name(target)}” ไม่ได้ "
+            f"(เปลี่ยนได้เป็น: {names})", allowed=[s.value for s in allowed])
     if target in NEEDS_PUBLIC_NOTE and not public_note:
         raise ComplaintError(f"สถานะ “{texts.status_name(target)}” ต้องมีข้อความแจ้งผู้ร้องเรียน (public_note)")
     if unit is not None and unit not in {u.key for u in org.units}:

@@ -127,3 +127,17 @@ def test_the_handling_rating_feeds_the_complaint_handling_survey(harness: Harnes
     with Session(harness.engine) as session:
         responses = session.exec(select(SurveyResponse)).all()
     assert len(responses) == 1 and code in str(responses[0].model_dump())
+
+
+def test_a_forbidden_transition_lists_the_allowed_ones(harness: Harness) -> None:
+    _, code = filed(harness)
+    officer = harness.staff_token("officer")
+    assert move(harness, officer, code, status="resolved", public_note="ซ่อมแล้ว").status_code == 200
+    refused = move(harness, officer, code, status="in_progress", public_note="x")
+    assert refused.status_code == 409
+    body = refused.json()
+    assert set(body) == {"detail", "code", "errors", "allowed"} and body["code"] == "conflict"
+    assert body["allowed"] == ["reopened", "closed"] or sorted(body["allowed"]) == ["closed", "reopened"]
+    assert "เปลี่ยนได้เป็น" in body["detail"]
+    missing = harness.client.get("/api/v1/complaints/C2570-99999", headers=officer).json()
+    assert set(missing) == {"detail", "code", "errors"}  # other errors keep their shape
