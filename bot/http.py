@@ -106,8 +106,8 @@ class ErrorBody(BaseModel):
     code: str = Field(description="not_found, conflict, invalid, unauthorized, forbidden, unavailable, "
                                   "validation, bad_request, method_not_allowed, too_large, error")
     errors: list[ErrorItem] = Field(default_factory=list, description="each problem, for 422 answers")
-    allowed: list[str] | None = Field(None, description="a refused change of status (409): the statuses the "
-                                                        "record may move to now; absent otherwise")
+    allowed: list[str] | None = Field(default=None, description="a refused change of status (409): the "
+                                                                "statuses the record may move to; absent otherwise")
 
 
 STATUS_OF_KIND = {"not_found": 404, "conflict": 409, "invalid": UNPROCESSABLE, "unavailable": 503}
