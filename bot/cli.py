@@ -70,6 +70,9 @@ def serve(
         typer.secho("โหมดจำลอง LINE (simulator mode): no LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN set.",
                     fg=typer.colors.YELLOW)
         typer.secho(f"Open the LINE simulator: {base}/simulator", fg=typer.colors.GREEN, bold=True)
+        from bot.line.simulator import address
+
+        address.remember(engine, simulator_api)  # `tambon richmenu deploy` finds this server
     else:
         typer.echo(f"LINE webhook URL to register: https://<your public host>/line/webhook (listening on {base})")
     typer.echo(f"Admin API docs: {base}/docs   Health: {base}/healthz")
@@ -240,10 +243,22 @@ def richmenu_deploy(
 
     settings = Settings()
     if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
-        typer.secho("Simulator mode: set LINE_API_BASE_URL and LINE_DATA_API_BASE_URL to "
-                    "http://127.0.0.1:8000/simulator/line (while `tambon serve` runs)", fg=typer.colors.RED)
-        raise typer.Exit(2)
-    rich_menu_id = asyncio.run(richmenu.deploy(settings, image_out=image_out))
+        from bot.line.simulator import address
+
+        running = address.recalled(make_engine(settings.database_url))
+        if running is None:
+            typer.secho("Simulator mode: `tambon serve` deploys the rich menu itself when it starts. To deploy again, "
+                        "start `tambon serve` first (or set LINE_API_BASE_URL and LINE_DATA_API_BASE_URL to "
+                        "http://<serve host>:<port>/simulator/line)", fg=typer.colors.RED)
+            raise typer.Exit(2)
+        typer.echo(f"Simulator mode: deploying to the running server's emulated LINE API, {running}")
+        settings = settings.model_copy(update={"line_api_base_url": running, "line_data_api_base_url": running})
+    try:
+        rich_menu_id = asyncio.run(richmenu.deploy(settings, image_out=image_out))
+    except richmenu.RichMenuError as error:
+        typer.secho(f"{error} (is `tambon serve` running?)" if settings.simulator_mode else str(error),
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"rich menu {rich_menu_id} is now the default")
 
 

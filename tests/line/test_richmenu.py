@@ -126,3 +126,42 @@ def test_areas_tile_the_whole_menu_without_overlap() -> None:
     for (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) in combinations(boxes, 2):
         assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0
     assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) == 2500 * 1686
+
+
+def test_the_simulator_has_the_rich_menu_from_the_start_and_knows_who_is_a_friend(database_url: str,
+                                                                                  engine) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from bot.main import create_app
+
+    settings = Settings(_env_file=None, database_url=database_url)  # no channel: simulator mode
+    with TestClient(create_app(settings, engine)) as client:
+        info = client.get("/simulator/api/richmenu").json()
+        assert info["rich_menu_id"] and [a["action"]["text"] for a in info["menu"]["areas"]] == KEYWORDS
+        image = client.get("/simulator/api/richmenu/image")
+        assert image.status_code == 200 and Image.open(io.BytesIO(image.content)).size == (2500, 1686)
+        user = client.post("/simulator/api/users", json={"name": "ทดลอง"}).json()
+        assert user["followed"] is False
+        followed = client.post("/simulator/api/send", json={"user_id": user["user_id"], "kind": "follow"})
+        assert followed.status_code == 200
+        assert client.get("/simulator/api/users").json()[0]["followed"] is True  # เพิ่มเพื่อน is done
+        client.post("/simulator/api/send", json={"user_id": user["user_id"], "kind": "unfollow"})
+        assert client.get("/simulator/api/users").json()[0]["followed"] is False
+
+
+def test_deploy_in_simulator_mode_reaches_the_running_server(fake_line: FakeLine, database_url: str, engine,
+                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from bot.line.simulator import address
+
+    for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_API_BASE_URL", "LINE_DATA_API_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    refused = CliRunner().invoke(app, ["richmenu", "deploy"])
+    assert refused.exit_code == 2 and "tambon serve" in refused.output and "8000" not in refused.output
+    address.remember(engine, fake_line.url)  # what `tambon serve --port N` records in simulator mode
+    deployed = CliRunner().invoke(app, ["richmenu", "deploy"])
+    assert deployed.exit_code == 0, deployed.output
+    assert fake_line.url in deployed.output and fake_line.state.default_rich_menu in deployed.output

@@ -185,3 +185,28 @@ def test_a_resident_onboards_and_a_second_resident_has_a_chat_of_their_own(
     shot = tmp_path / "simulator.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 0
+
+
+def test_after_a_reload_nothing_is_unread_the_friend_stays_added_and_the_menu_is_there(
+    page: sync_api.Page, service: str
+) -> None:
+    expect(page.get_by_test_id("richmenu-toggle")).to_have_count(1)  # deployed at start: no command needed
+    follow = page.get_by_test_id("follow")
+    follow.click()
+    expect(page.get_by_test_id("bot-message").filter(has_text="PDPA")).to_have_count(1)
+    expect(follow).to_be_disabled()  # added: เพิ่มเพื่อน is done, บล็อก is what remains
+    expect(page.get_by_test_id("unfollow")).to_be_enabled()
+    page.get_by_test_id("add-user").click()
+    page.get_by_test_id("dialog-input").fill("ผู้ใช้ทดลอง 2")
+    page.get_by_test_id("dialog-ok").click()
+    expect(page.get_by_test_id("current-user")).to_contain_text("ผู้ใช้ทดลอง 2")
+    expect(follow).to_be_enabled()  # the second resident has not added the bot yet
+    page.reload()  # the second resident stays selected; the first one's messages were read before
+    expect(page.get_by_test_id("current-user")).to_contain_text("ผู้ใช้ทดลอง 2")
+    first = page.get_by_test_id("user-tab").filter(has_text="ผู้ใช้ทดลอง 1")
+    expect(first).to_have_count(1)
+    page.wait_for_timeout(2500)  # a few polls: the history of every resident has been fetched
+    expect(page.get_by_test_id("unread")).to_have_count(0)
+    first.click()
+    expect(page.get_by_test_id("bot-message").filter(has_text="PDPA")).to_have_count(1)
+    expect(follow).to_be_disabled()  # still a friend after the reload

@@ -12,15 +12,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import httpx
+import structlog
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from bot.line import signature
+from bot.line import richmenu, signature
 from bot.line.simulator import events
 from bot.line.simulator.fake_api import build_fake_line_router
 from bot.line.simulator.state import SimulatorState
+from bot.organisation import Organisation
 from bot.runtime import Runtime
+
+log = structlog.get_logger(__name__)
 
 PAGE = Path(__file__).with_name("page.html")
 LINE_PREFIX = "/simulator/line"
@@ -45,8 +49,21 @@ class Send(BaseModel):
     image_type: str = "image/jpeg"
 
 
+def deploy_rich_menu(state: SimulatorState, org: Organisation) -> str | None:
+    """Simulator mode: the rich menu is there from the start (the page shows it at once), the one
+    `tambon richmenu deploy` makes. Without a Thai font the page simply has no menu (logged)."""
+    try:
+        image = richmenu.render_image(org)
+    except (richmenu.RichMenuError, OSError) as error:
+        log.warning("simulator.richmenu_not_deployed", error=str(error))
+        return None
+    return state.install_rich_menu(richmenu.menu_request(org).to_dict(), image)
+
+
 def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRouter:
-    state = state or SimulatorState(reply_token_ttl=runtime.settings.reply_token_ttl_seconds + 10)
+    if state is None:
+        state = SimulatorState(reply_token_ttl=runtime.settings.reply_token_ttl_seconds + 10)
+        deploy_rich_menu(state, runtime.org)
     router = APIRouter(prefix="/simulator", tags=["simulator"])
     router.include_router(build_fake_line_router(state), prefix="/line")
 
@@ -55,12 +72,13 @@ def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRo
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
 
     @router.get("/api/users")
-    def list_users() -> list[dict[str, str]]:
-        return [{"user_id": uid, "name": name} for uid, name in state.users.items()]
+    def list_users() -> list[dict[str, Any]]:
+        """Each simulated resident, and whether they have the bot as a friend (the page's เพิ่มเพื่อน / บล็อก)."""
+        return [{"user_id": uid, "name": name, "followed": uid in state.friends} for uid, name in state.users.items()]
 
     @router.post("/api/users")
-    def add_user(body: NewUser) -> dict[str, str]:
-        return {"user_id": state.add_user(body.name), "name": body.name}
+    def add_user(body: NewUser) -> dict[str, Any]:
+        return {"user_id": state.add_user(body.name), "name": body.name, "followed": False}
 
     @router.get("/api/transcript")
     def transcript(user_id: str, after: int = 0) -> list[dict[str, Any]]:
@@ -103,8 +121,10 @@ def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRo
         if body.kind == "follow":
             content["unblocked"] = body.user_id in state.blocked
             state.blocked.discard(body.user_id)
+            state.friends.add(body.user_id)
         elif body.kind == "unfollow":
             state.blocked.add(body.user_id)
+            state.friends.discard(body.user_id)
         token = state.issue_reply_token(body.user_id) if body.kind != "unfollow" else None
         event = events.event(body.kind, body.user_id, reply_token=token, **content)
         if body.kind in ("text", "location", "image", "sticker"):

@@ -38,6 +38,7 @@ class SimulatorState:
     bot_user_id: str = field(default_factory=new_user_id)
     users: dict[str, str] = field(default_factory=dict)  # user id → display name
     blocked: set[str] = field(default_factory=set)  # users who blocked the bot: LINE delivers nothing to them
+    friends: set[str] = field(default_factory=set)  # users who added the bot (follow) and have not blocked it
     transcript: list[dict[str, Any]] = field(default_factory=list)
     reply_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token → (user, issued)
     accepted_retry_keys: dict[str, str] = field(default_factory=dict)  # key → request id
@@ -56,6 +57,15 @@ class SimulatorState:
             user_id = user_id or new_user_id()
             self.users[user_id] = name
             return user_id
+
+    def install_rich_menu(self, body: dict[str, Any], image: bytes, media_type: str = "image/png") -> str:
+        """A rich menu made everyone's default, as `tambon richmenu deploy` would through the API."""
+        rich_menu_id = "richmenu-" + secrets.token_hex(16)
+        with self.lock:
+            self.rich_menus[rich_menu_id] = body
+            self.rich_menu_images[rich_menu_id] = (image, media_type)
+            self.default_rich_menu = rich_menu_id
+        return rich_menu_id
 
     def issue_reply_token(self, user_id: str) -> str:
         token = secrets.token_hex(16)
@@ -109,6 +119,7 @@ class SimulatorState:
         with self.lock:
             self.users.clear()
             self.blocked.clear()
+            self.friends.clear()
             self.transcript.clear()
             self.reply_tokens.clear()
             self.accepted_retry_keys.clear()
