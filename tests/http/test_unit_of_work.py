@@ -97,3 +97,16 @@ def test_a_refused_transition_keeps_nothing(harness: Harness, monkeypatch) -> No
     with Session(harness.engine) as session:
         assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audits
 
+
+
+def test_every_route_that_queues_wakes_the_sender_survey_invitations_too(harness: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    manager = harness.staff_token("manager")
+    harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
+    harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager)
+    user = harness.new_user()
+    harness.onboard(user)
+    before = outbox_rows(harness.engine)
+    wakes = count_wakes(harness, monkeypatch)
+    sent = harness.client.post("/api/v1/surveys/public_disclosure/send", headers=manager)
+    assert sent.status_code == 200 and sent.json()["recipients"] == 1
+    assert wakes == [before + 1]  # the multicast is committed, then the sender is told at once
