@@ -83,6 +83,16 @@ def serve(
         uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
 
 
+def _die_with_parent() -> None:
+    """In the worker child, before exec: Linux sends it SIGTERM when `tambon serve` dies, even by kill -9
+    (else an orphan worker would go on working, on a database nobody serves)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def _worker_child(enabled: bool, line_api: str | None) -> Iterator[None]:
     """`tambon worker` as a child of `tambon serve`, stopped with it."""
@@ -92,7 +102,7 @@ def _worker_child(enabled: bool, line_api: str | None) -> Iterator[None]:
     env = dict(os.environ)
     if line_api:  # simulator mode: the worker talks to the web process's emulated LINE API
         env.update(LINE_API_BASE_URL=line_api, LINE_DATA_API_BASE_URL=line_api)
-    child = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env)
+    child = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, preexec_fn=_die_with_parent)
     try:
         yield
     finally:
