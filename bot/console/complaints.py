@@ -69,7 +69,7 @@ def complaint_queue(
     return render(request, user, "complaints/queue.html", items=items, total=total, page=page, pages=pages,
                   wanted=wanted, overdue=params.get("overdue", ""), query=urlencode(kept),
                   statuses=STATUS_NAMES, sources=SOURCE_NAMES, fiscal_years=_fiscal_years(now),
-                  can_record=user.role in HANDLERS)
+                  can_record=user.role in HANDLERS, category_names={c.key: c.name for c in runtime.org.categories})
 
 
 def _fiscal_years(now: datetime) -> list[int]:

@@ -58,6 +58,13 @@ def _local(value: str) -> datetime | None:
         return None
 
 
+def _number(value: str) -> int | str | None:
+    """A whole number typed in a form field (Thai digits too); blank is None; anything else is left as typed,
+    for the model's validation to name the field."""
+    value = value.strip().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    return int(value) if value.isdigit() else (value or None)
+
+
 def _problem(error: Exception) -> tuple[str, int]:
     """A Thai message and status for a refusal: the service's own words, or the fields a form got wrong."""
     if isinstance(error, ValidationError):
@@ -97,8 +104,8 @@ def create(request: Request, user: StaffPost, session: SessionDep, runtime: Runt
     try:
         body = ForumCreate(topic=form["topic"].strip(), agenda=form["agenda"].strip(), villages=form["villages"],
                            starts_at=starts, place=form["place"].strip(), map_url=form["map_url"].strip() or None,
-                           capacity=form["capacity"] or None, collect_opinions=form["collect_opinions"],
-                           reminder_hours_before=form["reminder_hours_before"] or 24)  # type: ignore[arg-type]
+                           capacity=_number(form["capacity"]), collect_opinions=form["collect_opinions"],
+                           reminder_hours_before=_number(form["reminder_hours_before"]) or 24)  # type: ignore[arg-type]
         created = forums_api.create_forum(body, user.member, session, runtime)
     except (ValidationError, DomainError) as refused:
         session.rollback()

@@ -79,7 +79,8 @@ class SignInFirst(Exception):
 def console_user(request: Request, session: SessionDep, runtime: RuntimeDep) -> ConsoleUser:
     token = request.cookies.get(COOKIE)
     resumed = accounts.resume(session, token, now=runtime.clock()) if token else None
-    session.commit()  # the sliding expiry, or the removal of an ended session
+    if session.dirty or session.deleted:  # the sliding expiry (every few minutes), or an ended session removed
+        session.commit()  # now: a redirect to the sign-in form rolls the request's work back
     if resumed is None:
         raise SignInFirst()
     return ConsoleUser(*resumed)

@@ -44,6 +44,8 @@ def test_create_announce_attend_and_publish_from_the_console(harness: Harness) -
     assert past.status_code == 422 and "ต้องเป็นเวลาในอนาคต" in past.text and "ศาลาประชาคมบ้านพนา" in past.text
     blank = client.post("/console/forums", data={**form, "topic": "", "villages": []})
     assert blank.status_code == 422 and "หัวข้อ" in blank.text and "หมู่บ้าน" in blank.text
+    words = client.post("/console/forums", data={**form, "capacity": "สามสิบ"})
+    assert words.status_code == 422 and "จำนวนที่นั่ง" in words.text
     unknown = client.post("/console/forums", data={**form, "villages": ["9"]})
     assert unknown.status_code == 422 and "ไม่พบหมู่ที่ 9" in unknown.text
     assert client.post("/console/forums", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code == 403
