@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     reply_token_ttl_seconds: float = 50.0
     conversation_ttl_minutes: int = 30
     inbox_max_attempts: int = 3
+    # Bad webhook events set aside (inbox_quarantine) are deleted after this many days.
+    quarantine_retention_days: int = 30
     outbox_max_attempts: int = 25
     outbox_give_up_hours: float = 12.0  # well inside LINE's 24-hour retry-key window
     outbox_backoff_base_seconds: float = 1.0

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import functools
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -188,6 +188,11 @@ def _sealed_dialogs_job(session: Session, now: datetime, runtime: Runtime) -> An
     return {"purged": conversation_state.purge_abandoned(session, now)}
 
 
+def _quarantine_job(session: Session, now: datetime, runtime: Runtime) -> Any:
+    before = now - timedelta(days=runtime.settings.quarantine_retention_days)
+    return {"purged": privacy.purge_quarantine(session, before)}
+
+
 def _vacuum_job(session: Session, now: datetime, runtime: Runtime) -> Any:
     return {"vacuumed": maintenance.vacuum_if_due(runtime.engine, now)}
 
@@ -200,6 +205,7 @@ JOBS: list[tuple[str, Job]] = [
     ("survey_reminders", _survey_reminders_job),  # rostered staff who have not answered, two weeks before the end
     ("survey_ratings", _survey_ratings_job),  # ratings kept aside, counted once their survey's opening day came
     ("sealed_dialogs", _sealed_dialogs_job),  # abandoned tip dialogs
+    ("quarantine", _quarantine_job),  # bad webhook events past their retention (quarantine_retention_days)
     ("vacuum", _vacuum_job),  # PostgreSQL: reclaim the inbox's dead row versions (see bot/maintenance.py)
 ]
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 VACUUM_EVERY = timedelta(hours=1)
-VACUUMED_TABLES = ("inbox_event", "outbox_message", "sealed_dialog")
+VACUUMED_TABLES = ("inbox_event", "inbox_quarantine", "outbox_message", "sealed_dialog")
 
 _last_run: dict[str, datetime] = {}
 _lock = threading.Lock()

@@ -64,9 +64,9 @@ class StoreCollector(Collector):
             for status, count in connection.execute(text(_INBOX_BY_STATUS)):
                 events.add_metric([str(status)], int(count))
             if self._has_quarantine is None:
-                self._has_quarantine = inspect(connection).has_table("quarantined_event")
+                self._has_quarantine = inspect(connection).has_table("inbox_quarantine")
             if self._has_quarantine:
-                quarantined = connection.execute(text("SELECT count(*) FROM quarantined_event")).scalar_one()
+                quarantined = connection.execute(text("SELECT count(*) FROM inbox_quarantine")).scalar_one()
                 events.add_metric(["quarantined"], int(quarantined))
             oldest = connection.execute(text(_INBOX_LAG)).scalar_one()
             for kind, status, count in connection.execute(text(_OUTBOX_BY_KIND)):

@@ -64,6 +64,7 @@ def _quarantined(event: Any, reason: str, now: datetime) -> dict[str, Any]:
         "received_at": now,
         "digest": screening.digest(event),
         "webhook_event_id": event_id if well_formed else None,
+        "user_id": screening.sender(event),
         "reason": reason[:200],
         "excerpt": screening.excerpt(event),
     }
@@ -72,7 +73,7 @@ def _quarantined(event: Any, reason: str, now: datetime) -> dict[str, Any]:
 def _quarantined_sealed(event: Any, reason: str, now: datetime) -> dict[str, Any]:
     """A bad event from a user mid-tip: kept as a count with its reason, nothing of it readable."""
     return {"received_at": coarse_time(now), "digest": screening.digest(event), "webhook_event_id": None,
-            "reason": reason[:200], "excerpt": sealed.REDACTED_PAYLOAD}
+            "user_id": None, "reason": reason[:200], "excerpt": sealed.REDACTED_PAYLOAD}
 
 
 def _user_of(event: Any) -> str | None:

@@ -55,14 +55,17 @@ class InboxQuarantine(SQLModel, table=True):
     """A webhook event we will never process (out-of-range or malformed data), kept with the reason.
 
     Its neighbours in the same body are stored and processed; LINE gets 200, so it stops redelivering.
-    `digest` makes a redelivered bad event one row. `excerpt` is ASCII-escaped JSON, cut short.
+    `digest` makes a redelivered bad event one row. `excerpt` is ASCII-escaped JSON, cut short, and may hold
+    a resident's words: `user_id` (the sender, when recognisable) lets their erasure scrub it
+    (`bot.line.privacy.forget_user`), and every row is deleted after `quarantine_retention_days`.
     """
 
     __tablename__ = "inbox_quarantine"
 
     id: int | None = Field(default=None, primary_key=True)
-    received_at: datetime = Field(sa_type=UTCDateTime)
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
     digest: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     webhook_event_id: str | None = Field(default=None, sa_type=String(64))  # only when well-formed
+    user_id: str | None = Field(default=None, sa_type=String(64), index=True)  # the sender, if recognisable
     reason: str = Field(sa_type=String(200))
     excerpt: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,11 +1,15 @@
-"""The webhook payloads kept about one LINE user: counted for ข้อมูลของฉัน, emptied on erasure."""
+"""The webhook payloads kept about one LINE user: counted for ข้อมูลของฉัน, emptied on erasure; and the
+quarantine of bad events, scrubbed on erasure and kept only for a while."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import datetime
+
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, func, select
 
-from bot.line.models import InboxEvent, InboxStatus
+from bot.line.models import InboxEvent, InboxQuarantine, InboxStatus
+from bot.search import ESCAPE, like_pattern
 
 EMPTIED = "{}"
 
@@ -29,6 +33,7 @@ def forget_messages(session: Session, line_user_id: str | None) -> None:
         .where(col(InboxEvent.user_id) == line_user_id, col(InboxEvent.status) != InboxStatus.PENDING)
         .values(payload=EMPTIED)
     )
+    _scrub_quarantine(session, line_user_id)
 
 
 def forget_user(session: Session, line_user_id: str | None, anonymous_key: str) -> None:
@@ -40,3 +45,23 @@ def forget_user(session: Session, line_user_id: str | None, anonymous_key: str) 
         .where(col(InboxEvent.user_id) == line_user_id)
         .values(user_id=None, source_key=anonymous_key, payload=EMPTIED)
     )
+    _scrub_quarantine(session, line_user_id)
+
+
+def _scrub_quarantine(session: Session, line_user_id: str) -> None:
+    """Quarantined events keep an excerpt: theirs (by sender), and any other naming them (a mention, or a
+    malformed event whose sender column could not be filled) lose it; the row (reason, time, digest) stays."""
+    session.exec(  # type: ignore[call-overload]
+        update(InboxQuarantine)
+        .where(or_(col(InboxQuarantine.user_id) == line_user_id,
+                   col(InboxQuarantine.excerpt).like(like_pattern(line_user_id), escape=ESCAPE)))
+        .values(user_id=None, excerpt=EMPTIED)
+    )
+
+
+def purge_quarantine(session: Session, before: datetime) -> int:
+    """Delete quarantined events received before `before` (the retention period is over); returns how many."""
+    result = session.exec(  # type: ignore[call-overload]
+        delete(InboxQuarantine).where(col(InboxQuarantine.received_at) < before)
+    )
+    return int(result.rowcount or 0)

@@ -115,6 +115,17 @@ def excerpt(event: Any, limit: int = 4000) -> str:
         return json.dumps(repr(event)[:limit])[:limit]
 
 
+def sender(event: Any) -> str | None:
+    """The LINE user id of a bad event's sender, when it can be told (NUL and surrogates dropped, as a
+    resident's real id never holds them), so that their erasure can find what the quarantine keeps."""
+    source = event.get("source") if isinstance(event, dict) else None
+    user_id = source.get("userId") if isinstance(source, dict) else None
+    if not isinstance(user_id, str):
+        return None
+    cleaned = _UNSAFE.sub("", user_id[:200])
+    return cleaned if ID.fullmatch(cleaned) else None
+
+
 def screen(event: Any) -> Screened:
     """Check one event; Rejected (with the reason) for anything we must never process."""
     if event == TOO_DEEP:
