@@ -33,6 +33,10 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 MAX_FIELD = {"name": 200, "when": 300, "where": 300, "who": 2000}
 
 Text = Annotated[str, Form(max_length=20_000)]
+# The honeypot must stay empty, and the OpenAPI document says so (maxLength 0); the route still reads any value,
+# so that it answers a filled one (a bot's) with its own 400 page rather than a validation error.
+Honeypot = Annotated[str, Form(max_length=20_000, json_schema_extra={"maxLength": 0},
+                               description="leave empty: a field people never see; filled, the form is refused (400)")]
 Photo = Annotated[UploadFile | None, File()]
 
 
@@ -81,7 +85,7 @@ def complain_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
              responses=RATE_LIMITED)
 def complain(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "",
              category: Text = "", village: Text = "", name: Text = "", phone: Text = "", photo: Photo = None,
-             homepage: Text = "") -> HTMLResponse:
+             homepage: Honeypot = "") -> HTMLResponse:
     values = {"description": description, "category": category, "village": village, "name": name, "phone": phone}
     if homepage:
         return render(request, "error.html", status_code=400, status=400, title="ไม่สามารถรับเรื่องได้",
@@ -133,7 +137,7 @@ def report_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
              responses=RATE_LIMITED)
 def report(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "", when: Text = "",
            where: Text = "", who: Text = "", name: Text = "", phone: Text = "", evidence: Photo = None,
-           homepage: Text = "", type: Text = "") -> HTMLResponse:
+           homepage: Honeypot = "", type: Text = "") -> HTMLResponse:
     # The reporter's name and phone are never echoed back into a form or a log: only into the seal.
     values = {"description": description, "when": when, "where": where, "who": who, "type": type}
     if homepage:

@@ -180,5 +180,5 @@ class TargetRow(BaseModel):
 
 
 class IndicatorUpdate(BaseModel):
-    ita_score: float | None = Field(None, ge=0, le=100)
+    ita_score: float | None = Field(None, strict=True, ge=0, le=100)
     corruption_cases: Count | None = None

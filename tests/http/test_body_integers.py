@@ -104,6 +104,15 @@ def test_outcome_counts_out_of_range_are_422(harness: Harness, figure: Any) -> N
     refused(indicators, "corruption_cases")
 
 
+def test_a_score_is_a_json_number_not_true_or_false(harness: Harness) -> None:
+    manager = harness.staff_token("manager")
+    for score in (False, True, "80", 100.5, -1):
+        response = harness.client.put("/api/v1/indicators/2565", json={"ita_score": score}, headers=manager)
+        refused(response, "ita_score")
+    kept = harness.client.put("/api/v1/indicators/2565", json={"ita_score": 87}, headers=manager)
+    assert kept.status_code == 200, kept.text
+
+
 def test_outcome_counts_within_range_are_kept(harness: Harness) -> None:
     manager = harness.staff_token("manager")
     response = harness.client.put("/api/v1/outcomes/2565", json={"corruption_cases": 2**31 - 1, "procurement": 0},

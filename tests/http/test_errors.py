@@ -153,3 +153,6 @@ def test_the_openapi_document_declares_rate_limits_and_the_qr_codes_type(harness
         declared = paths[path][method]["responses"]["429"]
         assert "text/html" in declared["content"] and "Retry-After" in declared["headers"]
     assert "image/svg+xml" in paths["/public/line-qr.svg"]["get"]["responses"]["200"]["content"]
+    forms = harness.client.get("/openapi.json").json()["components"]["schemas"]
+    for form in ("Body_complain_public_complain_post", "Body_report_public_report_corruption_post"):
+        assert forms[form]["properties"]["homepage"]["maxLength"] == 0  # the honeypot: filled is refused (400)
