@@ -59,6 +59,15 @@ def test_erasure_scrubs_every_quarantined_excerpt_naming_the_resident(harness: H
     assert user not in dump(harness)
 
 
+def test_declining_consent_also_empties_their_quarantined_excerpts(harness: Harness) -> None:
+    user = harness.new_user()
+    harness.follow(user)
+    assert harness.post_raw(body(bad_event(harness, user, SECRET_WORDS))).status_code == 200
+    harness.say(user, "ไม่ยินยอม")
+    [held] = quarantine(harness)
+    assert held.excerpt == EMPTIED and held.user_id is None and user not in dump(harness)
+
+
 def test_a_bad_event_from_a_resident_mid_tip_keeps_no_sender_nor_words(harness: Harness) -> None:
     """Mid-tip bad events are kept as a count and a reason only (the tip channel stays unlinkable)."""
     user = harness.new_user()
