@@ -19,10 +19,10 @@ from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.staff.models import Role
 from bot.surveys import api as surveys_api
-from bot.surveys import present
+from bot.surveys import present, staff_tests
 from bot.surveys import reports_api as reports
 from bot.surveys import service as surveys
-from bot.surveys.models import PaperResponse, SummaryOut
+from bot.surveys.models import PaperResponse, StaffAnswers, SummaryOut
 from surveys import catalogue
 from surveys.catalogue import SurveyConflict
 from surveys.definition import Definition
@@ -146,6 +146,52 @@ def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep
         code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
         return _paper_page(request, user, session, key, form, _numbered(str(refused), definition), code)
     return back_to(f"/console/surveys/{key}/paper?done={filed.id}")
+
+
+Anyone = Annotated[ConsoleUser, Depends(only(*Role))]
+AnyonePost = Annotated[ConsoleUser, Depends(posting(*Role))]
+
+
+@router.get("/tests", response_class=HTMLResponse)
+def my_tests(request: Request, user: Anyone, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+    """The staff tests open now (law, conflict of interest, NO Gift), each with whether I took it this year."""
+    rows = staff_tests.open_for_staff(session, user.member, runtime.clock())
+    return render(request, user, "surveys/tests.html", rows=rows)
+
+
+def _test_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, key: str,
+               form: dict[str, Any] | None = None, error: str | None = None, result: Any = None,
+               status_code: int = 200) -> HTMLResponse:
+    taker = staff_tests.for_staff(session, user.member, key, runtime.clock())
+    if taker is None:
+        raise HTTPException(404, "Not Found")
+    taken = result is None and staff_tests.has_taken(session, taker, runtime.clock())
+    # The definition goes to the template, which shows questions and choices only: never `correct`.
+    return render(request, user, "surveys/test.html", status_code=status_code, survey=taker.survey,
+                  definition=taker.definition, form=form or {}, error=error, result=result, taken=taken,
+                  levels=LEVELS)
+
+
+@router.get("/tests/{key}", response_class=HTMLResponse)
+def test_form(key: str, request: Request, user: Anyone, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+    return _test_page(request, user, session, runtime, key)
+
+
+@router.post("/tests/{key}", response_class=HTMLResponse)
+def take_test(key: str, request: Request, user: AnyonePost, session: SessionDep, runtime: RuntimeDep,
+              data: FormFields) -> Response:
+    """My answers, filed by the survey API's own route (one scored attempt a year); the score shown at once."""
+    form: dict[str, Any] = {k: data.getlist(k) for k in data if k.startswith("q_")}
+    definition = catalogue.definition_of(session, surveys.find(session, key))
+    try:
+        filed = surveys_api.answer_as_staff(key, StaffAnswers(answers=_answers(definition, data)), user.member,
+                                            session)
+    except (AnswerError, SurveyConflict, DomainError) as refused:
+        session.rollback()
+        code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
+        return _test_page(request, user, session, runtime, key, form, _numbered(str(refused), definition),
+                          status_code=code)
+    return _test_page(request, user, session, runtime, key, result=filed)
 
 
 LEVELS = [(5, "มากที่สุด"), (4, "มาก"), (3, "ปานกลาง"), (2, "น้อย"), (1, "น้อยที่สุด")]

@@ -53,6 +53,7 @@ MENU = (
     MenuItem("/console/surveys", "แบบสอบถาม", (Role.MANAGER, Role.ADMIN)),
     MenuItem("/console/surveys/paper", "แบบสอบถามกระดาษ", (Role.OFFICER,)),  # managers reach it from the dashboard
     MenuItem("/console/targets", "เป้าหมาย", (Role.MANAGER, Role.ADMIN)),
+    MenuItem("/console/tests", "แบบทดสอบของฉัน", tuple(Role)),
     MenuItem("/console/staff", "เจ้าหน้าที่", (Role.ADMIN,)),
     MenuItem("/console/outbox", "การส่งข้อความ", (Role.ADMIN,)),
 )

@@ -58,6 +58,20 @@ def takers(session: Session, resident_id: int, now: datetime) -> list[Taker]:
     return found
 
 
+def open_for_staff(session: Session, member: StaffMember, now: datetime) -> list[tuple[Taker, bool]]:
+    """The staff tests open now for a console user, each with whether they took it this fiscal year."""
+    found = [Taker(s, catalogue.definition_of(session, s), Respondent(staff_id=member.id), member.name)
+             for s in catalogue.accepting(session, "staff", now)]
+    return [(t, has_taken(session, t, now)) for t in found]
+
+
+def for_staff(session: Session, member: StaffMember, key: str, now: datetime) -> Taker | None:
+    survey = catalogue.get(session, key)
+    if survey is None or survey.audience != "staff" or not survey.accepts_answers(now):
+        return None
+    return Taker(survey, catalogue.definition_of(session, survey), Respondent(staff_id=member.id), member.name)
+
+
 def taker_for(session: Session, resident_id: int, key: str, now: datetime) -> Taker | None:
     return next((t for t in takers(session, resident_id, now) if t.survey.key == key), None)
 
