@@ -91,6 +91,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default=POSTGRES_SERVER)
     parser.add_argument("--drain-timeout", type=float, default=180.0)
+    parser.add_argument("--web-only", action="store_true",
+                        help="also measure `tambon serve --no-worker` (acknowledgements alone, nothing answered)")
     return parser.parse_args()
 
 
@@ -217,6 +219,14 @@ def main() -> int:
                 results.append(measure("SDK example fastapi-echo", f"http://127.0.0.1:{port}/callback", line, opts,
                                        work, script, True, BOT_USER_ID))
             for kind in opts.databases.split(","):
+                if opts.web_only:
+                    with database(kind, opts.postgres_url, prefix="tambon_throughput") as url:
+                        port = free_port()
+                        with served([sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--port", str(port)],
+                                    {**env, "DATABASE_URL": url}, f"http://127.0.0.1:{port}", work / f"{kind}-web.log"):
+                            results.append(measure(f"tambon serve --no-worker, {kind}",
+                                                   f"http://127.0.0.1:{port}/line/webhook", None, opts, work, script,
+                                                   False, BOT_USER_ID))
                 with database(kind, opts.postgres_url, prefix="tambon_throughput") as url:
                     port = free_port()
                     with served([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
