@@ -35,15 +35,18 @@ REQUESTS = [("first page", "", "?limit=50"),
             ("filtered", "?status=received&village=3&overdue=yes", "?status=received&village=3&overdue=true&limit=50")]
 
 
-def timed(call: Callable[[], object], repeat: int) -> float:
-    """Median seconds of `repeat` calls, after two warm-ups."""
-    call(), call()
-    samples = []
+def timed(page: Callable[[], object], api: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median seconds of `repeat` calls of each, after two warm-ups. The two are interleaved (page, API, page,
+    API…) so that both see the same load: timed one block after the other on a shared machine, a burst of
+    someone else's work landed on one side only and moved the ratio by 2–4×."""
+    page(), api(), page(), api()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for call, kept in ((page, samples[0]), (api, samples[1])):
+            start = time.perf_counter()
+            call()
+            kept.append(time.perf_counter() - start)
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def run(url: str, rows: int, repeat: int) -> list[tuple[str, float, float]]:
@@ -66,8 +69,8 @@ def run(url: str, rows: int, repeat: int) -> list[tuple[str, float, float]]:
             page = client.get(f"/console/complaints{page_query}")
             assert page.status_code == 200 and "queue-row" in page.text, page.status_code
             assert client.get(f"/api/v1/complaints{api_query}", headers=api).status_code == 200
-            page_s = timed(lambda q=page_query: client.get(f"/console/complaints{q}"), repeat)
-            api_s = timed(lambda q=api_query: client.get(f"/api/v1/complaints{q}", headers=api), repeat)
+            page_s, api_s = timed(lambda q=page_query: client.get(f"/console/complaints{q}"),
+                                  lambda q=api_query: client.get(f"/api/v1/complaints{q}", headers=api), repeat)
             results.append((name, page_s, api_s))
     engine.dispose()
     return results
