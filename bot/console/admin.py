@@ -90,9 +90,7 @@ def change_role(staff_id: int, user: AdminPost, session: SessionDep, runtime: Ru
 @router.post("/staff/{staff_id}/deactivate")
 def deactivate(staff_id: int, user: AdminPost, session: SessionDep, runtime: RuntimeDep) -> Response:
     member = _member(session, staff_id)
-    if member.id == user.member.id:
-        raise HTTPException(UNPROCESSABLE, "ระงับบัญชีของตัวเองไม่ได้")
-    accounts.deactivate(session, member)
+    accounts.deactivate(session, member, by=user.member)
     staff_service.audit(session, actor=user.member, action="staff.deactivate", record_type="staff_member",
                         record_id=staff_id, now=runtime.clock())
     session.commit()

@@ -129,7 +129,10 @@ def end_sessions_of(session: Session, member: StaffMember) -> None:
     session.execute(delete(StaffSession).where(StaffSession.staff_id == member.id))  # type: ignore[arg-type]
 
 
-def deactivate(session: Session, member: StaffMember) -> None:
-    """No more API calls nor console pages: the token stops working and every session ends now."""
+def deactivate(session: Session, member: StaffMember, *, by: StaffMember) -> None:
+    """No more API calls nor console pages: the token stops working and every session ends now. Nobody
+    deactivates themselves (the last admin would lock everyone out of the staff accounts)."""
+    if member.id == by.id:
+        raise Invalid("ระงับบัญชีของตัวเองไม่ได้")
     member.active = False
     end_sessions_of(session, member)

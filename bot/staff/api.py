@@ -55,7 +55,7 @@ def deactivate(staff_id: RecordId, admin: AdminStaff, session: SessionDep) -> St
     member = session.get(StaffMember, staff_id)
     if member is None:
         raise NotFound("ไม่พบเจ้าหน้าที่")
-    accounts.deactivate(session, member)
+    accounts.deactivate(session, member, by=admin)
     service.audit(session, actor=admin, action="staff.deactivate", record_type="staff_member",
                   record_id=staff_id, now=utcnow())
     return member

@@ -93,3 +93,14 @@ def test_audit_log_refuses_updates_and_deletes(harness: Harness) -> None:
 def test_openapi_lists_the_admin_api(harness: Harness) -> None:
     paths = harness.client.get("/openapi.json").json()["paths"]
     assert {"/line/webhook", "/api/v1/me", "/api/v1/outbox/dead", "/healthz", "/readyz"} <= set(paths)
+
+
+def test_an_admin_cannot_deactivate_themselves(harness: Harness) -> None:
+    """The last admin would lock everyone out of the staff accounts (the console refuses it the same way)."""
+    admin = {"Authorization": f"Bearer {add_staff(harness, Role.ADMIN)}"}
+    me = harness.client.get("/api/v1/me", headers=admin).json()
+    response = harness.client.post(f"/api/v1/staff/{me['id']}/deactivate", headers=admin)
+    assert response.status_code == 422 and response.json()["code"] == "invalid", response.text
+    assert response.json()["detail"] == "ระงับบัญชีของตัวเองไม่ได้"
+    assert harness.client.get("/api/v1/me", headers=admin).status_code == 200
+    assert harness.client.get("/api/v1/audit", headers=admin).json() == []
