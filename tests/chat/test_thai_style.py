@@ -161,3 +161,8 @@ def test_answering_fixed_is_a_reply_not_a_push(harness: Harness) -> None:
     assert sent_by("reply") == replies + 1
     assert any("พึงพอใจ" in t for t in answer)
     assert not any("ผู้ร้องเรียน" in t for t in harness.line.state.texts_to(user))
+
+
+def org_style_problems(text: str, short_name: str) -> list[str]:
+    """The rules for a session under the default organisation, whose own short name may say อบต."""
+    return style_problems(text.replace(short_name, "องค์กร"))

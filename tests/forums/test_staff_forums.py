@@ -61,6 +61,11 @@ def test_a_law_training_counts_attendance_against_the_roster(harness: Harness) -
     stranger = harness.new_user()
     harness.onboard(stranger)
     assert "ยังไม่อยู่ในรายชื่อ" in harness.say(stranger, f"ลงชื่อ {forum['check_in_code']}")[0]
+    from tests.chat.test_thai_style import org_style_problems
+    for someone in (user, stranger):
+        sent = harness.line.state.texts_to(someone)
+        assert {t: org_style_problems(t, harness.org.short_name) for t in sent
+            if org_style_problems(t, harness.org.short_name)} == {}
 
     unknown = harness.client.put(f"/api/v1/forums/{forum['id']}/staff-attendance",
                                  json={"members": ["staff:99999"]}, headers=manager)

@@ -13,6 +13,7 @@ from bot.staff.models import StaffContact
 from surveys import catalogue
 from surveys.definition import Definition
 from surveys.models import SurveyResponse
+from tests.chat.test_thai_style import org_style_problems
 from tests.harness import Harness
 from tests.surveys.helpers import open_shipped
 from tests.surveys.test_roster import roster_body, staff
@@ -128,6 +129,9 @@ def test_a_council_member_without_an_account_answers_by_personal_code_in_line(ha
     # the code was spent; the LINE account stays linked to her roster place
     assert "รหัสนี้ใช้ไม่ได้" in harness.say(user, f"แบบทดสอบ {code}")[0]
     assert "ทำแล้วในปีนี้" in harness.say(user, "แบบทดสอบ")[0]
+    sent = harness.line.state.texts_to(user)
+    assert {t: org_style_problems(t, harness.org.short_name) for t in sent
+            if org_style_problems(t, harness.org.short_name)} == {}  # docs/THAI_STYLE.md
     # replacing the roster keeps her the same person: her answer still counts
     harness.client.put("/api/v1/surveys/law_knowledge/roster", json=roster_body(ids, ["นายก ใจดี", "นางสมร สภาตำบล"]),
                        headers=manager)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.tips.models import Tip
+from tests.chat.test_thai_style import org_style_problems
 from tests.harness import Harness
 
 
@@ -58,6 +59,9 @@ def test_typed_numbers_names_and_not_sure(harness: Harness) -> None:
     assert "ผู้เกี่ยวข้อง" in harness.say(user, "๑")[0]  # Thai digit one: bribery
     _finish(harness, user)
     assert _tip(harness).type == "bribery"
+    sent = harness.line.state.texts_to(user)
+    assert {t: org_style_problems(t, harness.org.short_name) for t in sent
+            if org_style_problems(t, harness.org.short_name)} == {}  # docs/THAI_STYLE.md
 
     user = _start(harness)
     harness.say(user, "ยักยอกน้ำมันรถส่วนกลาง")
