@@ -30,6 +30,7 @@ from bot.forums.models import (
     OutcomeCreate,
     PaperCount,
     PaperCounts,
+    PlanLink,
 )
 from bot.http import STATUS_OF_KIND, UNPROCESSABLE, RecordId, RuntimeDep, SessionDep
 from bot.staff.models import Role
@@ -47,7 +48,8 @@ DONE = {"created": "สร้างเวทีแล้ว ตั้งเว�
 FIELD_NAMES = {"topic": "หัวข้อ", "agenda": "วาระ", "villages": "หมู่บ้าน", "starts_at": "วันเวลาเริ่ม", "place": "สถานที่",
                "map_url": "ลิงก์แผนที่", "capacity": "จำนวนที่นั่ง", "reminder_hours_before": "แจ้งเตือนล่วงหน้า",
                "minutes": "บันทึกการประชุม", "decisions": "ข้อสรุป", "opinions_used": "การนำความเห็นไปใช้",
-               "reason": "เหตุผล", "registrations": "หมายเลขลงทะเบียน", "at": "เวลาประกาศ"}
+               "reason": "เหตุผล", "registrations": "หมายเลขลงทะเบียน", "at": "เวลาประกาศ",
+               "title": "ชื่อเอกสาร", "url": "ลิงก์เอกสาร", "plan_links": "เอกสารแผนที่เกี่ยวข้อง"}
 
 
 def _local(value: str) -> datetime | None:
@@ -161,9 +163,12 @@ def _act(request: Request, user: ConsoleUser, session: SessionDep, runtime: Runt
                     for key, value in data.items() if key.startswith("paper_") and str(value).strip().isdigit()]
             forums_api.paper_counts(forum_id, PaperCounts(villages=rows), user.member, session, runtime)
         elif action == "outcome":
+            titles = [str(t).strip() for t in data.getlist("link_title")]
+            urls = [str(u).strip() for u in data.getlist("link_url")]
+            links = [PlanLink(title=t, url=u) for t, u in zip(titles, urls, strict=False) if t or u]
             body = OutcomeCreate(minutes=str(data.get("minutes") or "").strip(),
                                  decisions=str(data.get("decisions") or "").strip(),
-                                 opinions_used=str(data.get("opinions_used") or "").strip())
+                                 opinions_used=str(data.get("opinions_used") or "").strip(), plan_links=links)
             forums_api.publish_outcome(forum_id, body, user.member, session, runtime, request)
         elif action == "cancel":
             forums_api.cancel_forum(forum_id, CancelRequest(reason=str(data.get("reason") or "").strip()),

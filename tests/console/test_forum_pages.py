@@ -92,10 +92,14 @@ def test_create_announce_attend_and_publish_from_the_console(harness: Harness) -
     empty = client.post(f"/console/forums/{forum_id}/outcome", data={"csrf_token": csrf, "minutes": "x"})
     assert empty.status_code == 422 and "ข้อสรุป" in empty.text
     outcome = {"csrf_token": csrf, "minutes": "มีผู้เข้าร่วม 36 คน", "decisions": "ขยายเขตประปาหมู่ 1",
-               "opinions_used": "บรรจุเป็นโครงการลำดับที่ 1"}
+               "opinions_used": "บรรจุเป็นโครงการลำดับที่ 1", "link_title": ["แผนพัฒนาท้องถิ่น 2571", ""],
+               "link_url": ["https://phana.example.go.th/plan", ""]}
+    bad_link = client.post(f"/console/forums/{forum_id}/outcome", data={**outcome, "link_url": ["javascript:x", ""]})
+    assert bad_link.status_code == 422 and "javascript" in bad_link.text
     published = client.post(f"/console/forums/{forum_id}/outcome", data=outcome)
     assert published.status_code == 200 and "เผยแพร่ผลเวทีแล้ว" in published.text
     assert 'data-testid="outcome"' in published.text and "ขยายเขตประปาหมู่ 1" in published.text
+    assert 'href="https://phana.example.go.th/plan"' in published.text
     twice = client.post(f"/console/forums/{forum_id}/outcome", data=outcome)
     assert twice.status_code == 409 and "เผยแพร่ผลเวทีนี้ไปแล้ว" in twice.text
     assert client.get("/console/forums/999").status_code == 404
