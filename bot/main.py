@@ -45,7 +45,7 @@ from bot.forums import api as forums_api
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
 from bot.forums import service as forums_service
-from bot.http import HANDLED, RejectUnstorableText, handle_error, openapi_with_errors
+from bot.http import HANDLED, DirectRoute, RejectUnstorableText, handle_error, openapi_with_errors
 from bot.inquiries import api as inquiries_api
 from bot.inquiries import dialogs as inquiry_dialogs
 from bot.inquiries import public as inquiries_public
@@ -294,6 +294,7 @@ def create_app(
     for error in HANDLED:  # one mapping of every refusal and outage to an answer (bot.http.handle_error)
         app.add_exception_handler(error, handle_error)
     app.add_middleware(RejectUnstorableText)
+    app.add_middleware(DirectRoute, method="POST", path="/line/webhook", endpoint=webhook.receive_webhook)
     app.add_middleware(RequestContext)  # outermost: its request id covers the refusals above too
     app.state.line_quota = line_quota
     app.state.error_page = portal_error_page  # public pages' errors in the portal's layout
