@@ -6,7 +6,11 @@ its position in the shaped run, the first time the glyph is drawn, for the whole
 mark then the vowel (uni0E48.low, uni0E39), so the glyph at ู's position is the tone mark: the first "อยู่"
 teaches the PDF that uni0E48.low reads "ู" and uni0E39 reads "่", and every later "ระหว่าง" or "ผู้"
 then copies out garbled ("ระหวูาง"). Before the fonts are written, each Thai glyph whose own identity is
-known — the font's cmap, or a `uniXXXX.suffix` variant name — is mapped to its own character.
+known — the font's cmap, or a `uniXXXX.suffix` variant name — is mapped to its own character; and in each
+text run a zero-width tone mark followed by a zero-width vowel below is written vowel first (the page looks
+the same: both are drawn at one pen position), so "อยู่" copies out as typed — also when a tall consonant's
+tone mark is drawn shifted and the pen moved back ("ปู่"). Left as drawn: a pair split by offsets that do not
+return the pen to the same point.
 """
 
 from __future__ import annotations
@@ -78,13 +82,61 @@ def correct_thai_text_layer(fonts: Any) -> int:
     return changed
 
 
+BELOW_VOWELS, TONE_MARKS = "\u0e38\u0e39\u0e3a", "\u0e48\u0e49\u0e4a\u0e4b\u0e4c"
+_HEX_RUN = re.compile(r"<([0-9a-f]+)>")
+# "<…>X<tone>-X<vowel below>": a tone mark drawn shifted (a tall consonant's), the pen moved back, the vowel.
+_SHIFTED_PAIR = re.compile(
+    r"<((?:[0-9a-f]{4})*)>(-?[0-9.]+)<([0-9a-f]{4})>(-?[0-9.]+)<([0-9a-f]{4})((?:[0-9a-f]{4})*)>")
+
+
+def logical_order(text: str, font: Any) -> str:
+    """A TJ operand with each (tone mark, vowel below) glyph pair put back in Unicode order (vowel, tone).
+    Both are zero-advance marks drawn at the same pen position, so the page looks the same; the text layer
+    (copy, search, pypdf) then reads "อยู่", not "อยู่"."""
+    own = own_text(font.file_content, font.index)
+
+    def swap(match: re.Match[str]) -> str:
+        run = match.group(1)
+        if len(run) % 4:
+            return match.group(0)
+        gids = [int(run[i:i + 4], 16) for i in range(0, len(run), 4)]
+        for i in range(len(gids) - 1):
+            first, second = gids[i], gids[i + 1]
+            if (own.get(first, "") in TONE_MARKS and own.get(second, "") in BELOW_VOWELS and own.get(first)
+                    and own.get(second) and font.widths.get(first) == 0 and font.widths.get(second) == 0):
+                gids[i], gids[i + 1] = second, first
+        return "<" + "".join(f"{g:04x}" for g in gids) + ">"
+
+    def swap_shifted(match: re.Match[str]) -> str:
+        before, there, tone, back, below, rest = match.groups()
+        if not (own.get(int(tone, 16), "") in TONE_MARKS and own.get(int(below, 16), "") in BELOW_VOWELS
+                and font.widths.get(int(tone, 16)) == 0 and font.widths.get(int(below, 16)) == 0
+                and abs(float(there) + float(back)) < 1.0):  # back within 1/1000 em: the same point
+            return match.group(0)
+        # The tone mark is drawn shifted and the pen moved back: draw the vowel first, at the same point.
+        return f"<{before}{below}>{there}<{tone}>{back}<{rest}>"
+
+    return _SHIFTED_PAIR.sub(swap_shifted, _HEX_RUN.sub(swap, text))
+
+
 def _install_text_layer_fix() -> None:
-    """Wrap WeasyPrint's font dictionary builder once (pinned below 70: the hook is checked by the tests)."""
+    """Wrap WeasyPrint's font dictionary builder and its text showing once (pinned below 70: the hooks are
+    checked by tests/portal/test_pdf_text.py)."""
     import weasyprint.pdf as weasy_pdf
+    from weasyprint.pdf.stream import Stream
 
     original = weasy_pdf.build_fonts_dictionary
     if getattr(original, "tambon_thai_fix", False):
         return
+    show_text = Stream.show_text
+
+    def show_text_in_logical_order(self: Any, text: str) -> None:
+        current = getattr(self, "_current_font", None)
+        font = next((f for f in getattr(self, "_fonts", {}).values()
+                     if current and f.hash == current[0] and not f.bitmap), None)
+        show_text(self, logical_order(text, font) if font is not None and isinstance(text, str) else text)
+
+    Stream.show_text = show_text_in_logical_order
 
     def build_fonts_dictionary(pdf: Any, fonts: Any, *args: Any, **kwargs: Any) -> Any:
         correct_thai_text_layer(fonts)
