@@ -50,7 +50,7 @@ def choice_number(typed: str) -> int | None:
     cleaned = typed.translate(_THAI_DIGITS).strip().removeprefix("ข้อ").removeprefix("ที่").strip().rstrip(".")
     for particle in sorted(texts.PARTICLES, key=len, reverse=True):
         cleaned = cleaned.removesuffix(particle).strip()
-    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 3 else None
+    return int(cleaned) if cleaned.isdecimal() and len(cleaned) <= 3 else None  # "²" is a digit int() refuses
 
 
 def is_only_emoji(typed: str) -> bool:

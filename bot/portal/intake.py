@@ -97,7 +97,8 @@ def complain(request: Request, session: SessionDep, runtime: RuntimeDep, descrip
         errors.append(f"กรุณาเล่ารายละเอียดของเรื่องที่ต้องการร้องเรียน{runtime.org.particle}")
     if category and category not in {c.key for c in org.categories}:
         errors.append(f"กรุณาเลือกประเภทเรื่องจากรายการ{runtime.org.particle}")
-    village_no = int(village) if village.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit int() refuses; at most 3 digits: no village number is longer.
+    village_no = int(village) if village.isdecimal() and len(village) <= 3 else None
     if village and (village_no is None or org.village(village_no) is None):
         errors.append(f"กรุณาเลือกหมู่บ้านจากรายการ{runtime.org.particle}")
     phone_no = _phone(phone, errors)

@@ -95,6 +95,13 @@ def test_bad_input_gets_the_form_back_in_thai_and_keeps_nothing(harness: Harness
     assert _count(harness, Complaint) == 0 and _count(harness, TrackingPin) == 0
 
 
+def test_a_village_that_is_no_number_int_can_read_is_the_forms_422_not_a_crash(harness: Harness) -> None:
+    for village in ("²", "9" * 5000, "๙๙"):  # a digit int() refuses; past int()'s 4,300 digits; no such village
+        page = harness.client.post("/public/complain", data={"description": "x", "village": village})
+        assert page.status_code == 422 and "หมู่บ้าน" in page.text, village
+    assert _count(harness, Complaint) == 0
+
+
 def test_a_web_tip_is_sealed_as_in_line(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     assert harness.client.get("/public/report-corruption").status_code == 200
