@@ -14,6 +14,7 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
 from html import escape
 from typing import Annotated, Any
 
@@ -48,6 +49,14 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def request_time(runtime: RuntimeDep) -> datetime:
+    """The request's business time, read once from the runtime's clock (the one clock tests pin)."""
+    return runtime.clock()
+
+
+Now = Annotated[datetime, Depends(request_time)]
 
 # Bounds for every integer a caller sends: the columns are 32-bit, so a bigger number is simply not there.
 MAX_ID = MAX_INT32

@@ -33,7 +33,6 @@ from bot.outbox.models import OutboxMessage
 from bot.residents.models import FollowStatus, Resident
 from bot.runtime import Runtime
 from bot.scheduler import Job, run_jobs
-from bot.thai import utcnow
 
 log = structlog.get_logger(__name__)
 
@@ -255,7 +254,7 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
             due = outbox.next_due(session)
         if due is None:
             return poll
-        return min(poll, max(0.005, (due - utcnow()).total_seconds()))
+        return min(poll, max(0.005, (due - runtime.clock()).total_seconds()))
 
     shown: set[str] = set()  # residents already shown the loading dots while they wait
     last_jobs = [0.0]
@@ -340,7 +339,7 @@ async def _guard(name: str, step: Callable[[], Awaitable[object]], stop: asyncio
 async def _show_loading(runtime: Runtime, sender: Sender, shown: set[str]) -> None:
     """Residents whose message has waited longer than the threshold see LINE's loading dots."""
     threshold = runtime.settings.loading_animation_after_seconds
-    cutoff = int((utcnow().timestamp() - threshold) * 1000)
+    cutoff = int((runtime.clock().timestamp() - threshold) * 1000)
 
     def waiting() -> list[str]:
         with Session(runtime.engine) as session:

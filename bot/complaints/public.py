@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -21,14 +22,14 @@ FiscalYear = Query(None, ge=2500, le=2700, description="B.E. fiscal year, e.g. 2
 QUARTER_MONTHS = ("ต.ค.–ธ.ค.", "ม.ค.–มี.ค.", "เม.ย.–มิ.ย.", "ก.ค.–ก.ย.")
 
 
-def current_fiscal_year(fiscal_year: int | None) -> int:
-    return fiscal_year or thai.fiscal_year(thai.utcnow())
+def current_fiscal_year(fiscal_year: int | None, now: datetime) -> int:
+    return fiscal_year or thai.fiscal_year(now)
 
 
-def recent_fiscal_years(selected: int) -> list[int]:
+def recent_fiscal_years(selected: int, now: datetime) -> list[int]:
     """The picker's years: the current one back five years, and the selected one if older."""
-    now = thai.fiscal_year(thai.utcnow())
-    years = list(range(now, now - 6, -1))
+    current = thai.fiscal_year(now)
+    years = list(range(current, current - 6, -1))
     return years if selected in years else [*years, selected]
 
 
@@ -58,14 +59,16 @@ def public_stats(org: Organisation, stats: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/complaints.json")
 def complaints_json(session: SessionDep, runtime: RuntimeDep, fiscal_year: int | None = FiscalYear) -> dict[str, Any]:
-    return public_stats(runtime.org, complaint_stats(session, current_fiscal_year(fiscal_year), thai.utcnow()))
+    now = runtime.clock()
+    return public_stats(runtime.org, complaint_stats(session, current_fiscal_year(fiscal_year, now), now))
 
 
 @router.get("/complaints", response_class=HTMLResponse)
 def complaints_page(request: Request, session: SessionDep, runtime: RuntimeDep,
                     fiscal_year: int | None = FiscalYear) -> HTMLResponse:
-    year = current_fiscal_year(fiscal_year)
-    s = public_stats(runtime.org, complaint_stats(session, year, thai.utcnow()))
+    now = runtime.clock()
+    year = current_fiscal_year(fiscal_year, now)
+    s = public_stats(runtime.org, complaint_stats(session, year, now))
     first, last = thai.fiscal_year_bounds(year)
     months = [[m["name"], m["received"], m["completed"]] for m in s["by_month"]]
     quarters = [[f"ไตรมาส {q['quarter']} ({QUARTER_MONTHS[q['quarter'] - 1]})", q["received"], q["completed"]]
@@ -77,7 +80,7 @@ def complaints_page(request: Request, session: SessionDep, runtime: RuntimeDep,
     category_chart = charts.bars(sorted(s["by_category"].items(), key=lambda kv: -kv[1]),
                                  title=f"เรื่องร้องเรียนแยกตามประเภท ปีงบประมาณ {year}")
     return render(request, "complaints.html", title=f"สถิติเรื่องร้องทุกข์/ร้องเรียน ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year), first=first, last=last, s=s, months=months,
+                  year=year, years=recent_fiscal_years(year, now), first=first, last=last, s=s, months=months,
                   quarters=quarters, month_chart=month_chart, category_chart=category_chart,
                   due_days=runtime.settings.complaint_due_days)
 

@@ -42,7 +42,7 @@ def public_forums_page(request: Request, session: SessionDep, runtime: RuntimeDe
     chart = charts.bars([(f.topic.topic, f.participants.total) for f in forums],
                         title=f"ผู้เข้าร่วมเวทีประชาคม ปีงบประมาณ {year}", unit=" คน")
     return render(request, "forums.html", title=f"การมีส่วนร่วมของประชาชน (เวทีประชาคม) ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year), forums=forums, chart=chart)
+                  year=year, years=recent_fiscal_years(year, runtime.clock()), forums=forums, chart=chart)
 
 
 @router.get("/public/forums/{forum_id}", response_class=HTMLResponse)

@@ -66,7 +66,7 @@ def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int,
     kinds = [[k, v, s["promised_days"][k]] for k, v in s["by_kind"].items()]
     halves = [(None, "ทั้งปี"), (1, "6 เดือนแรก (ต.ค.–มี.ค.)"), (2, "6 เดือนหลัง (เม.ย.–ก.ย.)")]
     return render_html(request, "information_centre.html", title=_title(year, half), year=year, half=half,
-                       halves=halves, years=recent_fiscal_years(year), period=s["period"], s=s, kinds=kinds)
+                       halves=halves, years=recent_fiscal_years(year, now), period=s["period"], s=s, kinds=kinds)
 
 
 @router.get("/information-centre", response_class=HTMLResponse)

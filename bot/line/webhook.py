@@ -20,7 +20,6 @@ from bot.db import quick
 from bot.line import inbox, signature
 from bot.line.group_commit import UNREACHABLE, GroupCommit
 from bot.runtime import Runtime
-from bot.thai import utcnow
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["LINE"])
@@ -50,7 +49,7 @@ def write_events(runtime: Runtime) -> Callable[[Session, list[Body], bool], list
     """A group commit's batch of requests: check each destination, add their events (never commits)."""
 
     def write(session: Session, bodies: list[Body], careful: bool) -> list[inbox.Stored]:
-        now = utcnow()
+        now = runtime.clock()  # arrival on the one clock: reply expiry and retention are judged by it
         # The batch's transaction begins here: within `quick` it waits for no lock past LINE's budget.
         with quick(runtime.settings.webhook_store_timeout_seconds):
             for destination, _ in bodies:  # a wrong one fails the batch; retried alone, it fails alone

@@ -6,12 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from bot.errors import NotFound
-from bot.http import Offset, RecordId, SessionDep
+from bot.http import Now, Offset, RecordId, SessionDep
 from bot.outbox import service
 from bot.outbox.models import OutboxMessage, OutboxRead, OutboxStatus
 from bot.staff.roles import AdminStaff
 from bot.staff.service import audit
-from bot.thai import utcnow
 
 router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
 
@@ -38,8 +37,7 @@ def counts(_: AdminStaff, session: SessionDep) -> dict[str, int]:
 
 
 @router.post("/{outbox_id}/requeue", response_model=OutboxRead)
-def requeue(outbox_id: RecordId, admin: AdminStaff, session: SessionDep) -> OutboxMessage:
-    now = utcnow()
+def requeue(outbox_id: RecordId, admin: AdminStaff, session: SessionDep, now: Now) -> OutboxMessage:
     row = service.requeue(session, outbox_id, now)  # 409 unless it is a dead letter
     if row is None:
         raise NotFound("ไม่พบข้อความนี้")

@@ -44,5 +44,5 @@ def targets_page(request: Request, session: SessionDep, runtime: RuntimeDep,
                  STATUS.get(r.status, r.status)] for r in rows if r.indicator in INDICATORS]
     first, last = thai.fiscal_year_bounds(year)
     return render(request, "targets.html", title=f"ตัวชี้วัดตามแผนป้องกันการทุจริต ปีงบประมาณ {year}", year=year,
-                  years=recent_fiscal_years(year), first=first, last=last, outcome=outcome, others=others,
+                  years=recent_fiscal_years(year, now), first=first, last=last, outcome=outcome, others=others,
                   sessions=sessions)

@@ -76,13 +76,18 @@ def _organisation(request: Request) -> Any:
     return runtime.org if runtime is not None else None
 
 
+def _now(request: Request) -> datetime:
+    runtime = getattr(request.app.state, "runtime", None)
+    return runtime.clock() if runtime is not None else thai.utcnow()
+
+
 def render_html(request: Request, template: str, **context: Any) -> str:
     """The page as text (for callers that add it to another response)."""
     served = set(request.app.openapi().get("paths", {}))
     return environment.get_template(template).render(
         request=request, org=_organisation(request), path=request.url.path,
         nav=[(href, label) for href, label in NAV if href in served],
-        generated=thai.format_datetime(thai.utcnow()), **context)
+        generated=thai.format_datetime(_now(request)), **context)
 
 
 def render(request: Request, template: str, *, status_code: int = 200, headers: dict[str, str] | None = None,

@@ -6,11 +6,10 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from bot.errors import NotFound
-from bot.http import Offset, RecordId, SessionDep
+from bot.http import Now, Offset, RecordId, SessionDep
 from bot.staff import accounts, service
 from bot.staff.models import AuditRead, NotificationRead, Role, StaffMember, StaffNotification, StaffRead
 from bot.staff.roles import AdminStaff, CurrentStaff
-from bot.thai import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 
@@ -33,8 +32,7 @@ class StaffCreated(StaffRead):
 
 
 @router.post("/staff", response_model=StaffCreated, status_code=status.HTTP_201_CREATED)
-def add_staff(body: StaffCreate, admin: AdminStaff, session: SessionDep) -> StaffCreated:
-    now = utcnow()
+def add_staff(body: StaffCreate, admin: AdminStaff, session: SessionDep, now: Now) -> StaffCreated:
     member, token = service.create_staff(session, name=body.name, role=body.role, unit=body.unit, now=now)
     if body.username is not None:  # AccountError (422) undoes the whole request
         accounts.set_username(session, member, body.username)
@@ -51,13 +49,13 @@ def list_staff(_: AdminStaff, session: SessionDep) -> list[StaffMember]:
 
 
 @router.post("/staff/{staff_id}/deactivate", response_model=StaffRead)
-def deactivate(staff_id: RecordId, admin: AdminStaff, session: SessionDep) -> StaffMember:
+def deactivate(staff_id: RecordId, admin: AdminStaff, session: SessionDep, now: Now) -> StaffMember:
     member = session.get(StaffMember, staff_id)
     if member is None:
         raise NotFound("ไม่พบเจ้าหน้าที่")
     accounts.deactivate(session, member, by=admin)
     service.audit(session, actor=admin, action="staff.deactivate", record_type="staff_member",
-                  record_id=staff_id, now=utcnow())
+                  record_id=staff_id, now=now)
     return member
 
 

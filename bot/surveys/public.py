@@ -11,11 +11,10 @@ from fastapi.responses import HTMLResponse
 from bot import thai
 from bot.complaints.public import current_fiscal_year, recent_fiscal_years
 from bot.errors import NotFound
-from bot.http import Key, RuntimeDep, SessionDep
+from bot.http import Key, Now, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
 from bot.surveys import present, service, staff_tests
-from bot.thai import utcnow
 from surveys import catalogue
 from surveys.summary import MIN_GROUP, WHOLE, Figures
 
@@ -29,13 +28,13 @@ def _row(name: str, f: Figures) -> list[object]:
 
 
 @router.get("", response_class=HTMLResponse)
-def reports_index(request: Request, session: SessionDep,
+def reports_index(request: Request, session: SessionDep, now: Now,
                   fiscal_year: int | None = Query(None, ge=2500, le=2700)) -> HTMLResponse:
     """Every residents' survey, each linking its report for the chosen fiscal year."""
-    year = current_fiscal_year(fiscal_year)
+    year = current_fiscal_year(fiscal_year, now)
     surveys = [s for s in catalogue.all_surveys(session) if s.audience == "residents"]
     return render(request, "surveys.html", title=f"รายงานผลการสำรวจความพึงพอใจ ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year), surveys=surveys)
+                  year=year, years=recent_fiscal_years(year, now), surveys=surveys)
 
 
 @router.get("/{key}/{fiscal_year}", response_class=HTMLResponse)
@@ -45,7 +44,7 @@ def report_page(request: Request, key: Key, fiscal_year: Annotated[int, Path(ge=
     if survey is None or survey.audience != "residents":
         raise NotFound("ไม่พบรายงานนี้")
     org = runtime.org
-    summary = service.report(session, survey, org, utcnow(), fiscal_year, by="village")
+    summary = service.report(session, survey, org, runtime.clock(), fiscal_year, by="village")
     status_text = present.STATUS[summary.status]
     if summary.status == "not_yet_provable" and summary.more_responses_needed:
         status_text += f" (ต้องการผู้ตอบเพิ่มอีกประมาณ {summary.more_responses_needed:,} คน)"

@@ -10,14 +10,13 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from bot.errors import Invalid
-from bot.http import Key, RuntimeDep, SessionDep
+from bot.http import Key, Now, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.staff.roles import Manager
 from bot.staff.service import audit
 from bot.surveys import exports, present, service
 from bot.surveys.models import IndicatorUpdate, RosterFigures, SummaryOut, TargetRow
 from bot.thai import fiscal_year as current_fiscal_year
-from bot.thai import utcnow
 from surveys import catalogue, indicators, roster
 
 router = APIRouter(prefix="/api/v1", tags=["survey reports"])
@@ -31,7 +30,7 @@ def summary(key: Key, _: Manager, session: SessionDep, runtime: RuntimeDep, fisc
             by: By | None = None) -> SummaryOut:
     """n, mean, SD, band, both percentages and 95 % intervals for the survey, each dimension and item;
     target status; optional breakdown (groups under 5 respondents hidden)."""
-    survey, now = service.find(session, key), utcnow()
+    survey, now = service.find(session, key), runtime.clock()
     report = service.report(session, survey, runtime.org, now, fiscal_year, by)
     out = present.summary_out(report, runtime.org)
     census = roster.census(session, survey, catalogue.definition_of(session, survey),
@@ -51,7 +50,7 @@ def _filename(key: Key, fiscal_year: int | None, extension: str) -> str:
 def export_csv(key: Key, member: Manager, session: SessionDep, runtime: RuntimeDep,
                fiscal_year: FiscalYear = None) -> StreamingResponse:
     survey = service.find(session, key)
-    audit(session, actor=member, action="survey.export", record_type="survey", record_id=key, now=utcnow(),
+    audit(session, actor=member, action="survey.export", record_type="survey", record_id=key, now=runtime.clock(),
           detail={"format": "csv", "fiscal_year": fiscal_year})
     table = list(exports.rows(session, survey, catalogue.definition_of(session, survey), runtime.org, fiscal_year))
     return StreamingResponse(exports.to_csv(iter(table)), media_type="text/csv; charset=utf-8", headers={
@@ -62,7 +61,7 @@ def export_csv(key: Key, member: Manager, session: SessionDep, runtime: RuntimeD
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
 def export_xlsx(key: Key, member: Manager, session: SessionDep, runtime: RuntimeDep,
                 fiscal_year: FiscalYear = None) -> Response:
-    survey, now = service.find(session, key), utcnow()
+    survey, now = service.find(session, key), runtime.clock()
     definition = catalogue.definition_of(session, survey)
     report = service.report(session, survey, runtime.org, now, fiscal_year)
     body = exports.to_xlsx(exports.rows(session, survey, definition, runtime.org, fiscal_year), report, runtime.org)
@@ -95,12 +94,11 @@ def _indicator_rows(session: Session, year: int) -> list[TargetRow]:
 
 
 @router.put("/indicators/{fiscal_year}", response_model=list[TargetRow])
-def record_indicators(body: IndicatorUpdate, member: Manager, session: SessionDep,
+def record_indicators(body: IndicatorUpdate, member: Manager, session: SessionDep, now: Now,
                       fiscal_year: Annotated[int, Path(ge=2500, le=2700)]) -> list[TargetRow]:
     """Record a fiscal year's ITA score and/or number of corruption cases (2565 is the cases baseline)."""
     if body.ita_score is None and body.corruption_cases is None:
         raise Invalid("ต้องระบุ ita_score หรือ corruption_cases")
-    now = utcnow()
     indicators.record(session, fiscal_year, ita_score=body.ita_score, corruption_cases=body.corruption_cases,
                       now=now, staff_id=member.id)
     audit(session, actor=member, action="indicator.record", record_type="plan_indicator", record_id=fiscal_year,

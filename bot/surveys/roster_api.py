@@ -16,7 +16,7 @@ from bot.staff.roles import require_role
 from bot.staff.service import audit
 from bot.surveys.models import RosterIn, RosterMemberIn
 from bot.surveys.service import find as find_survey
-from bot.thai import fiscal_year, utcnow
+from bot.thai import fiscal_year
 from surveys import roster
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])
@@ -83,7 +83,7 @@ def allow_retake(key: str, body: RetakeIn, member: Manager, session: SessionDep,
     survey = find_survey(session, key)
     if session.get(StaffMember, body.staff_id) is None:
         raise HTTPException(UNPROCESSABLE, "ไม่พบเจ้าหน้าที่ที่ระบุ")
-    now = utcnow()  # the clock my-response files answers by
+    now = runtime.clock()  # the clock my-response files answers by
     year = fiscal_year(now)
     roster.allow_retake(session, survey, body.staff_id, year, now, member.id)
     audit(session, actor=member, action="survey.retake", record_type="survey", record_id=key, now=now,

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from bot import thai
 from bot.complaints.public import current_fiscal_year, recent_fiscal_years
-from bot.http import RuntimeDep, SessionDep
+from bot.http import Now, RuntimeDep, SessionDep
 from bot.portal.render import render
 from bot.tips import service as tips
 
@@ -17,16 +17,16 @@ FiscalYear = Query(None, ge=2500, le=2700, description="B.E. fiscal year, e.g. 2
 
 
 @router.get("/tips.json")
-def tips_json(session: SessionDep, fiscal_year: int | None = FiscalYear) -> dict[str, int]:
-    return tips.public_counts(session, current_fiscal_year(fiscal_year))
+def tips_json(session: SessionDep, now: Now, fiscal_year: int | None = FiscalYear) -> dict[str, int]:
+    return tips.public_counts(session, current_fiscal_year(fiscal_year, now))
 
 
 @router.get("/tips", response_class=HTMLResponse)
-def tips_page(request: Request, session: SessionDep, fiscal_year: int | None = FiscalYear) -> HTMLResponse:
-    year = current_fiscal_year(fiscal_year)
+def tips_page(request: Request, session: SessionDep, now: Now, fiscal_year: int | None = FiscalYear) -> HTMLResponse:
+    year = current_fiscal_year(fiscal_year, now)
     first, last = thai.fiscal_year_bounds(year)
     return render(request, "tips.html", title=f"สถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year), first=first, last=last,
+                  year=year, years=recent_fiscal_years(year, now), first=first, last=last,
                   counts=tips.public_counts(session, year))
 
 

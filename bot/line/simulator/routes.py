@@ -126,7 +126,8 @@ def build_router(runtime: Runtime, state: SimulatorState | None = None) -> APIRo
             state.blocked.add(body.user_id)
             state.friends.discard(body.user_id)
         token = state.issue_reply_token(body.user_id) if body.kind != "unfollow" else None
-        event = events.event(body.kind, body.user_id, reply_token=token, **content)
+        stamp = int(runtime.clock().timestamp() * 1000)  # simulated LINE keeps the runtime's time
+        event = events.event(body.kind, body.user_id, reply_token=token, timestamp_ms=stamp, **content)
         if body.kind in ("text", "location", "image", "sticker"):
             state.record(body.user_id, "user", "webhook", [event["message"]])
         elif body.kind == "postback":
