@@ -19,7 +19,7 @@ from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.staff.models import Role
 from bot.surveys import api as surveys_api
-from bot.surveys import present, staff_tests
+from bot.surveys import present, roster_api, staff_tests
 from bot.surveys import reports_api as reports
 from bot.surveys import service as surveys
 from bot.surveys.models import PaperResponse, StaffAnswers, SummaryOut
@@ -220,6 +220,20 @@ def export(key: str, extension: str, request: Request, user: Manager, session: S
     if extension == "xlsx":
         return reports.export_xlsx(key, user.member, session, runtime, year)
     raise HTTPException(404, "Not Found")
+
+
+@router.post("/surveys/{key}/invitations", response_class=HTMLResponse)
+def invitations(key: str, request: Request, user: ManagerPost, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Personal one-time codes for rostered people without an account who have not answered, as printable
+    slips (the roster API's own route: audited, earlier codes replaced)."""
+    try:
+        issued = roster_api.issue_invitations(key, user.member, session, runtime)
+    except HTTPException as refused:
+        session.rollback()
+        return _dashboard(request, user, session, runtime, str(refused.detail), refused.status_code)
+    base = str(request.base_url).rstrip("/")
+    return render(request, user, "surveys/invitations.html", survey=surveys.find(session, key), slips=issued,
+                  base=base)
 
 
 @router.post("/surveys/{key}/{action}")
