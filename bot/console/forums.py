@@ -41,7 +41,7 @@ Staff = Annotated[ConsoleUser, Depends(only(*HANDLERS))]
 StaffPost = Annotated[ConsoleUser, Depends(posting(*HANDLERS))]
 PAGE_SIZE = 30
 ANSWERS = {"going": "ไป", "maybe": "ยังไม่แน่ใจ", "not_going": "ไม่ไป"}
-STATUS_NAMES = {"planned": "กำหนดการ", "cancelled": "ยกเลิกแล้ว"}
+STATUS_NAMES = {"planned": "รอจัด", "cancelled": "ยกเลิกแล้ว"}
 DONE = {"created": "สร้างเวทีแล้ว ตั้งเวลาแจ้งเตือนผู้ตอบรับไว้ก่อนวันงานแล้ว", "announced": "ส่งประกาศเชิญแล้ว",
         "scheduled": "ตั้งเวลาประกาศเชิญแล้ว", "ticked": "บันทึกผู้เข้าร่วมแล้ว", "paper": "บันทึกจำนวนผู้ลงชื่อในกระดาษแล้ว",
         "outcome": "เผยแพร่ผลเวทีแล้ว", "cancelled": "ยกเลิกเวทีแล้ว และแจ้งผู้ตอบรับแล้ว"}

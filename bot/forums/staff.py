@@ -72,7 +72,7 @@ def set_present(session: Session, forum: Forum, keys: list[str], staff_id: int |
     """Who was present, replaced whole (people ticked by staff); every key must be on the forum's roster."""
     _require_staff_forum(forum)
     if forum.starts_at > now + EARLY:
-        raise Conflict("เวทียังไม่เริ่ม บันทึกผู้เข้าร่วมได้ตั้งแต่ 2 ชั่วโมงก่อนเริ่ม")
+        raise Conflict("ยังบันทึกผู้เข้าร่วมไม่ได้ บันทึกได้ตั้งแต่ 2 ชั่วโมงก่อนเวทีเริ่ม")
     rostered = {m.member_key: m for m in members(session, forum)}
     unknown = sorted(set(keys) - set(rostered))
     if unknown:

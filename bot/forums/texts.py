@@ -200,15 +200,16 @@ def ask_code(org: Organisation) -> Message:
 
 
 def not_rostered(org: Organisation) -> Message:
-    return m.text(f"รหัสนี้เป็นของเวทีสำหรับบุคลากร และบัญชี LINE นี้ยังไม่อยู่ในรายชื่อผู้เข้าร่วม{org.particle}\n"
-                  "เจ้าหน้าที่: ผูกบัญชีก่อนด้วย “ผูกบัญชีเจ้าหน้าที่” หรือแจ้งเจ้าหน้าที่ที่หน้างานให้ลงชื่อให้")
+    return m.text(f"รหัสนี้เป็นของเวทีสำหรับบุคลากร แต่บัญชี LINE นี้ยังไม่อยู่ในรายชื่อผู้เข้าร่วม{org.particle}\n"
+                  f"เจ้าหน้าที่: พิมพ์ “ผูกบัญชีเจ้าหน้าที่” ตามด้วยรหัส 6 หลักจากระบบเจ้าหน้าที่ก่อน\n"
+                  f"หรือแจ้งเจ้าหน้าที่ที่หน้างานให้ลงชื่อแทน{org.particle}")
 
 
 def check_in_not_started(org: Organisation, forum: Forum) -> Message:
     return m.text(
-        f"เวทีเรื่อง “{forum.topic}” ยังไม่เริ่ม{org.particle}\n"
-        f"ลงชื่อเข้าร่วมได้ตั้งแต่เวลาเริ่มเวที {thai.format_datetime(forum.starts_at)} "
-        f"โดยพิมพ์ “ลงชื่อ” ตามด้วยรหัสเดิมอีกครั้ง{org.particle}"
+        f"เวที “{forum.topic}” ยังไม่เริ่ม{org.particle}\n"
+        f"ลงชื่อเข้าร่วมได้ตั้งแต่เวลาเริ่มเวที {thai.format_datetime(forum.starts_at)}\n"
+        f"เมื่อถึงเวลา กรุณาพิมพ์ “ลงชื่อ” ตามด้วยรหัสเดิมอีกครั้ง{org.particle}"
     )
 
 
