@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from bot import thai
 from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render
 from bot.errors import Conflict, DomainError
-from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
+from bot.http import UNPROCESSABLE, Now, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.staff.models import Role
 from bot.surveys import api as surveys_api
@@ -56,7 +56,7 @@ def _dashboard(request: Request, user: ConsoleUser, session: SessionDep, runtime
                error: str | None = None, status_code: int = 200) -> HTMLResponse:
     year = _year(request, runtime)
     rows = [r for r in all_targets(session, runtime.org, year, runtime.clock()) if r.official_method]
-    surveys = surveys_api.list_surveys(user.member, session)
+    surveys = surveys_api.list_surveys(user.member, session, runtime.clock())
     return render(request, user, "surveys/dashboard.html", status_code=status_code, rows=rows, surveys=surveys,
                   year=year, years=list(PLAN_YEARS), status_names=present.STATUS, methods=present.METHODS,
                   survey_states=SURVEY_STATES, done=request.query_params.get("done"), error=error)
@@ -70,9 +70,9 @@ def dashboard(request: Request, user: Manager, session: SessionDep, runtime: Run
 # --- paper questionnaires typed in by staff (they count in the figures, channel "paper") ---------------------
 
 @router.get("/surveys/paper", response_class=HTMLResponse)
-def paper_list(request: Request, user: Clerk, session: SessionDep) -> HTMLResponse:
+def paper_list(request: Request, user: Clerk, session: SessionDep, now: Now) -> HTMLResponse:
     """Residents' surveys that take answers now: the ones a paper form can be typed in for."""
-    open_ = [s for s in surveys_api.list_surveys(user.member, session)
+    open_ = [s for s in surveys_api.list_surveys(user.member, session, now)
              if s.audience == "residents" and s.accepting_answers]
     return render(request, user, "surveys/paper_list.html", surveys=open_)
 
@@ -140,7 +140,8 @@ def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep
     body = PaperResponse(answers=_answers(definition, data), village_no=int(village) if village.isdigit() else None,
                          channel="paper", answered_at=answered_at)
     try:
-        filed = surveys_api.enter_paper_response(key, body, user.member, session, runtime)
+        filed = surveys_api.enter_paper_response(key, body, user.member, session, runtime,
+                                                 runtime.clock())
     except (AnswerError, SurveyConflict, DomainError) as refused:
         session.rollback()
         code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
@@ -185,7 +186,7 @@ def take_test(key: str, request: Request, user: AnyonePost, session: SessionDep,
     definition = catalogue.definition_of(session, surveys.find(session, key))
     try:
         filed = surveys_api.answer_as_staff(key, StaffAnswers(answers=_answers(definition, data)), user.member,
-                                            session)
+                                            session, runtime.clock())
     except (AnswerError, SurveyConflict, DomainError) as refused:
         session.rollback()
         code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
@@ -245,9 +246,9 @@ def open_or_close(key: str, action: str, request: Request, user: ManagerPost, se
         raise HTTPException(404, "Not Found")
     try:
         if action == "open":
-            surveys_api.open_survey(key, user.member, session)
+            surveys_api.open_survey(key, user.member, session, runtime.clock())
         else:
-            surveys_api.close_survey(key, user.member, session)
+            surveys_api.close_survey(key, user.member, session, runtime.clock())
     except SurveyConflict as refused:
         session.rollback()
         return _dashboard(request, user, session, runtime, str(refused), 409)
