@@ -42,14 +42,14 @@ StaffPost = Annotated[ConsoleUser, Depends(posting(*HANDLERS))]
 PAGE_SIZE = 30
 ANSWERS = {"going": "ไป", "maybe": "ยังไม่แน่ใจ", "not_going": "ไม่ไป"}
 STATUS_NAMES = {"planned": "รอจัด", "cancelled": "ยกเลิกแล้ว"}
-DONE = {"created": "สร้างเวทีแล้ว ตั้งเวลาแจ้งเตือนผู้ตอบรับไว้ก่อนวันงานแล้ว", "announced": "ส่งประกาศเชิญแล้ว",
+DONE = {"created": "สร้างเวทีแล้ว และตั้งเวลาแจ้งเตือนผู้ตอบรับก่อนวันงานไว้แล้ว", "announced": "ส่งประกาศเชิญแล้ว",
         "scheduled": "ตั้งเวลาประกาศเชิญแล้ว", "ticked": "บันทึกผู้เข้าร่วมแล้ว", "paper": "บันทึกจำนวนผู้ลงชื่อในกระดาษแล้ว",
         "outcome": "เผยแพร่ผลเวทีแล้ว", "cancelled": "ยกเลิกเวทีแล้ว และแจ้งผู้ตอบรับแล้ว"}
 FIELD_NAMES = {"topic": "หัวข้อ", "agenda": "วาระ", "villages": "หมู่บ้าน", "starts_at": "วันเวลาเริ่ม", "place": "สถานที่",
                "map_url": "ลิงก์แผนที่", "capacity": "จำนวนที่นั่ง", "reminder_hours_before": "แจ้งเตือนล่วงหน้า",
                "minutes": "บันทึกการประชุม", "decisions": "ข้อสรุป", "opinions_used": "การนำความเห็นไปใช้",
                "reason": "เหตุผล", "registrations": "หมายเลขลงทะเบียน", "at": "เวลาประกาศ",
-               "title": "ชื่อเอกสาร", "url": "ลิงก์เอกสาร", "plan_links": "เอกสารแผนที่เกี่ยวข้อง"}
+               "title": "ชื่อเอกสาร", "url": "ลิงก์เอกสาร", "plan_links": "เอกสารแผนงานที่เกี่ยวข้อง"}
 
 
 def _local(value: str) -> datetime | None:
