@@ -18,8 +18,6 @@ from bot.staff.models import StaffContact
 from surveys import catalogue, roster
 from surveys.roster import SurveyRosterMember
 
-EARLY = timedelta(hours=2)  # attendance can be recorded from two hours before the start
-
 
 @dataclass(frozen=True)
 class Purpose:
@@ -71,8 +69,8 @@ def _require_staff_forum(forum: Forum) -> None:
 def set_present(session: Session, forum: Forum, keys: list[str], staff_id: int | None, now: datetime) -> None:
     """Who was present, replaced whole (people ticked by staff); every key must be on the forum's roster."""
     _require_staff_forum(forum)
-    if forum.starts_at > now + EARLY:
-        raise Conflict("ยังบันทึกผู้เข้าร่วมไม่ได้ บันทึกได้ตั้งแต่ 2 ชั่วโมงก่อนเวทีเริ่ม")
+    if forum.starts_at > now:  # as for residents' forums: attendance counts once the forum is held
+        raise Conflict("ยังบันทึกผู้เข้าร่วมไม่ได้ บันทึกได้ตั้งแต่เวลาเริ่มเวที")
     rostered = {m.member_key: m for m in members(session, forum)}
     unknown = sorted(set(keys) - set(rostered))
     if unknown:

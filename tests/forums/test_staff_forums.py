@@ -53,6 +53,10 @@ def test_a_law_training_counts_attendance_against_the_roster(harness: Harness) -
     early = harness.client.put(f"/api/v1/forums/{forum['id']}/staff-attendance",
                                json={"members": [keys["บุคลากร 00"]]}, headers=manager)
     assert early.status_code == 409  # not started yet
+    harness.clock.now = datetime.fromisoformat(forum["starts_at"]) - timedelta(hours=1)
+    almost = harness.client.put(f"/api/v1/forums/{forum['id']}/staff-attendance",
+                                json={"members": [keys["บุคลากร 00"]]}, headers=manager)
+    assert almost.status_code == 409 and "เวลาเริ่มเวที" in almost.text  # an hour early is still early
 
     harness.clock.now = datetime.fromisoformat(forum["starts_at"]) + timedelta(minutes=10)
     user = _link_line(harness, ids[1], "บุคลากร 01")
