@@ -210,7 +210,7 @@ def staff_intro(org: Organisation, name: str, definition: Definition, total: int
     p = org.particle
     lines = [f"เรียน {name}", f"📋 {definition.title}"]
     if definition.description:
-        lines.append(definition.description.replace("{org}", org.short_name))
+        lines.append(definition.description)  # its {organisation} was filled in when the survey was installed
     lines.append(f"มีทั้งหมด {total} ข้อ ทำได้ครั้งเดียวต่อปีงบประมาณ และจะแจ้งผลทันทีเมื่อตอบครบ{p}")
     lines.append("พิมพ์ “ยกเลิก” เพื่อหยุด (คำตอบที่ยังไม่ครบจะไม่ถูกบันทึก)")
     return m.text("\n".join(lines))
