@@ -29,11 +29,18 @@ TIPS_KEY = "pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g="  # a test-only Fernet 
 BOT_ID = "U3f6e1c2b9a8d47e5b0c1d2e3f4a5b6c7"  # the destination in the webhook samples
 
 
-class Clock:
-    """A controllable clock: starts at the real time, moves only when told."""
+# Every harness starts at the same instant, mid fiscal year 2570 (1 Oct 2026 – 30 Sep 2027): 10.14 Thai time on
+# a Friday, so no test depends on today's date. Off the hour on purpose, as a real clock is: rows that keep
+# only the hour (sealed tip rows) must not coincide with exact ones. Tests needing another moment set
+# `harness.clock.now`.
+PINNED = datetime(2027, 1, 15, 3, 14, 15, 926000, tzinfo=UTC)
 
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
+
+class Clock:
+    """A controllable clock: starts at PINNED, moves only when told."""
+
+    def __init__(self, now: datetime = PINNED) -> None:
+        self.now = now
 
     def __call__(self) -> datetime:
         return self.now

@@ -13,7 +13,7 @@ from bot.complaints.models import Complaint, ComplaintPhoto, PhotoStatus
 from tests.harness import Harness
 
 CODE = re.compile(r"C\d{4}-\d{5}")
-# A pinned clock (in the past, so LINE's reply tokens stay fresh for the harness): 20 Nov 2026, FY 2570.
+# A pinned clock: 20 Nov 2026, FY 2570.
 FILED_AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 

@@ -12,7 +12,6 @@ from bot.notices.models import StaffContact
 from bot.residents.models import Resident
 from bot.staff.models import Role, StaffNotification
 from bot.staff.service import create_staff
-from bot.thai import utcnow
 from surveys import catalogue, responses
 from surveys.models import Channel
 from surveys.responses import Respondent
@@ -47,7 +46,8 @@ def answer_no_gift(harness: Harness, staff_ids: list[int], compliant: bool = Tru
         if not compliant:
             answers[next(iter(answers))] = "no"
         for sid in staff_ids:
-            responses.submit(session, survey, definition, Respondent(staff_id=sid), answers, Channel.STAFF, utcnow())
+            responses.submit(session, survey, definition, Respondent(staff_id=sid), answers, Channel.STAFF,
+                              harness.clock())
         session.commit()
 
 
