@@ -100,14 +100,15 @@ def forums_page(request: Request, user: Staff, session: SessionDep, runtime: Run
 def create(request: Request, user: StaffPost, session: SessionDep, runtime: RuntimeDep, data: FormFields) -> Response:
     form: dict[str, Any] = {key: str(data.get(key) or "") for key in (
         "topic", "agenda", "starts_at", "place", "map_url", "capacity", "reminder_hours_before")}
-    form["villages"] = [int(v) for v in data.getlist("villages") if str(v).isdigit()]
+    form["villages"] = [int(str(v)) for v in data.getlist("villages") if str(v).isdigit()]
     form["collect_opinions"] = bool(data.get("collect_opinions"))
     starts = _local(form["starts_at"])
     try:
-        body = ForumCreate(topic=form["topic"].strip(), agenda=form["agenda"].strip(), villages=form["villages"],
-                           starts_at=starts, place=form["place"].strip(), map_url=form["map_url"].strip() or None,
-                           capacity=_number(form["capacity"]), collect_opinions=form["collect_opinions"],
-                           reminder_hours_before=_number(form["reminder_hours_before"]) or 24)  # type: ignore[arg-type]
+        body = ForumCreate.model_validate({  # what was typed, for the model to judge and name the field
+            "topic": form["topic"].strip(), "agenda": form["agenda"].strip(), "villages": form["villages"],
+            "starts_at": starts, "place": form["place"].strip(), "map_url": form["map_url"].strip() or None,
+            "capacity": _number(form["capacity"]), "collect_opinions": form["collect_opinions"],
+            "reminder_hours_before": _number(form["reminder_hours_before"]) or 24})
         created = forums_api.create_forum(body, user.member, session, runtime)
     except (ValidationError, DomainError) as refused:
         session.rollback()
@@ -159,7 +160,7 @@ def _act(request: Request, user: ConsoleUser, session: SessionDep, runtime: Runt
                                        runtime)
             done = "ticked"
         elif action == "paper":
-            rows = [PaperCount(village=int(key.removeprefix("paper_")), participants=int(value))
+            rows = [PaperCount(village=int(key.removeprefix("paper_")), participants=int(str(value)))
                     for key, value in data.items() if key.startswith("paper_") and str(value).strip().isdigit()]
             forums_api.paper_counts(forum_id, PaperCounts(villages=rows), user.member, session, runtime)
         elif action == "outcome":

@@ -37,16 +37,17 @@ def _form(data: dict[str, object]) -> dict[str, object]:
     return {"title": str(data.get("title") or ""), "text": str(data.get("text") or ""),
             "link": str(data.get("link") or ""), "image_url": str(data.get("image_url") or ""),
             "kind": str(data.get("kind") or "villages"), "forum_id": str(data.get("forum_id") or ""),
-            "villages": [int(v) for v in villages if str(v).isdigit()],  # type: ignore[union-attr]
+            "villages": [int(str(v)) for v in villages if str(v).isdigit()],  # type: ignore[attr-defined]
             "essential": bool(data.get("essential"))}
 
 
 def _create_body(form: dict[str, object]) -> NoticeCreate:
-    forum_id = int(form["forum_id"]) if form["kind"] == "forum" and str(form["forum_id"]).isdigit() else None
-    return NoticeCreate(title=form["title"], text=form["text"], link=form["link"] or None,
-                        image_url=form["image_url"] or None, essential=form["essential"],
-                        audience={"kind": form["kind"], "forum_id": forum_id,
-                                  "villages": form["villages"] if form["kind"] == "villages" else []})
+    forum_id = int(str(form["forum_id"])) if form["kind"] == "forum" and str(form["forum_id"]).isdigit() else None
+    return NoticeCreate.model_validate({
+        "title": form["title"], "text": form["text"], "link": form["link"] or None,
+        "image_url": form["image_url"] or None, "essential": form["essential"],
+        "audience": {"kind": form["kind"], "forum_id": forum_id,
+                     "villages": form["villages"] if form["kind"] == "villages" else []}})
 
 
 def _list_page(request: Request, user: ConsoleUser, session: SessionDep, form: dict[str, object],

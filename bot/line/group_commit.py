@@ -62,9 +62,9 @@ class GroupCommit(Generic[T]):
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
             try:
                 outcomes = await run_in_threadpool(self._commit, [r.work for r in batch])
-            except BaseException as error:  # cancelled at shutdown: nobody is left waiting forever
-                outcomes = [(None, error)] * len(batch)
-                if isinstance(error, asyncio.CancelledError):
+            except BaseException as failure:  # cancelled at shutdown: nobody is left waiting forever
+                outcomes = [(None, failure)] * len(batch)
+                if isinstance(failure, asyncio.CancelledError):
                     for request in batch:
                         request.done.cancel()
                     raise
@@ -74,7 +74,7 @@ class GroupCommit(Generic[T]):
                 if error is not None:
                     request.done.set_exception(error)
                 else:
-                    request.done.set_result(result)
+                    request.done.set_result(result)  # type: ignore[arg-type]  # T itself, when no error
 
     def _commit(self, works: list[Any]) -> list[tuple[T | None, BaseException | None]]:
         try:

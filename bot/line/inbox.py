@@ -205,8 +205,8 @@ def claim_batch(session: Session, limit: int) -> list[InboxEvent]:
 def _next_event_query() -> Any:
     earlier = aliased(InboxEvent)
     waiting_behind = exists().where(
-        earlier.source_key == InboxEvent.source_key,
-        earlier.status == InboxStatus.PENDING,
+        col(earlier.source_key) == InboxEvent.source_key,
+        col(earlier.status) == InboxStatus.PENDING,
         tuple_(earlier.event_ts, earlier.id) < tuple_(InboxEvent.event_ts, InboxEvent.id),
     )
     return (

@@ -57,7 +57,7 @@ def seal_row(row: InboxEvent, sealer: Sealer) -> None:
     if is_sealed(row) or row.payload == REDACTED_PAYLOAD:
         return
     user_id = row.user_id or _user_of(row.payload)
-    values = {"payload": row.payload, "user_id": user_id, "source_key": row.source_key}
+    values: dict[str, Any] = {"payload": row.payload, "user_id": user_id, "source_key": row.source_key}
     if user_id:
         seal_values(values, sealer)
     else:

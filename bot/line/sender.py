@@ -42,7 +42,7 @@ from bot.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 PAUSED_UNTIL = "sending_paused_until"
-MESSAGE_PATHS = {  # LINE Messaging API (../line-platform/messaging-api.yml)
+MESSAGE_PATHS: dict[str, str] = {  # LINE Messaging API (../line-platform/messaging-api.yml)
     OutboxKind.REPLY: "/v2/bot/message/reply",
     OutboxKind.PUSH: "/v2/bot/message/push",
     OutboxKind.MULTICAST: "/v2/bot/message/multicast",

@@ -109,8 +109,8 @@ def complain(request: Request, session: SessionDep, runtime: RuntimeDep, descrip
             filed = web_complaints.file_from_web(
                 session, org=org, settings=settings, description=description, category=category or None,
                 village_no=village_no, name=name.strip() or None, phone=phone_no, photo=raw, now=runtime.clock())
-        except PhotoRefused as refused:
-            errors.append(f"รับภาพไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
+        except PhotoRefused as photo:
+            errors.append(f"รับภาพไม่ได้: {photo.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except ComplaintError as error:
             errors.append(str(error))
         else:
@@ -158,8 +158,8 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
                 session, sealer=runtime.sealer, settings=settings, org=runtime.org, what=description,
                 when_text=when.strip(), where_text=where.strip(), who=who.strip(), name=name.strip(),
                 phone=phone_no, evidence=raw, now=runtime.clock(), tip_type=type.strip() or None)
-        except PhotoRefused as refused:
-            errors.append(f"รับหลักฐานไม่ได้: {refused.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
+        except PhotoRefused as photo:
+            errors.append(f"รับหลักฐานไม่ได้: {photo.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except TipError as error:
             errors.append(str(error))
         else:

@@ -49,7 +49,7 @@ def _sent(messages: list[Any]) -> dict[str, Any]:
 class _RecordingRoute(APIRoute):
     """Stores the status each call was finally answered with on its recorded `Call`."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:  # type: ignore[override]
         handle = super().get_route_handler()
 
         async def recorded(request: Request) -> Response:
