@@ -1,11 +1,13 @@
 """The annual (or six-monthly) complaint report the plan asks for (measure 16): the statistics page's
-figures plus the 15-day record with the reasons given, and repeat problems (same category and village).
+figures plus the 15-day record with the reasons given, and repeat problems: the same category in the same
+village, or at the same spot (located complaints within 200 m of each other, across village lines).
 
 Six-monthly: half 1 is October–March, half 2 April–September, by filing date (Thai time).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -18,7 +20,9 @@ from bot.complaints.models import FINISHED, Complaint, ComplaintUpdate
 from bot.complaints.stats import complaint_stats
 from bot.organisation import Organisation
 
-REPEAT_AT_LEAST = 3  # the same category in the same village this many times is a repeat problem
+REPEAT_AT_LEAST = 3  # the same category in the same village (or spot) this many times is a repeat problem
+REPEAT_RADIUS_M = 200  # located complaints this close to a spot's first one are the same spot
+EARTH_RADIUS_M = 6_371_000
 
 
 half_bounds = thai.half_year_bounds  # Oct–Mar and Apr–Sep, shared with the information centre's report
@@ -55,7 +59,33 @@ def complaint_report(session: Session, org: Organisation, fiscal_year: int, now:
                   reasons.get(c.id or 0, "ไม่ได้แจ้งเหตุผล")] for c in late],
         "repeats": [[names.get(cat, cat), org.village(v).label if org.village(v) else str(v), n]  # type: ignore[union-attr]
                     for (cat, v), n in repeats.most_common() if n >= REPEAT_AT_LEAST],
+        "repeat_spots": [[names.get(cat, cat), f"{lat:.5f}, {lon:.5f}", n] for cat, lat, lon, n in _spots(cases)],
     }
+
+
+def _spots(cases: list[Complaint]) -> list[tuple[str, float, float, int]]:
+    """Located complaints of one category within REPEAT_RADIUS_M of a spot's first complaint, where there are at
+    least REPEAT_AT_LEAST: (category, the spot's latitude and longitude, how many), most first."""
+    spots: list[tuple[str, float, float, list[Complaint]]] = []
+    for case in cases:
+        if case.latitude is None or case.longitude is None:
+            continue
+        spot = next((s for s in spots if s[0] == case.category
+                     and metres_apart(s[1], s[2], case.latitude, case.longitude) <= REPEAT_RADIUS_M), None)
+        if spot is None:
+            spots.append((case.category, case.latitude, case.longitude, [case]))
+        else:
+            spot[3].append(case)
+    found = [(cat, lat, lon, len(members)) for cat, lat, lon, members in spots if len(members) >= REPEAT_AT_LEAST]
+    return sorted(found, key=lambda spot: -spot[3])
+
+
+def metres_apart(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _reasons(session: Session, ids: list[int]) -> dict[int, str]:

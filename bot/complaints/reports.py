@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from bot import thai
 from bot.chat import messages as m
-from bot.complaints.report import REPEAT_AT_LEAST, complaint_report
+from bot.complaints.report import REPEAT_AT_LEAST, REPEAT_RADIUS_M, complaint_report
 from bot.http import RuntimeDep, SessionDep
 from bot.outbox import service as outbox
 from bot.portal.pdf import html_to_pdf
@@ -41,7 +41,8 @@ def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int,
     report = complaint_report(session, runtime.org, year, now, half)
     period = thai.half_year_period(year, half)
     return render_html(request, "complaint_report.html", title=_title(year, half), r=report, period=period,
-                       due_days=runtime.settings.complaint_due_days, repeat_at_least=REPEAT_AT_LEAST)
+                       due_days=runtime.settings.complaint_due_days, repeat_at_least=REPEAT_AT_LEAST,
+                       repeat_radius_m=REPEAT_RADIUS_M)
 
 
 @public_router.get("/complaints/{fiscal_year}", response_class=HTMLResponse)

@@ -83,3 +83,27 @@ def test_send_to_executives_pushes_the_link_to_linked_managers(harness: Harness)
     harness.deliver()
     pushed = harness.line.state.texts_to(user)[-1]
     assert "รายงานผลการดำเนินการเรื่องร้องเรียน" in pushed and "/public/reports/complaints/2570" in pushed
+
+
+def test_complaints_at_one_spot_are_a_repeat_problem_across_villages(harness: Harness) -> None:
+    from bot.complaints.models import Complaint
+    from bot.complaints.report import metres_apart
+
+    harness.clock.now = START
+    officer = harness.staff_token("officer")
+    # Three potholes within 200 m of the first (two villages meet there), one 1 km away, one lamp at the spot.
+    placed = {record(harness, officer, "roads", 2): (15.00000, 102.00000),
+              record(harness, officer, "roads", 3): (15.00100, 102.00050),  # ~124 m
+              record(harness, officer, "roads", 2): (14.99880, 101.99900),  # ~173 m
+              record(harness, officer, "roads", 2): (15.00900, 102.00000),  # ~1 km
+              record(harness, officer, "lighting", 2): (15.00000, 102.00000)}
+    assert 120 < metres_apart(15.0, 102.0, 15.001, 102.0005) < 130
+    with Session(harness.engine) as session:
+        for case in session.exec(select(Complaint)).all():
+            case.latitude, case.longitude = placed[case.code]
+        session.commit()
+    page = harness.client.get("/public/reports/complaints/2570").text
+    assert "ปัญหาซ้ำที่จุดเดียวกัน" in page and "15.00000, 102.00000" in page
+    rows = page.split("ปัญหาซ้ำที่จุดเดียวกัน")[1].split("</table>")[0]
+    assert rows.count("<tr") == 2, rows  # the heading row and one spot: roads, 3 times (not the far one, not the lamp)
+    assert '<td class="n">3</td>' in rows, rows
