@@ -16,7 +16,7 @@ from bot.complaints import queue, service
 from bot.complaints.models import Complaint, SourceChannel, Status
 from bot.complaints.queue import QueueFilter
 from bot.complaints.texts import SOURCE_NAMES, STATUS_NAMES
-from bot.console.web import HANDLERS, READERS, ConsoleUser, back_to, only, posting, render
+from bot.console.web import HANDLERS, READERS, ConsoleUser, back_to, only, posting, render, whole
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.staff.models import StaffMember
 
@@ -29,9 +29,7 @@ PAGE_SIZE = 50
 OTHER_CHANNELS = [c for c in SourceChannel if c not in (SourceChannel.LINE, SourceChannel.WEB)]
 
 
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+
 
 
 def _found(session: SessionDep, code: str) -> Complaint:
@@ -54,14 +52,14 @@ def complaint_queue(
     wanted = QueueFilter(
         status=params.get("status") if params.get("status") in STATUS_NAMES else None,
         category=params.get("category") or None,
-        village=_int(params.get("village")),
+        village=whole(params.get("village")),
         unit=params.get("unit") or None,
         overdue=overdue,
         source_channel=params.get("source_channel") if params.get("source_channel") in SOURCE_NAMES else None,
-        fiscal_year=_int(params.get("fiscal_year")),
+        fiscal_year=whole(params.get("fiscal_year")),
         q=(params.get("q") or "")[:100] or None,
     )
-    page = max(_int(params.get("page")) or 1, 1)
+    page = max(whole(params.get("page")) or 1, 1)
     rows, total = queue.search(session, wanted, now=now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     kept = {k: v for k, v in params.items() if k != "page" and v}
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -107,7 +105,7 @@ def record(
         try:
             complaint = service.file_complaint(
                 session, org=runtime.org, settings=runtime.settings, category=category, description=description,
-                now=runtime.clock(), source=SourceChannel(source_channel), village_no=_int(village_no),
+                now=runtime.clock(), source=SourceChannel(source_channel), village_no=whole(village_no),
                 address=address.strip() or None, phone=phone.strip() or None,
                 contact_name=contact_name.strip() or None, actor=user.member)
         except service.ComplaintError as refused:
@@ -186,7 +184,7 @@ def move(
     try:
         if status_ not in STATUS_NAMES:
             raise service.ComplaintError("กรุณาเลือกสถานะใหม่")
-        assignee = _int(assigned_staff_id)
+        assignee = whole(assigned_staff_id)
         if assignee is not None and session.get(StaffMember, assignee) is None:
             raise service.ComplaintError("ไม่พบเจ้าหน้าที่ที่ระบุ")
         service.transition(session, complaint, Status(status_), org=runtime.org, now=runtime.clock(),

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from bot import thai
-from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render
+from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render, whole
 from bot.errors import DomainError, Invalid, kind
 from bot.forums import api as forums_api
 from bot.forums import figures, service
@@ -79,10 +79,10 @@ def _problem(error: Exception) -> tuple[str, int]:
 def _list_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep,
                form: dict[str, Any], error: str | None = None, status_code: int = 200) -> HTMLResponse:
     now = runtime.clock()
-    page = max(int(p) if (p := request.query_params.get("page", "")).isdigit() else 1, 1)
+    page = max(whole(request.query_params.get("page")) or 1, 1)
     forums = service.recent(session, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     year_param = request.query_params.get("fiscal_year", "")
-    year = int(year_param) if year_param.isdigit() and 2500 <= int(year_param) <= 2700 else thai.fiscal_year(now)
+    year = year if (year := whole(year_param)) and 2500 <= year <= 2700 else thai.fiscal_year(now)
     coverage = figures.report(session, runtime.org, year, now) if user.role in (Role.MANAGER, Role.ADMIN) else None
     return render(request, user, "forums/list.html", status_code=status_code, forums=forums[:PAGE_SIZE],
                   more=len(forums) > PAGE_SIZE, page=page, coverage=coverage, year=year,

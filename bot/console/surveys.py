@@ -13,7 +13,7 @@ from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, Response
 
 from bot import thai
-from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render
+from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render, whole
 from bot.errors import Conflict, DomainError
 from bot.http import UNPROCESSABLE, Now, RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
@@ -39,7 +39,7 @@ PLAN_YEARS = range(2566, 2571)  # the plan's five fiscal years
 
 def _year(request: Request, runtime: RuntimeDep) -> int:
     value = request.query_params.get("fiscal_year", "")
-    return int(value) if value.isdigit() and 2500 <= int(value) <= 2700 else thai.fiscal_year(runtime.clock())
+    return year if (year := whole(value)) and 2500 <= year <= 2700 else thai.fiscal_year(runtime.clock())
 
 
 def _bars(summary: SummaryOut, method: str) -> list[dict[str, object]]:
@@ -137,7 +137,7 @@ def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep
                                         thai.BANGKOK) if answered_on else None)
     except ValueError:
         return _paper_page(request, user, session, key, form, "วันที่ตอบไม่ถูกต้อง", UNPROCESSABLE)
-    body = PaperResponse(answers=_answers(definition, data), village_no=int(village) if village.isdigit() else None,
+    body = PaperResponse(answers=_answers(definition, data), village_no=whole(village),
                          channel="paper", answered_at=answered_at)
     try:
         filed = surveys_api.enter_paper_response(key, body, user.member, session, runtime,

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, func, select
 
 from bot import thai
-from bot.console.web import ConsoleUser, back_to, csrf_checked, hidden_unless, render
+from bot.console.web import ConsoleUser, back_to, csrf_checked, hidden_unless, render, whole
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.staff import service as staff_service
 from bot.staff.models import Role
@@ -45,11 +45,11 @@ def tip_list(request: Request, user: Officer, session: SessionDep, runtime: Runt
     wanted_status = params.get("status") if params.get("status") in STATUS_NAMES else None
     if wanted_status:
         query = query.where(Tip.status == wanted_status)
-    if params.get("fiscal_year", "").isdigit():
-        query = query.where(Tip.fiscal_year == int(params["fiscal_year"]))
+    if (year := whole(params.get("fiscal_year"))) is not None:
+        query = query.where(Tip.fiscal_year == year)
     if params.get("flagged") == "yes":
         query = query.where(col(Tip.flagged_at).is_not(None))
-    page = max(int(params["page"]) if params.get("page", "").isdigit() else 1, 1)
+    page = max(whole(params.get("page")) or 1, 1)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Tip.id).desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     staff_service.audit(session, actor=user.member, action="tip.list", record_type="tip", now=runtime.clock(),

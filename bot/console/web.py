@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot import thai
 from bot.complaints import texts as complaint_texts
+from bot.db import MAX_INT32
 from bot.http import RuntimeDep, SessionDep
 from bot.staff import accounts
 from bot.staff.models import Role, StaffMember, StaffSession
@@ -75,6 +76,15 @@ class ConsoleUser:
 
 class SignInFirst(Exception):
     """Raised for a page that needs a session; answered with a redirect to the sign-in form."""
+
+
+def whole(value: object, high: int = MAX_INT32) -> int | None:
+    """A whole number typed in a form or a query (ASCII digits, 0..high), else None: never an int() of 5,000
+    digits (a ValueError) or an OFFSET past the database's range (an overflow), both once 500s."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > len(str(high)) or int(text) > high:
+        return None
+    return int(text)
 
 
 def console_user(request: Request, session: SessionDep, runtime: RuntimeDep) -> ConsoleUser:

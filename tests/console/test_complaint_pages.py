@@ -118,3 +118,12 @@ def test_integrity_officers_read_but_do_not_handle_complaints(harness: Harness) 
     assert client.post(f"/console/complaints/{code}", data={"csrf_token": token, "status": "in_progress"}
                        ).status_code == 404
     assert client.get("/console/complaints/new").status_code == 404
+
+
+def test_absurd_numbers_in_a_query_are_ignored_not_a_500(harness: Harness) -> None:
+    add_member(harness, Role.ADMIN, "root")
+    client = sign_in(harness, "root")
+    for value in ("9" * 5000, "99999999999999999999", "²", "๓", "-1"):
+        for path in ("/console/complaints", "/console/forums", "/console/surveys"):
+            answer = client.get(path, params={"page": value, "village": value, "fiscal_year": value})
+            assert answer.status_code == 200, (path, value[:20], answer.text[:300])
