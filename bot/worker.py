@@ -46,7 +46,6 @@ class InboxProcessor:
         self.runtime = runtime
         self.dispatcher = dispatcher
         self.clock = clock or runtime.clock
-        self._not_sealed: set[str] = set()  # users of the batch known to be in no sealed dialog
 
     def process_batch(self, limit: int | None = None) -> int:
         """Handle up to `limit` events of different residents in one transaction; returns how many.
@@ -68,10 +67,11 @@ class InboxProcessor:
             rows = inbox.claim_batch(session, limit)
             # One lookup for the batch instead of one per event (a batch holds one event per user).
             users = {row.user_id for row in rows if row.user_id}
-            self._not_sealed = users - conversation_state.sealed_user_ids(session, self.runtime.sealer, users)
+            # Local to this batch: one processor serves several threads (the worker's lanes) at once.
+            not_sealed = users - conversation_state.sealed_user_ids(session, self.runtime.sealer, users)
             for row in rows:
                 event_id = row.id
-                failed = self._handle(session, row, careful)
+                failed = self._handle(session, row, careful, not_sealed)
                 if failed is not None:
                     failures.append((event_id, *failed))
             session.commit()
@@ -79,7 +79,8 @@ class InboxProcessor:
             self._record_failure(event_id, failure, sealed)
         return len(rows)
 
-    def _handle(self, session: Session, row: InboxEvent, careful: bool) -> tuple[str, bool] | None:
+    def _handle(self, session: Session, row: InboxEvent, careful: bool,
+                not_sealed: set[str]) -> tuple[str, bool] | None:
         """One event of the batch; returns why it failed (and whether the turn was sealed), or None.
         Not `careful`, a failure raises _Redo instead (nothing logged: the careful run will say it)."""
         started = time.perf_counter()
@@ -90,9 +91,9 @@ class InboxProcessor:
             try:
                 if careful:
                     with session.begin_nested():
-                        self._apply(session, row)
+                        self._apply(session, row, not_sealed)
                 else:
-                    self._apply(session, row)
+                    self._apply(session, row, not_sealed)
                 return None
             except DATABASE_ERRORS:  # the store, not the event: the batch stays pending, the loop backs off
                 raise
@@ -125,7 +126,8 @@ class InboxProcessor:
             done += handled
         return done
 
-    def _apply(self, session: Session, row: InboxEvent) -> None:
+    def _apply(self, session: Session, row: InboxEvent, not_sealed: set[str]) -> None:
+        """`not_sealed`: users of the batch known to be in no sealed dialog (their lookup is saved)."""
         now = self.clock()
         sealer = self.runtime.sealer
         arrived_sealed = sealed_inbox.is_sealed(row)
@@ -143,9 +145,9 @@ class InboxProcessor:
                 sealed_inbox.redact(row, sealer, now)
             return
         turn = self.dispatcher.handle(session, self.runtime.org, incoming, now,
-                                      sealed_possible=incoming.user_id not in self._not_sealed)
+                                      sealed_possible=incoming.user_id not in not_sealed)
         if turn.sealed:
-            self._not_sealed.discard(incoming.user_id)
+            not_sealed.discard(incoming.user_id)
         row.processed_at = now  # after the handler: one UPDATE of the row (an autoflush would make two)
         row.status = InboxStatus.DONE
         sealed = turn.sealed or arrived_sealed
