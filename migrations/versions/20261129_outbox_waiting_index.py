@@ -1,9 +1,8 @@
-"""outbox_message: indexes for the sender's claim: due rows in claim order, and waiting rows per recipient
+"""outbox_message: the due index gains `id`, the claim's tie-break, so the claim walks it in order
 
-The claim skips a row while an earlier row to the same recipient is unsent (order per person); without
-this index that check scanned the outbox for every candidate row, and claiming cost most of a reply's
-time under a backlog (benchmarks/throughput.py). The due index gains `id`, the claim's tie-break, so the
-claim walks it in order and stops after its batch instead of sorting every due row.
+The claim now asks twice (abandoned leases, then due rows) instead of once with OR, each query walking this
+index in (status, next_attempt_at, id) order and stopping after its batch; with the OR every due row was checked
+and sorted first, and claiming cost most of a reply's time under a backlog (benchmarks/throughput.py).
 
 Revision ID: 20261129_outbox_waiting_index
 Revises: 20261129_staff_measures
@@ -11,7 +10,6 @@ Create Date: 2026-11-29
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_outbox_waiting_index"
@@ -19,17 +17,12 @@ down_revision: str | None = "20261129_staff_measures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-WAITING = sa.text("status IN ('pending', 'sending')")
-
 
 def upgrade() -> None:
     op.drop_index("ix_outbox_due", table_name="outbox_message")
     op.create_index("ix_outbox_due", "outbox_message", ["status", "next_attempt_at", "id"])
-    op.create_index("ix_outbox_waiting_recipient", "outbox_message", ["recipient", "id"],
-                    postgresql_where=WAITING, sqlite_where=WAITING)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_outbox_waiting_recipient", table_name="outbox_message")
     op.drop_index("ix_outbox_due", table_name="outbox_message")
     op.create_index("ix_outbox_due", "outbox_message", ["status", "next_attempt_at"])
