@@ -119,8 +119,7 @@ def tick_attendance(
 def staff_attendees(forum_id: RecordId, _: OfficeStaff, session: SessionDep) -> list[StaffAttendee]:
     """A staff forum's roster, each marked present or not (the list staff tick at the session)."""
     forum = service.get(session, forum_id)
-    if forum.audience != "staff":
-        raise ConflictError("เวทีนี้เป็นเวทีประชาคม ใช้รายการลงทะเบียนของประชาชน")
+    staff.require_staff_audience(forum)
     return figures.staff_attendees(session, forum)
 
 

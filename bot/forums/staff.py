@@ -59,9 +59,14 @@ def present_keys(session: Session, forum_id: int) -> set[str]:
     return set(session.exec(query).all())
 
 
-def _require_staff_forum(forum: Forum) -> None:
+def require_staff_audience(forum: Forum) -> None:
+    """Only a staff forum has a roster to mark (a residents' forum has registrations instead)."""
     if forum.audience != "staff":
         raise Conflict("เวทีนี้เป็นเวทีประชาคม ใช้การลงชื่อของประชาชน")
+
+
+def _require_staff_forum(forum: Forum) -> None:
+    require_staff_audience(forum)
     if forum.status == ForumStatus.CANCELLED:
         raise Conflict("เวทีนี้ถูกยกเลิกแล้ว")
 
