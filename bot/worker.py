@@ -18,7 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from bot.chat import state as conversation_state
-from bot.chat.engine import Dispatcher
+from bot.chat.engine import Dispatcher, Prefetched
 from bot.chat.texts import processing_failed
 from bot.crypto import coarse_time
 from bot.db import claiming
@@ -50,10 +50,11 @@ class InboxProcessor:
     def process_batch(self, limit: int | None = None) -> int:
         """Handle up to `limit` events of different residents in one transaction; returns how many.
 
-        The batch commits once (one fsync for all of them). It first runs straight through; should a handler
-        fail, it is rolled back and run again `careful`ly: each event behind a savepoint, so the failure
-        undoes only that event's changes, and failures are recorded after the commit. (Savepoints for every
-        event would cost two more statements each, for the rare batch that needs them.)"""
+        The batch commits once (one fsync for all of them). It first runs straight through, its writes
+        flushed together at the end; should a handler fail or a service refuse, it is rolled back and run
+        again `careful`ly: each event (and each refusable route) behind a savepoint, so a failure undoes only
+        that event's changes, and failures are recorded after the commit. (A savepoint flushes: savepoints for
+        every event would cost a flush and two statements each, for the rare batch that needs them.)"""
         limit = limit or self.runtime.settings.worker_batch_size
         try:
             return self._batch(limit, careful=False)
@@ -65,22 +66,34 @@ class InboxProcessor:
         failures: list[tuple[int | None, str, bool]] = []
         with Session(claiming(self.runtime.engine), expire_on_commit=False) as session:
             rows = inbox.claim_batch(session, limit)
-            # One lookup for the batch instead of one per event (a batch holds one event per user).
-            users = {row.user_id for row in rows if row.user_id}
-            # Local to this batch: one processor serves several threads (the worker's lanes) at once.
-            not_sealed = users - conversation_state.sealed_user_ids(session, self.runtime.sealer, users)
+            # One lookup for the batch instead of some per event (a batch holds one event per user). Local to
+            # this batch: one processor serves several threads (the worker's lanes) at once.
+            batch = self.dispatcher.prefetch(session, {row.user_id for row in rows if row.user_id})
             for row in rows:
                 event_id = row.id
-                failed = self._handle(session, row, careful, not_sealed)
+                failed = self._handle(session, row, careful, batch)
                 if failed is not None:
                     failures.append((event_id, *failed))
+            if not careful:
+                self._flush_straight(session)
             session.commit()
         for event_id, failure, sealed in failures:
             self._record_failure(event_id, failure, sealed)
         return len(rows)
 
+    @staticmethod
+    def _flush_straight(session: Session) -> None:
+        """The straight run's writes reach the database only here, all at once: one event's bad row (a
+        constraint it breaks) must send the batch to the careful run, which pins it on that event."""
+        try:
+            session.flush()
+        except DATABASE_ERRORS:
+            raise
+        except Exception:
+            raise _Redo from None
+
     def _handle(self, session: Session, row: InboxEvent, careful: bool,
-                not_sealed: set[str]) -> tuple[str, bool] | None:
+                batch: Prefetched) -> tuple[str, bool] | None:
         """One event of the batch; returns why it failed (and whether the turn was sealed), or None.
         Not `careful`, a failure raises _Redo instead (nothing logged: the careful run will say it)."""
         started = time.perf_counter()
@@ -91,9 +104,9 @@ class InboxProcessor:
             try:
                 if careful:
                     with session.begin_nested():
-                        self._apply(session, row, not_sealed)
+                        self._apply(session, row, batch, careful)
                 else:
-                    self._apply(session, row, not_sealed)
+                    self._apply(session, row, batch, careful)
                 return None
             except DATABASE_ERRORS:  # the store, not the event: the batch stays pending, the loop backs off
                 raise
@@ -126,8 +139,7 @@ class InboxProcessor:
             done += handled
         return done
 
-    def _apply(self, session: Session, row: InboxEvent, not_sealed: set[str]) -> None:
-        """`not_sealed`: users of the batch known to be in no sealed dialog (their lookup is saved)."""
+    def _apply(self, session: Session, row: InboxEvent, batch: Prefetched, careful: bool = True) -> None:
         now = self.clock()
         sealer = self.runtime.sealer
         arrived_sealed = sealed_inbox.is_sealed(row)
@@ -144,10 +156,9 @@ class InboxProcessor:
             if arrived_sealed:
                 sealed_inbox.redact(row, sealer, now)
             return
-        turn = self.dispatcher.handle(session, self.runtime.org, incoming, now,
-                                      sealed_possible=incoming.user_id not in not_sealed)
+        turn = self.dispatcher.handle(session, self.runtime.org, incoming, now, batch=batch, careful=careful)
         if turn.sealed:
-            not_sealed.discard(incoming.user_id)
+            batch.not_sealed.discard(incoming.user_id)
         row.processed_at = now  # after the handler: one UPDATE of the row (an autoflush would make two)
         row.status = InboxStatus.DONE
         sealed = turn.sealed or arrived_sealed

@@ -3,12 +3,16 @@ event's failure undoes only its own changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from bot.chat.messages import text
+from bot.chat.state import Conversation
+from bot.errors import Conflict
 from bot.line.models import InboxEvent, InboxStatus
 from bot.main import build_dispatcher
 from bot.outbox.models import OutboxMessage
@@ -37,6 +41,8 @@ def test_a_batch_takes_one_event_per_resident_and_commits_once(harness: Harness)
 
 def test_a_batch_without_failures_runs_straight_through_with_one_sealed_dialog_lookup(harness: Harness) -> None:
     users = [harness.new_user(f"u{i}") for i in range(5)]
+    for user in users[:4]:
+        harness.onboard(user)  # known residents; the fifth is new
     harness.post_events(*[harness.event("text", user, text="ช่วยเหลือ") for user in users])
     statements: list[str] = []
     event.listen(harness.engine, "before_cursor_execute",
@@ -44,7 +50,10 @@ def test_a_batch_without_failures_runs_straight_through_with_one_sealed_dialog_l
     assert harness.processor.process_batch(20) == 5
     assert not [s for s in statements if "SAVEPOINT" in s]  # savepoints only when a handler has failed
     assert len([s for s in statements if "FROM SEALED_DIALOG" in s]) == 1  # once for the batch, not per event
-    assert [e.status for e in stored(harness)] == [InboxStatus.DONE] * 5
+    # The known residents once for the batch; the new one looked up (and created) on its own.
+    assert len([s for s in statements if "FROM RESIDENT" in s]) == 2
+    assert len([s for s in statements if "FROM CONVERSATION" in s]) == 1  # their dialogs, locked at once
+    assert all(e.status == InboxStatus.DONE for e in stored(harness))
 
 
 def test_a_failing_event_leaves_its_neighbours_done_and_is_retried_alone(harness: Harness) -> None:
@@ -70,6 +79,33 @@ def test_a_failing_event_leaves_its_neighbours_done_and_is_retried_alone(harness
     for _ in range(5):
         processor.process_batch(20)
     assert {e.user_id: e.status for e in stored(harness)}[bad] == InboxStatus.FAILED
+
+
+def test_a_refusal_reruns_the_batch_carefully_and_undoes_only_the_refused_turn(harness: Harness) -> None:
+    good, refused = harness.new_user("good"), harness.new_user("refused")
+    for user in (good, refused):
+        harness.onboard(user)
+    harness.post_events(harness.event("text", good, text="อะไรก็ได้"), harness.event("text", refused, text="อะไรก็ได้"))
+    processor = InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
+    hooks = processor.dispatcher.hooks
+    runs: list[bool] = []
+
+    def fallback(turn: Any) -> None:
+        turn.goto("half-way")  # a write the refusal must undo
+        if turn.incoming.user_id == refused:
+            runs.append(turn.session.in_nested_transaction())
+            raise Conflict("ขออภัยค่ะ ทำรายการนี้ไม่ได้")
+        turn.reply(text("รับทราบค่ะ"))
+
+    processor.dispatcher.hooks = dataclasses.replace(hooks, fallback=fallback)
+    assert processor.process_batch(20) == 2
+    assert runs == [False, True]  # straight through first (no savepoint), then carefully
+    assert {e.user_id: e.status for e in stored(harness)} == {good: InboxStatus.DONE, refused: InboxStatus.DONE}
+    harness.deliver()
+    assert harness.last_message(refused)["text"] == "ขออภัยค่ะ ทำรายการนี้ไม่ได้"
+    with Session(harness.engine) as session:
+        states = {c.resident_id: c.state for c in session.exec(select(Conversation)).all()}
+    assert sorted(states.values(), key=str) == [None, "half-way"]  # the good turn's state only
 
 
 def test_concurrent_batches_never_hold_two_events_of_one_resident(harness: Harness) -> None:

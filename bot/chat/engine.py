@@ -9,7 +9,7 @@ data wait until the resident has consented to the current PDPA notice.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -39,11 +39,22 @@ class People:
     """The residents domain as the engine sees it, wired in `bot.main`: the engine imports no domain."""
 
     find_or_create: Callable[[Session, str, datetime], Resident]
+    find_many: Callable[[Session, Collection[str]], dict[str, Resident]]  # by LINE user id; the known ones only
     has_consented: Callable[[Resident, Organisation], bool]
     erase: Callable[[Session, Resident, datetime], None]  # with every domain's share (bot.main's ERASERS)
     stored_events: Callable[[Session, Resident], int]  # webhook payloads kept about them
     # A declined consent: forget what they sent before the event being handled (the notice says we keep nothing).
     forget_messages: Callable[[Session, Resident], None] = lambda session, resident: None
+
+
+@dataclass
+class Prefetched:
+    """Looked up once for a worker's batch (one event per user) instead of twice per event: the residents,
+    their conversation rows (locked), and which users are in no sealed dialog. Local to one batch."""
+
+    residents: dict[str, Resident]
+    conversations: dict[int, conversation_state.Conversation]
+    not_sealed: set[str]
 
 
 @dataclass
@@ -205,13 +216,26 @@ class Dispatcher:
                     raise ValueError(f"conversation state {name!r} claimed by two routers")
                 self.steps[name] = handler
 
+    def prefetch(self, session: Session, user_ids: Collection[str]) -> Prefetched:
+        """One query each for a batch's residents, conversations and sealed dialogs (see `handle`)."""
+        residents = self.people.find_many(session, user_ids)
+        conversations = conversation_state.lock_many(session, [r.id for r in residents.values() if r.id])
+        not_sealed = set(user_ids) - conversation_state.sealed_user_ids(session, self.sealer, user_ids)
+        return Prefetched(residents, conversations, not_sealed)
+
     def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime,
-               sealed_possible: bool = True) -> Turn:
+               batch: Prefetched | None = None, careful: bool = True) -> Turn:
         """Route one event; the caller commits the session with the outbox rows for `turn.replies`.
-        `sealed_possible=False`: the caller knows the user is in no sealed dialog (see state.load)."""
-        resident = self.people.find_or_create(session, incoming.user_id, now)
-        conversation, dialog = conversation_state.load(session, resident.id or 0, now, self.sealer,
-                                                         incoming.user_id, sealed_possible)
+        `batch`: what the caller looked up for this user beforehand (`prefetch`), saving the lookups here.
+        Not `careful`: a refusal raises (see `_refusable`)."""
+        user_id = incoming.user_id
+        resident = batch.residents.get(user_id) if batch else None
+        if resident is None:  # new: there is no conversation to find either (a racing one fails the flush)
+            resident = self.people.find_or_create(session, user_id, now)
+        conversation, dialog = conversation_state.load(
+            session, resident.id or 0, now, self.sealer, user_id,
+            sealed_possible=not (batch and user_id in batch.not_sealed),
+            prefetched=batch.conversations if batch else None)
         turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog, self.people)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:
@@ -222,13 +246,18 @@ class Dispatcher:
                 for handler in router.unfollow_handlers:
                     handler(turn)
         else:
-            self._refusable(turn, self._tap if incoming.kind is EventKind.POSTBACK else self._message)
+            self._refusable(turn, self._tap if incoming.kind is EventKind.POSTBACK else self._message, careful)
         conversation_state.save(conversation, turn.dialog, now, self.ttl, self.sealer)
         return turn
 
-    def _refusable(self, turn: Turn, route: Handler) -> None:
+    def _refusable(self, turn: Turn, route: Handler, careful: bool) -> None:
         """Route; a service's refusal (bot.errors) undoes the turn's writes and is answered politely in Thai,
-        the resident staying where they were in the dialog."""
+        the resident staying where they were in the dialog. Not `careful` (the worker's first run of a
+        batch), a refusal propagates instead: a savepoint per event would flush every event on its own, and
+        the worker reruns the batch carefully, which is rare."""
+        if not careful:
+            route(turn)
+            return
         before = (turn.dialog.name, dict(turn.dialog.data))
         try:
             with turn.session.begin_nested():

@@ -69,14 +69,18 @@ class Stored:
 current_dialog: ContextVar[DialogState | None] = ContextVar("current_dialog", default=None)
 
 
-def load(session: Session, resident_id: int, now: datetime, sealer: Sealer,
-         user_id: str = "", sealed_possible: bool = True) -> tuple[Stored, DialogState]:
+def load(session: Session, resident_id: int, now: datetime, sealer: Sealer, user_id: str = "",
+         sealed_possible: bool = True, prefetched: dict[int, Conversation] | None = None,
+         ) -> tuple[Stored, DialogState]:
     """The resident's dialog state (its row locked); an expired state is dropped.
 
     A sealed dialog in progress (found by the LINE `user_id`) wins over the resident's own row, which a
     sealed turn leaves alone. A caller that already knows there is none (`sealed_possible=False`: the
-    worker asks once for a whole batch) saves the lookup."""
-    conversation = session.get(Conversation, resident_id, with_for_update=True)  # serialises the user's turns
+    worker asks once for a whole batch) saves the lookup, as do `prefetched` rows (`lock_many`)."""
+    if prefetched is not None:
+        conversation = prefetched.get(resident_id)
+    else:
+        conversation = session.get(Conversation, resident_id, with_for_update=True)  # serialises the user's turns
     stored = Stored(session, conversation, resident_id, user_id)
     sealed_row = _find_sealed(session, sealer, user_id) if user_id and sealed_possible else None
     if sealed_row is not None:
@@ -96,12 +100,25 @@ def load(session: Session, resident_id: int, now: datetime, sealer: Sealer,
     return stored, _current(state)
 
 
+def lock_many(session: Session, resident_ids: list[int]) -> dict[int, Conversation]:
+    """The conversation rows of a batch's residents, locked, in one query (in id order: two workers lock
+    overlapping sets in the same order). A resident without one has none to lock: `save` creates it."""
+    if not resident_ids:
+        return {}
+    query = (select(Conversation).where(col(Conversation.resident_id).in_(resident_ids))
+             .order_by(col(Conversation.resident_id)).with_for_update())
+    return {row.resident_id: row for row in session.exec(query)}
+
+
 def save(stored: Stored, state: DialogState, now: datetime, ttl: timedelta, sealer: Sealer) -> None:
     """Write the turn's final state back; any activity in a dialog restarts its expiry."""
     if state.sealed:
         _save_sealed(stored, state, now, ttl, sealer)
         return
     conversation = stored.conversation
+    idle = conversation is None or (conversation.state is None and conversation.expires_at is None)
+    if state.name is None and idle:  # no dialog before or after: nothing to write (most one-off messages)
+        return
     if conversation is None:
         conversation = stored.conversation = Conversation(resident_id=stored.resident_id, updated_at=now)
         stored.session.add(conversation)

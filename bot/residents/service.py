@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,14 @@ def find_or_create(session: Session, line_user_id: str, now: datetime) -> Reside
         session.add(resident)
         session.flush()
     return resident
+
+
+def find_many(session: Session, line_user_ids: Collection[str]) -> dict[str, Resident]:
+    """The residents behind these LINE user ids, by id; those not yet known are left out."""
+    if not line_user_ids:
+        return {}
+    query = select(Resident).where(col(Resident.line_user_id).in_(list(line_user_ids)))
+    return {r.line_user_id: r for r in session.exec(query)}
 
 
 def record_follow(resident: Resident, now: datetime) -> None:
