@@ -29,7 +29,7 @@ def find_many(session: Session, line_user_ids: Collection[str]) -> dict[str, Res
     if not line_user_ids:
         return {}
     query = select(Resident).where(col(Resident.line_user_id).in_(list(line_user_ids)))
-    return {r.line_user_id: r for r in session.exec(query)}
+    return {r.line_user_id: r for r in session.exec(query) if r.line_user_id}
 
 
 def record_follow(resident: Resident, now: datetime) -> None:
