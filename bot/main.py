@@ -22,6 +22,7 @@ from sqlmodel import Session
 from bot import maintenance
 from bot.chat import commands
 from bot.chat import state as conversation_state
+from bot.chat.callbacks import CallbackData, Callbacks
 from bot.chat.engine import Dispatcher, People, Router
 from bot.complaints import api as complaints_api
 from bot.complaints import dialogs as complaint_dialogs
@@ -42,6 +43,7 @@ from bot.console import surveys as console_surveys
 from bot.console import tips as console_tips
 from bot.db import check_write_path, make_engine
 from bot.forums import api as forums_api
+from bot.forums import callbacks as forum_callbacks
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
 from bot.forums import service as forums_service
@@ -79,6 +81,7 @@ from bot.runtime import Runtime
 from bot.scheduler import Job
 from bot.staff import api as staff_api
 from bot.surveys import api as survey_api
+from bot.surveys import callbacks as survey_callbacks
 from bot.surveys import dialogs as survey_dialogs
 from bot.surveys import public as survey_public
 from bot.surveys import reminders as survey_reminders
@@ -103,6 +106,37 @@ CHAT_ROUTERS: list[Router] = [
     notice_dialogs.router,
     forum_dialogs.router,
     commands.office,
+]
+
+# Every button payload the chat reads back, by its prefix (bot.chat.callbacks). Buttons already sent stay in
+# chats and rich menus: a tap whose prefix is not here gets the polite "this button no longer works".
+CALLBACKS: list[type[CallbackData]] = [
+    commands.TakeOffer,
+    resident_dialogs.Consent,
+    resident_dialogs.PickVillage,
+    resident_dialogs.VillagePage,
+    resident_dialogs.ConfirmErase,
+    complaint_dialogs.PickCategory,
+    complaint_dialogs.AttachStep,
+    complaint_dialogs.SkipPhone,
+    complaint_dialogs.SubmitComplaint,
+    complaints_service.ConfirmFix,
+    complaints_service.RateHandling,
+    tip_dialogs.Disclose,
+    tip_dialogs.PickTipType,
+    tip_dialogs.TipSkip,
+    tip_dialogs.SubmitTip,
+    inquiry_dialogs.PickKind,
+    inquiry_dialogs.SubmitInquiry,
+    inquiries_service.RateAnswer,
+    survey_callbacks.OpenSurvey,
+    survey_callbacks.ReviseSurvey,
+    survey_callbacks.Answer,
+    survey_callbacks.Toggle,
+    staff_dialogs.OpenStaffTest,
+    staff_dialogs.StaffTestAnswer,
+    forum_callbacks.Rsvp,
+    forum_callbacks.Opine,
 ]
 
 HTTP_ROUTERS: list[APIRouter] = [
@@ -237,6 +271,7 @@ def build_dispatcher(runtime: Runtime) -> Dispatcher:
         settings=runtime.settings,
         sealer=runtime.sealer,
         people=PEOPLE,
+        callbacks=Callbacks(CALLBACKS),
     )
 
 

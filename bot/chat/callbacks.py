@@ -4,12 +4,15 @@
     class PickVillage(CallbackData, prefix="village"):
         number: int
 
-    PickVillage(3).pack() == "village:3";  CallbackData.unpack("village:3") == PickVillage(3)
+    PickVillage(3).pack() == "village:3";  Callbacks([PickVillage]).unpack("village:3") == PickVillage(3)
+
+Defining a class registers nothing: `bot.main` lists every class the chat reads back (CALLBACKS).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any, ClassVar, Self, get_type_hints
 
 from bot.chat.messages import MAX_POSTBACK_DATA
@@ -23,16 +26,12 @@ class CallbackError(ValueError):
 
 class CallbackData:
     prefix: ClassVar[str]
-    _registry: ClassVar[dict[str, type[CallbackData]]] = {}
 
     def __init_subclass__(cls, prefix: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if SEPARATOR in prefix or not prefix:
             raise ValueError(f"bad callback prefix {prefix!r}")
-        if prefix in CallbackData._registry:
-            raise ValueError(f"callback prefix {prefix!r} used twice")
         cls.prefix = prefix
-        CallbackData._registry[prefix] = cls
 
     def pack(self) -> str:
         parts = [self.prefix]
@@ -48,17 +47,6 @@ class CallbackData:
         return data
 
     @classmethod
-    def unpack(cls, data: str) -> CallbackData:
-        """The typed payload for `data`, whichever registered class its prefix names."""
-        if len(data) > MAX_POSTBACK_DATA:
-            raise CallbackError("postback data too long")
-        prefix, *parts = data.split(SEPARATOR)
-        target = CallbackData._registry.get(prefix)
-        if target is None:
-            raise CallbackError(f"unknown postback prefix {prefix!r}")
-        return target._from_parts(parts)
-
-    @classmethod
     def _from_parts(cls, parts: list[str]) -> Self:
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         if len(parts) != len(fields):
@@ -68,6 +56,30 @@ class CallbackData:
         for field, raw in zip(fields, parts, strict=True):
             values[field.name] = _convert(hints[field.name], raw, field.name)
         return cls(**values)
+
+
+class Callbacks:
+    """Reads postback data back into whichever of `types` its prefix names; two types may not share one."""
+
+    def __init__(self, types: Iterable[type[CallbackData]]) -> None:
+        self._by_prefix: dict[str, type[CallbackData]] = {}
+        for kind in types:
+            taken = self._by_prefix.setdefault(kind.prefix, kind)
+            if taken is not kind:
+                raise ValueError(f"callback prefix {kind.prefix!r} used by {taken.__name__} and {kind.__name__}")
+
+    def __contains__(self, kind: type[CallbackData]) -> bool:
+        return self._by_prefix.get(kind.prefix) is kind
+
+    def unpack(self, data: str) -> CallbackData:
+        """The typed payload for `data`; CallbackError for anything else (an old or forged button)."""
+        if len(data) > MAX_POSTBACK_DATA:
+            raise CallbackError("postback data too long")
+        prefix, *parts = data.split(SEPARATOR)
+        target = self._by_prefix.get(prefix)
+        if target is None:
+            raise CallbackError(f"unknown postback prefix {prefix!r}")
+        return target._from_parts(parts)
 
 
 def _convert(kind: Any, raw: str, name: str) -> Any:

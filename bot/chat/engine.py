@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from bot.chat import messages as m
 from bot.chat import state as conversation_state
-from bot.chat.callbacks import CallbackData, CallbackError
+from bot.chat.callbacks import CallbackData, CallbackError, Callbacks
 from bot.chat.events import EventKind, Incoming
 from bot.chat.messages import Message
 from bot.chat.state import DialogState
@@ -201,9 +201,16 @@ def normalise(text: str) -> str:
 
 class Dispatcher:
     def __init__(
-        self, routers: Sequence[Router], hooks: Hooks, settings: Settings, sealer: Sealer, people: People
+        self, routers: Sequence[Router], hooks: Hooks, settings: Settings, sealer: Sealer, people: People,
+        callbacks: Callbacks,
     ) -> None:
         self.routers = [hooks.global_commands, *routers]
+        self.callbacks = callbacks
+        for router in self.routers:
+            for entry in router.entries:
+                if entry.callback is not None and entry.callback not in callbacks:
+                    raise ValueError(f"router {router.name!r} takes {entry.callback.__name__} taps, which the "
+                                     "callbacks it was given cannot read")
         self.people = people
         self.hooks = hooks
         self.settings = settings
@@ -268,7 +275,7 @@ class Dispatcher:
 
     def _tap(self, turn: Turn) -> None:
         try:
-            turn.callback = CallbackData.unpack(turn.incoming.postback_data or "")
+            turn.callback = self.callbacks.unpack(turn.incoming.postback_data or "")
         except CallbackError:
             self.hooks.stale_button(turn)
             return

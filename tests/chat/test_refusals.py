@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlmodel import Session, func, select
 
 from bot.chat import commands
+from bot.chat.callbacks import Callbacks
 from bot.chat.engine import Dispatcher, Router, Turn
 from bot.errors import Conflict
-from bot.main import PEOPLE
+from bot.main import CALLBACKS, PEOPLE
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage
 from bot.residents import dialogs as resident_dialogs
@@ -29,7 +30,8 @@ def test_a_refusal_is_answered_in_thai_and_its_writes_are_undone(harness: Harnes
 
     runtime = harness.runtime
     dispatcher = Dispatcher([probe], commands.hooks(needs_consent=resident_dialogs.ask_consent),
-                            settings=runtime.settings, sealer=runtime.sealer, people=PEOPLE)
+                            settings=runtime.settings, sealer=runtime.sealer, people=PEOPLE,
+                            callbacks=Callbacks(CALLBACKS))
     harness.processor = InboxProcessor(runtime, dispatcher, clock=harness.clock)
     user = harness.new_user()
     assert harness.say(user, "ทดสอบ") == ["เรื่องนี้ปิดไปแล้วค่ะ"]
