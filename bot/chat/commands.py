@@ -153,9 +153,9 @@ def _offer_buttons(yes_label: str) -> tuple[m.Action, m.Action]:
             m.postback("ไม่ใช่", TakeOffer(False).pack(), "ไม่ใช่"))
 
 
-@global_commands.entry(callback=TakeOffer, states=(OFFERED,), needs_consent=False)
-def took_offer(turn: Turn) -> None:
-    if isinstance(turn.callback, TakeOffer) and turn.callback.accepted:
+@global_commands.tap(TakeOffer, states=(OFFERED,), needs_consent=False)
+def took_offer(turn: Turn, tapped: TakeOffer) -> None:
+    if tapped.accepted:
         _accept(turn)
         return
     turn.end()

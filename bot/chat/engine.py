@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the annotation only: at run time the engine meets residents
     from bot.residents.models import Resident
 
 Handler = Callable[["Turn"], None]
+C = TypeVar("C", bound=CallbackData)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Turn:
     incoming: Incoming
     dialog: DialogState
     people: People
-    callback: CallbackData | None = None
+    callback: CallbackData | None = None  # the button tapped; its tap handler is given it typed (Router.tap)
     replies: list[Message] = field(default_factory=list)
     forget_event: bool = False  # the worker empties this event's payload once handled
 
@@ -144,18 +145,29 @@ class Router:
         self.unfollow_handlers: list[Handler] = []
 
     def entry(
-        self,
-        *keywords: str,
-        callback: type[CallbackData] | None = None,
-        states: Sequence[str] = (),
-        needs_consent: bool = True,
-        prefix_match: bool = False,
+        self, *keywords: str, needs_consent: bool = True, prefix_match: bool = False
     ) -> Callable[[Handler], Handler]:
-        """Register a handler reached by typing one of `keywords` or tapping a `callback` button."""
+        """Register a handler reached by typing one of `keywords`."""
 
         def register(handler: Handler) -> Handler:
             normalised = tuple(normalise(k) for k in keywords)
-            self.entries.append(Entry(handler, normalised, callback, tuple(states), needs_consent, prefix_match))
+            self.entries.append(Entry(handler, normalised, None, (), needs_consent, prefix_match))
+            return handler
+
+        return register
+
+    def tap(
+        self, callback: type[C], *, states: Sequence[str] = (), needs_consent: bool = True
+    ) -> Callable[[Callable[[Turn, C], None]], Callable[[Turn, C], None]]:
+        """Register the handler of a tapped `callback` button, given the button's data typed; with `states`,
+        the button is only valid in those."""
+
+        def register(handler: Callable[[Turn, C], None]) -> Callable[[Turn, C], None]:
+            def run(turn: Turn) -> None:
+                if isinstance(turn.callback, callback):  # always: the dispatcher runs this entry for its class only
+                    handler(turn, turn.callback)
+
+            self.entries.append(Entry(run, (), callback, tuple(states), needs_consent, prefix_match=False))
             return handler
 
         return register

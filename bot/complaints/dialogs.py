@@ -86,10 +86,9 @@ def _category_buttons(turn: Turn) -> list[m.Action]:
             for c in turn.org.categories[: m.MAX_QUICK_REPLY_ITEMS]]
 
 
-@router.entry(callback=PickCategory, states=(CATEGORY,))
-def picked_category(turn: Turn) -> None:
-    key = turn.callback.key if isinstance(turn.callback, PickCategory) else ""
-    _category_chosen(turn, turn.org.category(key))
+@router.tap(PickCategory, states=(CATEGORY,))
+def picked_category(turn: Turn, tapped: PickCategory) -> None:
+    _category_chosen(turn, turn.org.category(tapped.key))
 
 
 @router.step(CATEGORY)
@@ -175,13 +174,13 @@ def attached(turn: Turn) -> None:
     _ask_attachments(turn)
 
 
-@router.entry(callback=AttachStep, states=(ATTACH,))
-def tapped_attach_step(turn: Turn) -> None:
-    if isinstance(turn.callback, AttachStep) and turn.callback.choice == "category":
+@router.tap(AttachStep, states=(ATTACH,))
+def tapped_attach_step(turn: Turn, tapped: AttachStep) -> None:
+    if tapped.choice == "category":
         turn.goto(CATEGORY)  # description, photos and place stay in the dialog's data
         turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
         return
-    if isinstance(turn.callback, AttachStep) and turn.callback.choice == "village":
+    if tapped.choice == "village":
         turn.goto(ATTACH, village=turn.resident.village_no)
     _ask_phone(turn)
 
@@ -204,8 +203,8 @@ def typed_phone(turn: Turn) -> None:
     _ask_confirmation(turn)
 
 
-@router.entry(callback=SkipPhone, states=(PHONE,))
-def skipped_phone(turn: Turn) -> None:
+@router.tap(SkipPhone, states=(PHONE,))
+def skipped_phone(turn: Turn, tapped: SkipPhone) -> None:
     _ask_confirmation(turn)
 
 
@@ -225,9 +224,9 @@ def _ask_confirmation(turn: Turn) -> None:
     turn.reply(texts.confirm_question(turn.org, text, yes, no))
 
 
-@router.entry(callback=SubmitComplaint, states=(CONFIRM,))
-def submitted(turn: Turn) -> None:
-    if not (isinstance(turn.callback, SubmitComplaint) and turn.callback.confirmed):
+@router.tap(SubmitComplaint, states=(CONFIRM,))
+def submitted(turn: Turn, tapped: SubmitComplaint) -> None:
+    if not tapped.confirmed:
         turn.end()
         turn.reply(texts.cancelled(turn.org))
         return
@@ -255,19 +254,18 @@ def _file(turn: Turn) -> None:
     turn.reply(texts.filed(turn.org, complaint.code, complaint.due_at))
 
 
-@router.entry(callback=ConfirmFix)
-def confirmed_fix(turn: Turn) -> None:
-    assert isinstance(turn.callback, ConfirmFix)
-    complaint = service.owned_by(turn.session, turn.callback.code, turn.resident)
+@router.tap(ConfirmFix)
+def confirmed_fix(turn: Turn, tapped: ConfirmFix) -> None:
+    complaint = service.owned_by(turn.session, tapped.code, turn.resident)
     if complaint is None:
         turn.reply(texts.not_found(turn.org))
         return
     try:
-        service.confirm_fix(turn.session, complaint, turn.callback.fixed, org=turn.org, now=turn.now)
+        service.confirm_fix(turn.session, complaint, tapped.fixed, org=turn.org, now=turn.now)
     except InvalidTransition:
         turn.reply(m.text(f"เรื่อง {complaint.code} ไม่ได้รอการยืนยันแล้ว{turn.p}"))
         return
-    if turn.callback.fixed:  # answered here, with this tap's reply token, not pushed
+    if tapped.fixed:  # answered here, with this tap's reply token, not pushed
         turn.reply(service.rating_question(turn.org, complaint.code))
         return
     turn.goto(STILL_WRONG, code=complaint.code)
@@ -286,15 +284,14 @@ def told_what_is_still_wrong(turn: Turn) -> None:
     turn.reply(texts.still_wrong_noted(turn.org, complaint.code))
 
 
-@router.entry(callback=RateHandling)
-def rated(turn: Turn) -> None:
-    assert isinstance(turn.callback, RateHandling)
-    complaint = service.owned_by(turn.session, turn.callback.code, turn.resident)
+@router.tap(RateHandling)
+def rated(turn: Turn, tapped: RateHandling) -> None:
+    complaint = service.owned_by(turn.session, tapped.code, turn.resident)
     if complaint is None:
         turn.reply(texts.not_found(turn.org))
         return
     try:
-        fresh = service.rate(turn.session, complaint, turn.callback.score, now=turn.now)
+        fresh = service.rate(turn.session, complaint, tapped.score, now=turn.now)
     except service.ComplaintError:
         turn.reply(texts.not_found(turn.org))
         return

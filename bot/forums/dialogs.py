@@ -60,10 +60,8 @@ def show_upcoming(turn: Turn) -> None:
         turn.reply(texts.more_upcoming(turn.org, len(forums) - CARDS_SHOWN))
 
 
-@router.entry(callback=Rsvp)
-def answer(turn: Turn) -> None:
-    tapped = turn.callback
-    assert isinstance(tapped, Rsvp)
+@router.tap(Rsvp)
+def answer(turn: Turn, tapped: Rsvp) -> None:
     if tapped.answer not in set(RsvpAnswer):
         turn.reply(texts.refused(turn.org, "unknown"))
         return
@@ -77,10 +75,8 @@ def answer(turn: Turn) -> None:
     turn.reply(texts.rsvp_saved(turn.org, forum, row.answer, row.id or 0, [*quick, *_menu_quick()]))
 
 
-@router.entry(callback=Opine)
-def start_opinion(turn: Turn) -> None:
-    tapped = turn.callback
-    assert isinstance(tapped, Opine)
+@router.tap(Opine)
+def start_opinion(turn: Turn, tapped: Opine) -> None:
     try:
         forum = participation.check_opinion(turn.session, tapped.forum, turn.now)
     except RefusedError as refusal:

@@ -82,9 +82,9 @@ def _ask_text(turn: Turn, kind: InquiryKind) -> None:
     turn.reply(texts.ask_text(turn.org, kind.value, service.promised_days(turn.org, kind)))
 
 
-@router.entry(callback=PickKind, states=(KIND,))
-def picked_kind(turn: Turn) -> None:
-    key = turn.callback.kind if isinstance(turn.callback, PickKind) else ""
+@router.tap(PickKind, states=(KIND,))
+def picked_kind(turn: Turn, tapped: PickKind) -> None:
+    key = tapped.kind
     if key not in InquiryKind._value2member_map_:
         turn.reply(texts.kind_unknown(turn.org, _kind_buttons()))
         return
@@ -122,9 +122,9 @@ def _ask_confirmation(turn: Turn) -> None:
     turn.reply(texts.confirm_question(turn.org, data["kind"], data["text"], yes, no))
 
 
-@router.entry(callback=SubmitInquiry, states=(CONFIRM,))
-def submitted(turn: Turn) -> None:
-    if not (isinstance(turn.callback, SubmitInquiry) and turn.callback.confirmed):
+@router.tap(SubmitInquiry, states=(CONFIRM,))
+def submitted(turn: Turn, tapped: SubmitInquiry) -> None:
+    if not tapped.confirmed:
         turn.end()
         turn.reply(texts.cancelled(turn.org))
         return
@@ -147,15 +147,14 @@ def _record(turn: Turn) -> None:
     turn.reply(texts.recorded(turn.org, inquiry.code, inquiry.due_at))
 
 
-@router.entry(callback=RateAnswer)
-def rated(turn: Turn) -> None:
-    assert isinstance(turn.callback, RateAnswer)
-    inquiry = service.owned_by(turn.session, turn.callback.code, turn.resident)
+@router.tap(RateAnswer)
+def rated(turn: Turn, tapped: RateAnswer) -> None:
+    inquiry = service.owned_by(turn.session, tapped.code, turn.resident)
     if inquiry is None:
         turn.reply(texts.not_found(turn.org))
         return
     try:
-        fresh = service.rate(turn.session, inquiry, turn.callback.score, now=turn.now)
+        fresh = service.rate(turn.session, inquiry, tapped.score, now=turn.now)
     except service.InquiryError:
         turn.reply(texts.not_found(turn.org))
         return

@@ -78,9 +78,17 @@ def ask_consent(turn: Turn) -> None:
     turn.reply(texts.consent_needed(turn.org), *_consent_request(turn))
 
 
-@router.entry("ยินยอม", "ยอมรับ", callback=Consent, needs_consent=False)
-def answer_consent(turn: Turn) -> None:
-    given = turn.callback.given if isinstance(turn.callback, Consent) else True
+@router.entry("ยินยอม", "ยอมรับ", needs_consent=False)
+def typed_consent(turn: Turn) -> None:
+    _answer_consent(turn, given=True)
+
+
+@router.tap(Consent, needs_consent=False)
+def tapped_consent(turn: Turn, tapped: Consent) -> None:
+    _answer_consent(turn, tapped.given)
+
+
+def _answer_consent(turn: Turn, given: bool) -> None:
     if not given:
         _decline(turn)
         return
@@ -128,11 +136,10 @@ def change_village(turn: Turn) -> None:
     _ask_village(turn, f"เลือกหมู่บ้านของท่านได้เลย{turn.p}")
 
 
-@router.entry(callback=VillagePage)
-def next_village_page(turn: Turn) -> None:
-    page = turn.callback.page if isinstance(turn.callback, VillagePage) else 0
+@router.tap(VillagePage)
+def next_village_page(turn: Turn, tapped: VillagePage) -> None:
     turn.goto(CHOOSE_VILLAGE)
-    turn.reply(texts.ask_village(turn.org, _village_quick_replies(turn, page), f"เลือกหมู่บ้าน{turn.p}"))
+    turn.reply(texts.ask_village(turn.org, _village_quick_replies(turn, tapped.page), f"เลือกหมู่บ้าน{turn.p}"))
 
 
 _VILLAGE_NUMBER = re.compile(r"^(?:หมู่(?:ที่)?\s*)?(\d{1,3})\b")
@@ -154,9 +161,9 @@ def typed_village(turn: Turn) -> None:
     _save_village(turn, number)
 
 
-@router.entry(callback=PickVillage)
-def picked_village(turn: Turn) -> None:
-    number = turn.callback.number if isinstance(turn.callback, PickVillage) else -1
+@router.tap(PickVillage)
+def picked_village(turn: Turn, tapped: PickVillage) -> None:
+    number = tapped.number
     if turn.org.village(number) is None:  # a village removed from the organisation file since
         _ask_village(turn, f"ไม่พบหมู่บ้านนี้แล้ว{turn.p} กรุณาเลือกใหม่")
         return
@@ -185,9 +192,9 @@ def ask_erase(turn: Turn) -> None:
     turn.reply(texts.erase_question(turn.org, yes, no))
 
 
-@router.entry(callback=ConfirmErase, states=(CONFIRM_ERASE,), needs_consent=False)
-def tapped_erase(turn: Turn) -> None:
-    _finish_erase(turn, isinstance(turn.callback, ConfirmErase) and turn.callback.confirmed)
+@router.tap(ConfirmErase, states=(CONFIRM_ERASE,), needs_consent=False)
+def tapped_erase(turn: Turn, tapped: ConfirmErase) -> None:
+    _finish_erase(turn, tapped.confirmed)
 
 
 @router.step(CONFIRM_ERASE)

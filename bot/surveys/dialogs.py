@@ -72,8 +72,7 @@ def typed_list_choice(turn: Turn) -> bool:
     if key is None:
         return False
     turn.end()
-    turn.callback = OpenSurvey(key)
-    open_survey(turn)
+    _open(turn, key, link=None)
     return True
 
 
@@ -84,8 +83,8 @@ def _position(definition: Definition, key: str) -> tuple[int, int]:
     return keys.index(key) + 1, len(keys)
 
 
-def _link(callback: Any) -> Link | None:
-    return (callback.link_type, callback.link_id) if callback.link_type and callback.link_id else None
+def _link(tapped: OpenSurvey | ReviseSurvey) -> Link | None:
+    return (tapped.link_type, tapped.link_id) if tapped.link_type and tapped.link_id else None
 
 
 def _open_for_resident(turn: Turn, key: str) -> tuple[Survey, Definition] | None:
@@ -97,14 +96,17 @@ def _open_for_resident(turn: Turn, key: str) -> tuple[Survey, Definition] | None
     return survey, catalogue.definition_of(turn.session, survey)
 
 
-@router.entry(callback=OpenSurvey)
-def open_survey(turn: Turn) -> None:
-    assert isinstance(turn.callback, OpenSurvey | ReviseSurvey)
-    found = _open_for_resident(turn, turn.callback.key)
+@router.tap(OpenSurvey)
+def open_survey(turn: Turn, tapped: OpenSurvey) -> None:
+    _open(turn, tapped.key, _link(tapped))
+
+
+def _open(turn: Turn, key: str, link: Link | None) -> None:
+    """Start or resume the survey `key` (for the case `link` names); one already answered offers a revision."""
+    found = _open_for_resident(turn, key)
     if found is None:
         return
     survey, definition = found
-    link = _link(turn.callback)
     respondent = service.respondent_of(turn.resident)
     existing = responses.find(turn.session, survey, respondent, turn.now, link)
     if existing is not None and existing.status == ResponseStatus.COMPLETE:
@@ -124,17 +126,15 @@ def open_survey(turn: Turn) -> None:
     _ask(turn, survey, definition, response, question, answers, revising=False, lead=lead)
 
 
-@router.entry(callback=ReviseSurvey)
-def revise_survey(turn: Turn) -> None:
-    assert isinstance(turn.callback, ReviseSurvey)
-    found = _open_for_resident(turn, turn.callback.key)
+@router.tap(ReviseSurvey)
+def revise_survey(turn: Turn, tapped: ReviseSurvey) -> None:
+    found = _open_for_resident(turn, tapped.key)
     if found is None:
         return
     survey, definition = found
-    response = responses.find(turn.session, survey, service.respondent_of(turn.resident), turn.now,
-                              _link(turn.callback))
+    response = responses.find(turn.session, survey, service.respondent_of(turn.resident), turn.now, _link(tapped))
     if response is None or response.status != ResponseStatus.COMPLETE:
-        open_survey(turn)
+        _open(turn, tapped.key, _link(tapped))
         return
     responses.adopt_version(turn.session, survey, response, definition)
     answers = responses.answers_of(turn.session, response, definition)
@@ -247,13 +247,12 @@ def _current(turn: Turn, response: int, question: str) -> _Context | None:
     return ctx
 
 
-@router.entry(callback=Answer, states=(ANSWERING,))
-def tapped_answer(turn: Turn) -> None:
-    assert isinstance(turn.callback, Answer)
-    ctx = _current(turn, turn.callback.response, turn.callback.question)
+@router.tap(Answer, states=(ANSWERING,))
+def tapped_answer(turn: Turn, tapped: Answer) -> None:
+    ctx = _current(turn, tapped.response, tapped.question)
     if ctx is None:
         return
-    value = turn.callback.value
+    value = tapped.value
     if value == SKIP:
         _skip(turn, ctx)
     elif value == DONE:
@@ -262,13 +261,12 @@ def tapped_answer(turn: Turn) -> None:
         _save(turn, ctx, int(value) if ctx.question.type == "satisfaction" and value.isdigit() else value)
 
 
-@router.entry(callback=Toggle, states=(ANSWERING,))
-def tapped_choice(turn: Turn) -> None:
-    assert isinstance(turn.callback, Toggle)
-    ctx = _current(turn, turn.callback.response, turn.callback.question)
+@router.tap(Toggle, states=(ANSWERING,))
+def tapped_choice(turn: Turn, tapped: Toggle) -> None:
+    ctx = _current(turn, tapped.response, tapped.question)
     if ctx is None:
         return
-    choice = turn.callback.choice
+    choice = tapped.choice
     if ctx.question.choice(choice) is not None:
         ctx.picked = [k for k in ctx.picked if k != choice] if choice in ctx.picked else [*ctx.picked, choice]
     _again(turn, ctx)

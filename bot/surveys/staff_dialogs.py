@@ -88,15 +88,13 @@ def typed_list_choice(turn: Turn) -> bool:
     if number is None or not 1 <= number <= len(keys):
         return False
     turn.end()
-    turn.callback = OpenStaffTest(keys[number - 1])
-    open_test(turn)
+    open_test(turn, OpenStaffTest(keys[number - 1]))
     return True
 
 
-@router.entry(callback=OpenStaffTest, needs_consent=False)
-def open_test(turn: Turn) -> None:
-    assert isinstance(turn.callback, OpenStaffTest)
-    taker = staff_tests.taker_for(turn.session, turn.resident.id or 0, turn.callback.key, turn.now)
+@router.tap(OpenStaffTest, needs_consent=False)
+def open_test(turn: Turn, tapped: OpenStaffTest) -> None:
+    taker = staff_tests.taker_for(turn.session, turn.resident.id or 0, tapped.key, turn.now)
     if taker is None:  # closed meanwhile, or not this account's to take
         turn.end()
         turn.reply(texts.staff_no_tests(turn.org))
@@ -168,21 +166,20 @@ def typed_answer(turn: Turn) -> None:
     _save(turn, taker, answers, question.key, value)
 
 
-@router.entry(callback=StaffTestAnswer, states=(ANSWERING,), needs_consent=False)
-def tapped_answer(turn: Turn) -> None:
-    assert isinstance(turn.callback, StaffTestAnswer)
+@router.tap(StaffTestAnswer, states=(ANSWERING,), needs_consent=False)
+def tapped_answer(turn: Turn, tapped: StaffTestAnswer) -> None:
     taker = _taker(turn)
     if taker is None:
         return
     answers = dict(turn.data.get("answers", {}))
     current = str(turn.data.get("question"))
-    if turn.callback.key != taker.survey.key or turn.callback.question != current:
+    if tapped.key != taker.survey.key or tapped.question != current:
         turn.reply(texts.stale_question(turn.org))
         _ask(turn, taker, answers, current)
         return
     question = taker.definition.question(current)
     assert question is not None
-    raw: Any = turn.callback.value
+    raw: Any = tapped.value
     if question.type == "satisfaction" and raw.isdigit():
         raw = int(raw)
     try:

@@ -77,10 +77,10 @@ def start(turn: Turn) -> None:
     turn.reply(*texts.protection(turn.org, anonymous, named))
 
 
-@router.entry(callback=Disclose, states=(IDENTITY,))
-def chose_identity(turn: Turn) -> None:
+@router.tap(Disclose, states=(IDENTITY,))
+def chose_identity(turn: Turn, tapped: Disclose) -> None:
     turn.seal()
-    if isinstance(turn.callback, Disclose) and turn.callback.named:
+    if tapped.named:
         turn.goto(NAME, anonymous=False)
         turn.reply(texts.ask_name(turn.org))
     else:
@@ -174,10 +174,10 @@ def typed_kind(turn: Turn) -> None:
     _ask_who(turn)
 
 
-@router.entry(callback=PickTipType, states=(KIND,))
-def picked_kind(turn: Turn) -> None:
+@router.tap(PickTipType, states=(KIND,))
+def picked_kind(turn: Turn, tapped: PickTipType) -> None:
     turn.seal()
-    key = turn.callback.key if isinstance(turn.callback, PickTipType) else ""
+    key = tapped.key
     if key and turn.org.tip_type(key) is not None:
         turn.goto(KIND, tip_type=key)
     _ask_who(turn)
@@ -248,11 +248,10 @@ def sent_evidence(turn: Turn) -> None:
         _ask_evidence(turn)
 
 
-@router.entry(callback=TipSkip, states=ALL_STATES)
-def skipped(turn: Turn) -> None:
-    step = turn.callback.step if isinstance(turn.callback, TipSkip) else ""
+@router.tap(TipSkip, states=ALL_STATES)
+def skipped(turn: Turn, tapped: TipSkip) -> None:
     {"phone": _ask_what, "who": _ask_when, "when": _ask_where, "where": _ask_evidence,
-     "evidence": _ask_confirm}.get(step, _ask_what)(turn)
+     "evidence": _ask_confirm}.get(tapped.step, _ask_what)(turn)
 
 
 def _ask_confirm(turn: Turn) -> None:
@@ -263,9 +262,9 @@ def _ask_confirm(turn: Turn) -> None:
     turn.reply(texts.confirm_question(turn.org, data.get("anonymous", True), data.get("what", ""), yes, no))
 
 
-@router.entry(callback=SubmitTip, states=(CONFIRM,))
-def submitted(turn: Turn) -> None:
-    if not (isinstance(turn.callback, SubmitTip) and turn.callback.confirmed):
+@router.tap(SubmitTip, states=(CONFIRM,))
+def submitted(turn: Turn, tapped: SubmitTip) -> None:
+    if not tapped.confirmed:
         turn.end()
         turn.reply(texts.cancelled(turn.org))
         return
