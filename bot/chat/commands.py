@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.chat import messages as m
 from bot.chat import texts
@@ -25,8 +26,18 @@ from bot.chat.engine import Handler, Hooks, Router, Turn
 from bot.chat.events import EventKind
 from bot.chat.intents import Intent, IntentKind, classify
 
-OFFERED = "chat.offered"
-OFFER_COMPLAINT, OFFER_QUESTION = "complaint", "question"
+
+class ChatStep(StrEnum):
+    """The engine's own dialog state, as the conversation table keeps it."""
+
+    OFFERED = "chat.offered"
+
+
+class Offer(StrEnum):
+    """What a typed message was offered as (the dialog data's "offered")."""
+
+    COMPLAINT = "complaint"
+    QUESTION = "question"
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ _acceptors: dict[str, Handler] = {}
 _consent_gate: list[Handler] = []
 
 
-def on_offer_accepted(kind: str):  # type: ignore[no-untyped-def]
+def on_offer_accepted(kind: Offer):  # type: ignore[no-untyped-def]
     """Register the handler that continues when a resident accepts an offer of `kind`."""
 
     def register(handler: Handler) -> Handler:
@@ -51,7 +62,7 @@ def on_offer_accepted(kind: str):  # type: ignore[no-untyped-def]
     return register
 
 
-def can_offer(kind: str) -> bool:
+def can_offer(kind: Offer) -> bool:
     return kind in _acceptors
 
 
@@ -61,7 +72,7 @@ ListHandler = Callable[[Turn], bool]
 _list_choices: dict[str, ListHandler] = {}
 
 
-def on_list_choice(state: str) -> Callable[[ListHandler], ListHandler]:
+def on_list_choice(state: StrEnum) -> Callable[[ListHandler], ListHandler]:
     def register(handler: ListHandler) -> ListHandler:
         _list_choices[state] = handler
         return handler
@@ -115,7 +126,7 @@ def fallback(turn: Turn) -> None:
             return
         turn.end()
     intent = classify(turn.org, typed)
-    if turn.state == OFFERED:
+    if turn.state == ChatStep.OFFERED:
         if intent.kind is IntentKind.YES:
             _accept(turn)
             return
@@ -135,12 +146,12 @@ def _answer(turn: Turn, typed: str, intent: Intent) -> None:
         turn.reply(texts.thanks(org))
     elif intent.kind is IntentKind.EMOJI:
         turn.reply(texts.emoji(org))
-    elif intent.kind is IntentKind.COMPLAINT and can_offer(OFFER_COMPLAINT):
+    elif intent.kind is IntentKind.COMPLAINT and can_offer(Offer.COMPLAINT):
         category = org.category(intent.category) if intent.category else None
-        turn.goto(OFFERED, offered=OFFER_COMPLAINT, offered_text=typed, offered_category=intent.category)
+        turn.goto(ChatStep.OFFERED, offered=Offer.COMPLAINT, offered_text=typed, offered_category=intent.category)
         turn.reply(texts.offer_complaint(org, category.name if category else None, *_offer_buttons("แจ้งเรื่อง")))
-    elif intent.kind is IntentKind.QUESTION and can_offer(OFFER_QUESTION):
-        turn.goto(OFFERED, offered=OFFER_QUESTION, offered_text=typed, offered_category=intent.category)
+    elif intent.kind is IntentKind.QUESTION and can_offer(Offer.QUESTION):
+        turn.goto(ChatStep.OFFERED, offered=Offer.QUESTION, offered_text=typed, offered_category=intent.category)
         turn.reply(texts.offer_inquiry(org, *_offer_buttons("ส่งคำถาม")))
     elif intent.kind is IntentKind.QUESTION:
         turn.reply(texts.office_contact(org))
@@ -153,7 +164,7 @@ def _offer_buttons(yes_label: str) -> tuple[m.Action, m.Action]:
             m.postback("ไม่ใช่", TakeOffer(False).pack(), "ไม่ใช่"))
 
 
-@global_commands.tap(TakeOffer, states=(OFFERED,), needs_consent=False)
+@global_commands.tap(TakeOffer, states=(ChatStep.OFFERED,), needs_consent=False)
 def took_offer(turn: Turn, tapped: TakeOffer) -> None:
     if tapped.accepted:
         _accept(turn)

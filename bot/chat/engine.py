@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -104,10 +105,11 @@ class Turn:
     def reply(self, *messages: Message) -> None:
         self.replies.extend(messages)
 
-    def goto(self, state: str, **data: Any) -> None:
-        """Move to `state`, merging `data` into what the dialog has collected so far."""
+    def goto(self, state: StrEnum, **data: Any) -> None:
+        """Move to `state` (one of the dialog's StrEnum of states: its value is what is stored), merging
+        `data` into what the dialog has collected so far."""
         merged = {**self.dialog.data, **data} if self.dialog.name else dict(data)
-        self.dialog.name, self.dialog.data = state, merged
+        self.dialog.name, self.dialog.data = str(state), merged  # the plain value, as loading gives it back
 
     def end(self) -> None:
         self.dialog.name, self.dialog.data = None, {}
@@ -157,7 +159,7 @@ class Router:
         return register
 
     def tap(
-        self, callback: type[C], *, states: Sequence[str] = (), needs_consent: bool = True
+        self, callback: type[C], *, states: Sequence[StrEnum] = (), needs_consent: bool = True
     ) -> Callable[[Callable[[Turn, C], None]], Callable[[Turn, C], None]]:
         """Register the handler of a tapped `callback` button, given the button's data typed; with `states`,
         the button is only valid in those."""
@@ -172,7 +174,7 @@ class Router:
 
         return register
 
-    def step(self, *states: str) -> Callable[[Handler], Handler]:
+    def step(self, *states: StrEnum) -> Callable[[Handler], Handler]:
         """Register the handler for whatever the resident sends while in one of `states`."""
 
         def register(handler: Handler) -> Handler:

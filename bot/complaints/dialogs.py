@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.chat import commands, intents
 from bot.chat import messages as m
@@ -35,9 +36,25 @@ from bot.organisation import Category
 
 router = Router("complaints")
 
-CATEGORY, DESCRIBE, ATTACH, PHONE, CONFIRM = (
-    "complaints.category", "complaints.describe", "complaints.attach", "complaints.phone", "complaints.confirm")
-STILL_WRONG = "complaints.still_wrong"  # after ยังไม่แก้ไข: what is still wrong, in the complainant's words
+
+class ComplaintStep(StrEnum):
+    """The dialog's states, as the conversation table keeps them."""
+
+    CATEGORY = "complaints.category"
+    DESCRIBE = "complaints.describe"
+    ATTACH = "complaints.attach"
+    PHONE = "complaints.phone"
+    CONFIRM = "complaints.confirm"
+    STILL_WRONG = "complaints.still_wrong"  # after ยังไม่แก้ไข: what is still wrong, in the complainant's words
+
+
+class AttachChoice(StrEnum):
+    """What an AttachStep button does."""
+
+    NEXT = "next"
+    VILLAGE = "village"  # the place is the resident's own village
+    CATEGORY = "category"  # change the category
+
 
 _PHONE = re.compile(r"^0\d{8,9}$")
 
@@ -49,7 +66,7 @@ class PickCategory(CallbackData, prefix="ccat"):
 
 @dataclass(frozen=True)
 class AttachStep(CallbackData, prefix="catt"):
-    choice: str  # "next", "village" or "category" (change the category)
+    choice: str  # an AttachChoice
 
 
 @dataclass(frozen=True)
@@ -64,18 +81,18 @@ class SubmitComplaint(CallbackData, prefix="csubmit"):
 
 @router.entry("ร้องเรียน", "ร้องทุกข์", "แจ้งปัญหา", "ร้องเรียน/ร้องทุกข์")
 def start(turn: Turn) -> None:
-    turn.goto(CATEGORY)
+    turn.goto(ComplaintStep.CATEGORY)
     turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
 
 
-@commands.on_offer_accepted(commands.OFFER_COMPLAINT)
+@commands.on_offer_accepted(commands.Offer.COMPLAINT)
 def file_offered_text(turn: Turn) -> None:
     """A problem the resident typed as a plain message, offered as a complaint and accepted."""
     text = str(turn.data.get("offered_text", ""))[: service.MAX_DESCRIPTION]
     category = turn.org.category(str(turn.data.get("offered_category") or ""))
     turn.end()
     if category is None:
-        turn.goto(CATEGORY, description=text)
+        turn.goto(ComplaintStep.CATEGORY, description=text)
         turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
         return
     _described(turn, category.key, text)
@@ -86,12 +103,12 @@ def _category_buttons(turn: Turn) -> list[m.Action]:
             for c in turn.org.categories[: m.MAX_QUICK_REPLY_ITEMS]]
 
 
-@router.tap(PickCategory, states=(CATEGORY,))
+@router.tap(PickCategory, states=(ComplaintStep.CATEGORY,))
 def picked_category(turn: Turn, tapped: PickCategory) -> None:
     _category_chosen(turn, turn.org.category(tapped.key))
 
 
-@router.step(CATEGORY)
+@router.step(ComplaintStep.CATEGORY)
 def typed_category(turn: Turn) -> None:
     typed = (turn.incoming.text or "").strip()
     number = intents.choice_number(typed)
@@ -110,13 +127,13 @@ def _category_chosen(turn: Turn, category: Category | None) -> None:
     if description:  # typed before the category (an accepted offer, or เปลี่ยนหมวด)
         _described(turn, category.key, str(description))
         return
-    turn.goto(DESCRIBE, category=category.key)
+    turn.goto(ComplaintStep.DESCRIBE, category=category.key)
     turn.reply(texts.ask_description(turn.org, category.name))
 
 
 def _described(turn: Turn, category: str, text: str) -> None:
     kept = turn.data  # after เปลี่ยนหมวด: the photos and place already sent
-    turn.goto(ATTACH, category=category, description=text, photos=kept.get("photos", []),
+    turn.goto(ComplaintStep.ATTACH, category=category, description=text, photos=kept.get("photos", []),
               latitude=kept.get("latitude"), longitude=kept.get("longitude"), address=kept.get("address"),
               village=kept.get("village"))
     named = turn.org.category(category)
@@ -124,7 +141,7 @@ def _described(turn: Turn, category: str, text: str) -> None:
     _ask_attachments(turn)
 
 
-@router.step(DESCRIBE)
+@router.step(ComplaintStep.DESCRIBE)
 def described(turn: Turn) -> None:
     text = (turn.incoming.text or "").strip() if turn.incoming.kind is EventKind.TEXT else ""
     if not text:
@@ -133,22 +150,23 @@ def described(turn: Turn) -> None:
     if len(text) > service.MAX_DESCRIPTION:
         turn.reply(texts.description_too_long(turn.org, service.MAX_DESCRIPTION))
         return
-    turn.goto(ATTACH, description=text, photos=[], latitude=None, longitude=None, address=None, village=None)
+    turn.goto(ComplaintStep.ATTACH, description=text, photos=[], latitude=None, longitude=None, address=None,
+              village=None)
     _ask_attachments(turn)
 
 
 def _ask_attachments(turn: Turn) -> None:
     quick = [m.camera_roll("ส่งรูป"), m.camera("ถ่ายรูป"), m.share_location("ส่งตำแหน่ง")]
     if turn.resident.village_no is not None:
-        quick.append(m.postback("ใช้หมู่บ้านของฉัน", AttachStep("village").pack(), "ใช้หมู่บ้านของฉัน"))
-    quick.append(m.postback("ถัดไป", AttachStep("next").pack(), "ถัดไป"))
-    quick.append(m.postback("เปลี่ยนหมวด", AttachStep("category").pack(), "เปลี่ยนหมวด"))
+        quick.append(m.postback("ใช้หมู่บ้านของฉัน", AttachStep(AttachChoice.VILLAGE).pack(), "ใช้หมู่บ้านของฉัน"))
+    quick.append(m.postback("ถัดไป", AttachStep(AttachChoice.NEXT).pack(), "ถัดไป"))
+    quick.append(m.postback("เปลี่ยนหมวด", AttachStep(AttachChoice.CATEGORY).pack(), "เปลี่ยนหมวด"))
     data = turn.data
     has_place = data.get("latitude") is not None or data.get("village") is not None
     turn.reply(texts.ask_attachments(turn.org, quick, len(data.get("photos", [])), has_place))
 
 
-@router.step(ATTACH)
+@router.step(ComplaintStep.ATTACH)
 def attached(turn: Turn) -> None:
     incoming, data = turn.incoming, turn.data
     if incoming.kind is EventKind.IMAGE and incoming.message_id:
@@ -156,7 +174,7 @@ def attached(turn: Turn) -> None:
         if len(photos) >= turn.settings.photos_per_case:
             turn.reply(texts.too_many_photos(turn.org, turn.settings.photos_per_case))
             return
-        turn.goto(ATTACH, photos=[*photos, incoming.message_id])
+        turn.goto(ComplaintStep.ATTACH, photos=[*photos, incoming.message_id])
         if len(photos) == 0:  # one acknowledgement for a set of photos sent together
             _ask_attachments(turn)
         return
@@ -165,7 +183,8 @@ def attached(turn: Turn) -> None:
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
             turn.reply(texts.bad_location(turn.org))
             return
-        turn.goto(ATTACH, latitude=lat, longitude=lon, address=(incoming.address or "")[:300] or None)
+        turn.goto(ComplaintStep.ATTACH, latitude=lat, longitude=lon,
+                  address=(incoming.address or "")[:300] or None)
         _ask_attachments(turn)
         return
     if incoming.kind is EventKind.TEXT and (incoming.text or "").strip() in ("ถัดไป", "ข้าม", "เสร็จ"):
@@ -174,23 +193,23 @@ def attached(turn: Turn) -> None:
     _ask_attachments(turn)
 
 
-@router.tap(AttachStep, states=(ATTACH,))
+@router.tap(AttachStep, states=(ComplaintStep.ATTACH,))
 def tapped_attach_step(turn: Turn, tapped: AttachStep) -> None:
-    if tapped.choice == "category":
-        turn.goto(CATEGORY)  # description, photos and place stay in the dialog's data
+    if tapped.choice == AttachChoice.CATEGORY:
+        turn.goto(ComplaintStep.CATEGORY)  # description, photos and place stay in the dialog's data
         turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
         return
-    if tapped.choice == "village":
-        turn.goto(ATTACH, village=turn.resident.village_no)
+    if tapped.choice == AttachChoice.VILLAGE:
+        turn.goto(ComplaintStep.ATTACH, village=turn.resident.village_no)
     _ask_phone(turn)
 
 
 def _ask_phone(turn: Turn) -> None:
-    turn.goto(PHONE)
+    turn.goto(ComplaintStep.PHONE)
     turn.reply(texts.ask_phone(turn.org, [m.postback("ข้าม", SkipPhone(True).pack(), "ข้าม")]))
 
 
-@router.step(PHONE)
+@router.step(ComplaintStep.PHONE)
 def typed_phone(turn: Turn) -> None:
     typed = re.sub(r"[\s-]", "", turn.incoming.text or "")
     if typed in ("ข้าม", "ไม่ต้อง"):
@@ -199,18 +218,18 @@ def typed_phone(turn: Turn) -> None:
     if not _PHONE.match(typed):
         turn.reply(texts.bad_phone(turn.org, [m.postback("ข้าม", SkipPhone(True).pack(), "ข้าม")]))
         return
-    turn.goto(PHONE, phone=typed)
+    turn.goto(ComplaintStep.PHONE, phone=typed)
     _ask_confirmation(turn)
 
 
-@router.tap(SkipPhone, states=(PHONE,))
+@router.tap(SkipPhone, states=(ComplaintStep.PHONE,))
 def skipped_phone(turn: Turn, tapped: SkipPhone) -> None:
     _ask_confirmation(turn)
 
 
 def _ask_confirmation(turn: Turn) -> None:
     data = turn.data
-    turn.goto(CONFIRM)
+    turn.goto(ComplaintStep.CONFIRM)
     category = next(c.name for c in turn.org.categories if c.key == data["category"])
     place = None
     if data.get("latitude") is not None:
@@ -224,7 +243,7 @@ def _ask_confirmation(turn: Turn) -> None:
     turn.reply(texts.confirm_question(turn.org, text, yes, no))
 
 
-@router.tap(SubmitComplaint, states=(CONFIRM,))
+@router.tap(SubmitComplaint, states=(ComplaintStep.CONFIRM,))
 def submitted(turn: Turn, tapped: SubmitComplaint) -> None:
     if not tapped.confirmed:
         turn.end()
@@ -233,7 +252,7 @@ def submitted(turn: Turn, tapped: SubmitComplaint) -> None:
     _file(turn)
 
 
-@router.step(CONFIRM)
+@router.step(ComplaintStep.CONFIRM)
 def typed_confirmation(turn: Turn) -> None:
     if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง", "ตกลง"):
         _file(turn)
@@ -268,11 +287,11 @@ def confirmed_fix(turn: Turn, tapped: ConfirmFix) -> None:
     if tapped.fixed:  # answered here, with this tap's reply token, not pushed
         turn.reply(service.rating_question(turn.org, complaint.code))
         return
-    turn.goto(STILL_WRONG, code=complaint.code)
+    turn.goto(ComplaintStep.STILL_WRONG, code=complaint.code)
     turn.reply(texts.reopened(turn.org, complaint.code))
 
 
-@router.step(STILL_WRONG)
+@router.step(ComplaintStep.STILL_WRONG)
 def told_what_is_still_wrong(turn: Turn) -> None:
     text = (turn.incoming.text or "").strip() if turn.incoming.kind is EventKind.TEXT else ""
     complaint = service.owned_by(turn.session, str(turn.data.get("code", "")), turn.resident)

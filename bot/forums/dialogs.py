@@ -18,6 +18,8 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from bot.chat import messages as m
 from bot.chat.engine import Router, Turn, normalise
 from bot.chat.events import EventKind
@@ -28,9 +30,15 @@ from bot.forums.participation import MAX_OPINION_CHARS, NotStartedError, Refused
 
 router = Router("forums")
 
-OPINION = "forums.opinion"
-OPINION_PHOTO = "forums.opinion_photo"
-CHECK_IN = "forums.check_in"
+
+class ForumStep(StrEnum):
+    """The dialog's states, as the conversation table keeps them."""
+
+    OPINION = "forums.opinion"
+    OPINION_PHOTO = "forums.opinion_photo"
+    CHECK_IN = "forums.check_in"
+
+
 CARDS_SHOWN = 2  # two forums (text + buttons each) fit one reply
 CHECK_IN_WORDS = ("ลงชื่อ", "เช็คอิน", "check in")
 NO_PHOTO_WORDS = ("ไม่แนบรูป", "ไม่แนบ", "ไม่", "เสร็จ", "ไม่มี")
@@ -82,11 +90,11 @@ def start_opinion(turn: Turn, tapped: Opine) -> None:
     except RefusedError as refusal:
         turn.reply(texts.refused(turn.org, refusal.reason))
         return
-    turn.goto(OPINION, forum=tapped.forum)
+    turn.goto(ForumStep.OPINION, forum=tapped.forum)
     turn.reply(texts.ask_opinion(turn.org, forum, MAX_OPINION_CHARS))
 
 
-@router.step(OPINION)
+@router.step(ForumStep.OPINION)
 def typed_opinion(turn: Turn) -> None:
     forum_id = int(turn.data.get("forum", 0))
     if turn.incoming.kind is not EventKind.TEXT:
@@ -104,11 +112,11 @@ def typed_opinion(turn: Turn) -> None:
         turn.end()
         turn.reply(texts.refused(turn.org, refusal.reason))
         return
-    turn.goto(OPINION_PHOTO, opinion=opinion.id)
+    turn.goto(ForumStep.OPINION_PHOTO, opinion=opinion.id)
     turn.reply(texts.opinion_saved(turn.org, [m.camera(), m.camera_roll(), m.say("ไม่แนบรูป")]))
 
 
-@router.step(OPINION_PHOTO)
+@router.step(ForumStep.OPINION_PHOTO)
 def opinion_photo(turn: Turn) -> None:
     if turn.incoming.kind is EventKind.IMAGE and turn.incoming.message_id:
         participation.attach_photo(turn.session, int(turn.data.get("opinion", 0)), turn.resident.id or 0,
@@ -127,13 +135,13 @@ def check_in(turn: Turn) -> None:
     typed = normalise(turn.incoming.text or "")
     code = next((typed.removeprefix(w).strip() for w in CHECK_IN_WORDS if typed.startswith(w)), "")
     if not code:
-        turn.goto(CHECK_IN)
+        turn.goto(ForumStep.CHECK_IN)
         turn.reply(texts.ask_code(turn.org))
         return
     _try_code(turn, code)
 
 
-@router.step(CHECK_IN)
+@router.step(ForumStep.CHECK_IN)
 def typed_code(turn: Turn) -> None:
     if turn.incoming.kind is not EventKind.TEXT:
         turn.reply(texts.ask_code(turn.org))
@@ -153,7 +161,7 @@ def _try_code(turn: Turn, code: str) -> None:
             turn.end()
             turn.reply(texts.not_rostered(turn.org))
             return
-        turn.goto(CHECK_IN)
+        turn.goto(ForumStep.CHECK_IN)
         turn.reply(texts.code_wrong(turn.org))
         return
     turn.end()

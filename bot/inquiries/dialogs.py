@@ -17,6 +17,7 @@ with a 1–5 rating, which feeds the information-centre satisfaction survey.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.chat import commands
 from bot.chat import messages as m
@@ -29,7 +30,13 @@ from bot.inquiries.service import RateAnswer
 
 router = Router("inquiries")
 
-KIND, WRITE, CONFIRM = "inquiries.kind", "inquiries.write", "inquiries.confirm"
+
+class InquiryStep(StrEnum):
+    """The dialog's states, as the conversation table keeps them."""
+
+    KIND = "inquiries.kind"
+    WRITE = "inquiries.write"
+    CONFIRM = "inquiries.confirm"
 
 
 @dataclass(frozen=True)
@@ -48,17 +55,17 @@ def _kind_buttons() -> list[m.Action]:
 
 @router.entry("สอบถาม", "ศูนย์ข้อมูลข่าวสาร", "ถามเจ้าหน้าที่")
 def start(turn: Turn) -> None:
-    turn.goto(KIND)
+    turn.goto(InquiryStep.KIND)
     turn.reply(texts.ask_kind(turn.org, _kind_buttons()))
 
 
-@commands.on_offer_accepted(commands.OFFER_QUESTION)
+@commands.on_offer_accepted(commands.Offer.QUESTION)
 def ask_offered_question(turn: Turn) -> None:
     """A question typed as a plain message ("…ได้ไหมคะ"), offered to the centre and accepted: the
     resident's own words become the inquiry, to confirm."""
     text = str(turn.data.get("offered_text", ""))[: service.MAX_TEXT]
     turn.end()
-    turn.goto(CONFIRM, kind=InquiryKind.QUESTION.value, text=text)
+    turn.goto(InquiryStep.CONFIRM, kind=InquiryKind.QUESTION.value, text=text)
     _ask_confirmation(turn)
 
 
@@ -78,11 +85,11 @@ def start_feedback(turn: Turn) -> None:
 
 
 def _ask_text(turn: Turn, kind: InquiryKind) -> None:
-    turn.goto(WRITE, kind=kind.value)
+    turn.goto(InquiryStep.WRITE, kind=kind.value)
     turn.reply(texts.ask_text(turn.org, kind.value, service.promised_days(turn.org, kind)))
 
 
-@router.tap(PickKind, states=(KIND,))
+@router.tap(PickKind, states=(InquiryStep.KIND,))
 def picked_kind(turn: Turn, tapped: PickKind) -> None:
     key = tapped.kind
     if key not in InquiryKind._value2member_map_:
@@ -91,7 +98,7 @@ def picked_kind(turn: Turn, tapped: PickKind) -> None:
     _ask_text(turn, InquiryKind(key))
 
 
-@router.step(KIND)
+@router.step(InquiryStep.KIND)
 def typed_kind(turn: Turn) -> None:
     typed = (turn.incoming.text or "").strip()
     kind = next((k for k, label in texts.KIND_BUTTONS.items() if typed and typed in (label, texts.KIND_NAMES[k])),
@@ -102,7 +109,7 @@ def typed_kind(turn: Turn) -> None:
     _ask_text(turn, InquiryKind(kind))
 
 
-@router.step(WRITE)
+@router.step(InquiryStep.WRITE)
 def wrote(turn: Turn) -> None:
     text = (turn.incoming.text or "").strip() if turn.incoming.kind is EventKind.TEXT else ""
     if not text:
@@ -111,7 +118,7 @@ def wrote(turn: Turn) -> None:
     if len(text) > service.MAX_TEXT:
         turn.reply(texts.text_too_long(turn.org, service.MAX_TEXT))
         return
-    turn.goto(CONFIRM, text=text)
+    turn.goto(InquiryStep.CONFIRM, text=text)
     _ask_confirmation(turn)
 
 
@@ -122,7 +129,7 @@ def _ask_confirmation(turn: Turn) -> None:
     turn.reply(texts.confirm_question(turn.org, data["kind"], data["text"], yes, no))
 
 
-@router.tap(SubmitInquiry, states=(CONFIRM,))
+@router.tap(SubmitInquiry, states=(InquiryStep.CONFIRM,))
 def submitted(turn: Turn, tapped: SubmitInquiry) -> None:
     if not tapped.confirmed:
         turn.end()
@@ -131,7 +138,7 @@ def submitted(turn: Turn, tapped: SubmitInquiry) -> None:
     _record(turn)
 
 
-@router.step(CONFIRM)
+@router.step(InquiryStep.CONFIRM)
 def typed_confirmation(turn: Turn) -> None:
     if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง", "ตกลง"):
         _record(turn)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
@@ -26,8 +27,12 @@ from bot.residents import service, texts
 
 router = Router("residents")
 
-CHOOSE_VILLAGE = "residents.village"
-CONFIRM_ERASE = "residents.erase"
+
+class ResidentStep(StrEnum):
+    """The dialog's states, as the conversation table keeps them."""
+
+    CHOOSE_VILLAGE = "residents.village"
+    CONFIRM_ERASE = "residents.erase"
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,7 @@ def _village_quick_replies(turn: Turn, page: int = 0) -> list[m.Action]:
 
 
 def _ask_village(turn: Turn, lead: str | None = None) -> None:
-    turn.goto(CHOOSE_VILLAGE)
+    turn.goto(ResidentStep.CHOOSE_VILLAGE)
     turn.reply(texts.ask_village(turn.org, _village_quick_replies(turn), lead))
 
 
@@ -138,7 +143,7 @@ def change_village(turn: Turn) -> None:
 
 @router.tap(VillagePage)
 def next_village_page(turn: Turn, tapped: VillagePage) -> None:
-    turn.goto(CHOOSE_VILLAGE)
+    turn.goto(ResidentStep.CHOOSE_VILLAGE)
     turn.reply(texts.ask_village(turn.org, _village_quick_replies(turn, tapped.page), f"เลือกหมู่บ้าน{turn.p}"))
 
 
@@ -152,7 +157,7 @@ def parse_village_number(typed: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@router.step(CHOOSE_VILLAGE)
+@router.step(ResidentStep.CHOOSE_VILLAGE)
 def typed_village(turn: Turn) -> None:
     number = parse_village_number(turn.incoming.text or "") if turn.incoming.kind is EventKind.TEXT else None
     if number is None or turn.org.village(number) is None:
@@ -186,18 +191,18 @@ def show_my_data(turn: Turn) -> None:
 
 @router.entry("ลบข้อมูลของฉัน", "ลบข้อมูล", needs_consent=False)
 def ask_erase(turn: Turn) -> None:
-    turn.goto(CONFIRM_ERASE)
+    turn.goto(ResidentStep.CONFIRM_ERASE)
     yes = m.postback("ลบข้อมูล", ConfirmErase(True).pack(), "ลบข้อมูล")
     no = m.postback("ไม่ลบ", ConfirmErase(False).pack(), "ไม่ลบ")
     turn.reply(texts.erase_question(turn.org, yes, no))
 
 
-@router.tap(ConfirmErase, states=(CONFIRM_ERASE,), needs_consent=False)
+@router.tap(ConfirmErase, states=(ResidentStep.CONFIRM_ERASE,), needs_consent=False)
 def tapped_erase(turn: Turn, tapped: ConfirmErase) -> None:
     _finish_erase(turn, tapped.confirmed)
 
 
-@router.step(CONFIRM_ERASE)
+@router.step(ResidentStep.CONFIRM_ERASE)
 def typed_erase(turn: Turn) -> None:
     typed = (turn.incoming.text or "").strip()
     if typed in ("ลบข้อมูล", "ยืนยัน", "ใช่"):

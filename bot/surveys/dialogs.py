@@ -18,6 +18,7 @@ surveys run sealed: the dialog state is encrypted and the inbox keeps no copy of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from bot.chat import commands, intents
@@ -34,8 +35,14 @@ from surveys.responses import Link, SurveyClosed
 
 router = Router("surveys")
 
-ANSWERING = "surveys.answer"
-LISTED = "surveys.list"  # the list was shown: "1" or a title typed next opens that survey
+
+class SurveyStep(StrEnum):
+    """The dialog's states, as the conversation table keeps them."""
+
+    ANSWERING = "surveys.answer"
+    LISTED = "surveys.list"  # the list was shown: "1" or a title typed next opens that survey
+
+
 LIST_KEYWORDS = ("แบบสอบถาม", "ประเมิน", "ตอบแบบสอบถาม", "แบบประเมิน")
 SKIP_WORDS = ("ข้าม", "ไม่ตอบ")
 DONE_WORDS = ("ตกลง", "เสร็จ", "ยืนยัน")
@@ -50,11 +57,11 @@ def list_surveys(turn: Turn) -> None:
     lines = [texts.list_line(i, offer.definition, offer.state) for i, offer in enumerate(found, 1)]
     quick = [m.postback(texts.label(o.definition.short_title), OpenSurvey(o.survey.key).pack(), o.definition.title)
              for o in found]
-    turn.goto(LISTED, keys=[o.survey.key for o in found])
+    turn.goto(SurveyStep.LISTED, keys=[o.survey.key for o in found])
     turn.reply(texts.survey_list(turn.org, lines, [*quick, m.say("เมนู")]))
 
 
-@commands.on_list_choice(LISTED)
+@commands.on_list_choice(SurveyStep.LISTED)
 def typed_list_choice(turn: Turn) -> bool:
     """"1", "๒" or a survey's title typed at the list opens that survey, as tapping it would."""
     typed = normalise(turn.incoming.text or "")
@@ -170,7 +177,8 @@ def _ask(turn: Turn, survey: Survey, definition: Definition, response: SurveyRes
         picked = list(answers.get(q.key, [])) if q.type == "multiple" and revising else []
     number, total = _position(definition, q.key)
     previous = texts.shown_answer(q, answers[q.key]) if revising and q.key in answers else None
-    turn.goto(ANSWERING, survey=survey.key, response=response.id, question=q.key, revising=revising, picked=picked)
+    turn.goto(SurveyStep.ANSWERING, survey=survey.key, response=response.id, question=q.key, revising=revising,
+              picked=picked)
     message = texts.question(turn.org, definition, q, number, total, _quick(response.id or 0, q, picked),
                              previous, picked)
     turn.reply(*([lead] if lead else []), message)
@@ -212,7 +220,7 @@ def _again(turn: Turn, ctx: _Context, lead: m.Message | None = None) -> None:
          lead=lead, picked=ctx.picked)
 
 
-@router.step(ANSWERING)
+@router.step(SurveyStep.ANSWERING)
 def typed_answer(turn: Turn) -> None:
     typed = (turn.incoming.text or "") if turn.incoming.kind is EventKind.TEXT else None
     if typed is not None and normalise(typed) in {normalise(k) for k in LIST_KEYWORDS}:
@@ -247,7 +255,7 @@ def _current(turn: Turn, response: int, question: str) -> _Context | None:
     return ctx
 
 
-@router.tap(Answer, states=(ANSWERING,))
+@router.tap(Answer, states=(SurveyStep.ANSWERING,))
 def tapped_answer(turn: Turn, tapped: Answer) -> None:
     ctx = _current(turn, tapped.response, tapped.question)
     if ctx is None:
@@ -261,7 +269,7 @@ def tapped_answer(turn: Turn, tapped: Answer) -> None:
         _save(turn, ctx, int(value) if ctx.question.type == "satisfaction" and value.isdigit() else value)
 
 
-@router.tap(Toggle, states=(ANSWERING,))
+@router.tap(Toggle, states=(SurveyStep.ANSWERING,))
 def tapped_choice(turn: Turn, tapped: Toggle) -> None:
     ctx = _current(turn, tapped.response, tapped.question)
     if ctx is None:

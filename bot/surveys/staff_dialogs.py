@@ -18,6 +18,7 @@ scored attempt per fiscal year is enforced when it is filed. The answer key neve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from bot.chat import commands, intents
@@ -35,7 +36,14 @@ from surveys.responses import Respondent
 
 router = Router("stafftests")
 
-LISTED, ANSWERING = "stafftests.list", "stafftests.answer"
+
+class StaffTestStep(StrEnum):
+    """The dialog's states, as the conversation table keeps them."""
+
+    LISTED = "stafftests.list"
+    ANSWERING = "stafftests.answer"
+
+
 KEYWORDS = ("แบบทดสอบ", "ทำแบบทดสอบ", "แบบทดสอบบุคลากร")
 
 
@@ -77,11 +85,11 @@ def start(turn: Turn) -> None:
              for i, t in enumerate(found, 1)]
     quick = [m.postback(texts.label(t.definition.short_title), OpenStaffTest(t.survey.key).pack(),
                         t.definition.title) for t in found]
-    turn.goto(LISTED, keys=[t.survey.key for t in found])
+    turn.goto(StaffTestStep.LISTED, keys=[t.survey.key for t in found])
     turn.reply(texts.staff_test_list(turn.org, found[0].name, lines, [*quick, m.say("เมนู")]))
 
 
-@commands.on_list_choice(LISTED)
+@commands.on_list_choice(StaffTestStep.LISTED)
 def typed_list_choice(turn: Turn) -> bool:
     keys = [str(k) for k in turn.data.get("keys", [])]
     number = intents.choice_number(normalise(turn.incoming.text or ""))
@@ -126,7 +134,7 @@ def _ask(turn: Turn, taker: Taker, answers: dict[str, Any], key: str) -> None:
     elif question.type == "satisfaction":
         quick = [m.postback(label, StaffTestAnswer(taker.survey.key, key, label.split()[0]).pack())
                  for label in texts.LEVEL_LABELS]
-    turn.goto(ANSWERING, survey=taker.survey.key, question=key, answers=answers, **_who(taker))
+    turn.goto(StaffTestStep.ANSWERING, survey=taker.survey.key, question=key, answers=answers, **_who(taker))
     turn.reply(texts.question(turn.org, taker.definition, question, keys.index(key) + 1, len(keys),
                               [*quick[:12], texts.CANCEL]))
 
@@ -143,7 +151,7 @@ def _taker(turn: Turn) -> Taker | None:
     return found
 
 
-@router.step(ANSWERING)
+@router.step(StaffTestStep.ANSWERING)
 def typed_answer(turn: Turn) -> None:
     taker = _taker(turn)
     if taker is None:
@@ -166,7 +174,7 @@ def typed_answer(turn: Turn) -> None:
     _save(turn, taker, answers, question.key, value)
 
 
-@router.tap(StaffTestAnswer, states=(ANSWERING,), needs_consent=False)
+@router.tap(StaffTestAnswer, states=(StaffTestStep.ANSWERING,), needs_consent=False)
 def tapped_answer(turn: Turn, tapped: StaffTestAnswer) -> None:
     taker = _taker(turn)
     if taker is None:

@@ -24,21 +24,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.chat import intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
-from bot.chat.engine import Router, Turn, normalise
+from bot.chat.engine import Handler, Router, Turn, normalise
 from bot.chat.events import EventKind
 from bot.crypto import coarse_time
 from bot.tips import service, texts
 
 router = Router("tips")
 
-IDENTITY, NAME, PHONE, WHAT, KIND, WHO, WHEN, WHERE, EVIDENCE, CONFIRM = (
-    f"tips.{s}" for s in ("identity", "name", "phone", "what", "kind", "who", "when", "where", "evidence",
-                          "confirm"))
-ALL_STATES = (IDENTITY, NAME, PHONE, WHAT, KIND, WHO, WHEN, WHERE, EVIDENCE, CONFIRM)
+
+class TipStep(StrEnum):
+    """The dialog's states, as the (sealed) dialog keeps them."""
+
+    IDENTITY = "tips.identity"
+    NAME = "tips.name"
+    PHONE = "tips.phone"
+    WHAT = "tips.what"
+    KIND = "tips.kind"
+    WHO = "tips.who"
+    WHEN = "tips.when"
+    WHERE = "tips.where"
+    EVIDENCE = "tips.evidence"
+    CONFIRM = "tips.confirm"
+
+
+class Skipped(StrEnum):
+    """The question a TipSkip button (ข้าม, ถัดไป) leaves unanswered."""
+
+    PHONE = "phone"
+    WHO = "who"
+    WHEN = "when"
+    WHERE = "where"
+    EVIDENCE = "evidence"
+
 NOT_SURE = ("ไม่แน่ใจ", "ไม่ทราบ", "ข้าม")
 _PHONE = re.compile(r"^0\d{8,9}$")
 SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "-")
@@ -51,7 +73,7 @@ class Disclose(CallbackData, prefix="tid"):
 
 @dataclass(frozen=True)
 class TipSkip(CallbackData, prefix="tskip"):
-    step: str
+    step: str  # a Skipped
 
 
 @dataclass(frozen=True)
@@ -64,27 +86,27 @@ class PickTipType(CallbackData, prefix="ttype"):
     key: str  # a tip_types key, or "" for not sure
 
 
-def _skip(step: str, label: str = "ข้าม") -> m.Action:
+def _skip(step: Skipped, label: str = "ข้าม") -> m.Action:
     return m.postback(label, TipSkip(step).pack(), label)
 
 
 @router.entry("แจ้งทุจริต", "แจ้งเบาะแสทุจริต", "แจ้งเบาะแส", "เบาะแสทุจริต")
 def start(turn: Turn) -> None:
     turn.seal()
-    turn.goto(IDENTITY)
+    turn.goto(TipStep.IDENTITY)
     named = m.postback("เปิดเผยชื่อ", Disclose(True).pack(), "เปิดเผยชื่อ")
     anonymous = m.postback("ไม่เปิดเผยชื่อ", Disclose(False).pack(), "ไม่เปิดเผยชื่อ")
     turn.reply(*texts.protection(turn.org, anonymous, named))
 
 
-@router.tap(Disclose, states=(IDENTITY,))
+@router.tap(Disclose, states=(TipStep.IDENTITY,))
 def chose_identity(turn: Turn, tapped: Disclose) -> None:
     turn.seal()
     if tapped.named:
-        turn.goto(NAME, anonymous=False)
+        turn.goto(TipStep.NAME, anonymous=False)
         turn.reply(texts.ask_name(turn.org))
     else:
-        turn.goto(WHAT, anonymous=True)
+        turn.goto(TipStep.WHAT, anonymous=True)
         turn.reply(texts.ask_what(turn.org))
 
 
@@ -96,47 +118,47 @@ def _typed(turn: Turn, limit: int = service.MAX_TEXT) -> str | None:
     return text
 
 
-@router.step(IDENTITY)
+@router.step(TipStep.IDENTITY)
 def typed_identity(turn: Turn) -> None:
     typed = (turn.incoming.text or "").strip()
     if typed in ("ไม่เปิดเผยชื่อ", "ไม่เปิดเผย"):
-        turn.goto(WHAT, anonymous=True)
+        turn.goto(TipStep.WHAT, anonymous=True)
         turn.reply(texts.ask_what(turn.org))
     elif typed == "เปิดเผยชื่อ":
-        turn.goto(NAME, anonymous=False)
+        turn.goto(TipStep.NAME, anonymous=False)
         turn.reply(texts.ask_name(turn.org))
     else:
         start(turn)
 
 
-@router.step(NAME)
+@router.step(TipStep.NAME)
 def typed_name(turn: Turn) -> None:
     if (name := _typed(turn, 200)) is not None:
-        turn.goto(PHONE, name=name)
-        turn.reply(texts.ask_phone(turn.org, _skip("phone")))
+        turn.goto(TipStep.PHONE, name=name)
+        turn.reply(texts.ask_phone(turn.org, _skip(Skipped.PHONE)))
 
 
-@router.step(PHONE)
+@router.step(TipStep.PHONE)
 def typed_phone(turn: Turn) -> None:
     typed = re.sub(r"[\s-]", "", turn.incoming.text or "")
     if typed in SKIP_WORDS:
         _ask_what(turn)
     elif _PHONE.match(typed):
-        turn.goto(PHONE, phone=typed)
+        turn.goto(TipStep.PHONE, phone=typed)
         _ask_what(turn)
     else:
-        turn.reply(texts.bad_phone(turn.org, _skip("phone")))
+        turn.reply(texts.bad_phone(turn.org, _skip(Skipped.PHONE)))
 
 
 def _ask_what(turn: Turn) -> None:
-    turn.goto(WHAT)
+    turn.goto(TipStep.WHAT)
     turn.reply(texts.ask_what(turn.org))
 
 
-@router.step(WHAT)
+@router.step(TipStep.WHAT)
 def typed_what(turn: Turn) -> None:
     if (what := _typed(turn)) is not None:
-        turn.goto(WHAT, what=what)
+        turn.goto(TipStep.WHAT, what=what)
         _ask_kind(turn)
 
 
@@ -146,18 +168,18 @@ def _ask_kind(turn: Turn, again: bool = False) -> None:
     if not types:
         _ask_who(turn)
         return
-    turn.goto(KIND)
+    turn.goto(TipStep.KIND)
     quick = [m.postback(m.shorten(f"{i} {t.label}"), PickTipType(t.key).pack(), t.name) for i, t in enumerate(types, 1)]
     turn.reply(texts.ask_kind(turn.org, [t.name for t in types],
                               [*quick[:12], m.postback("ไม่แน่ใจ", PickTipType("").pack(), "ไม่แน่ใจ")], again))
 
 
 def _ask_who(turn: Turn) -> None:
-    turn.goto(WHO)
-    turn.reply(texts.ask_who(turn.org, _skip("who")))
+    turn.goto(TipStep.WHO)
+    turn.reply(texts.ask_who(turn.org, _skip(Skipped.WHO)))
 
 
-@router.step(KIND)
+@router.step(TipStep.KIND)
 def typed_kind(turn: Turn) -> None:
     typed = normalise(turn.incoming.text or "") if turn.incoming.kind is EventKind.TEXT else ""
     types = turn.org.tip_types
@@ -170,75 +192,75 @@ def typed_kind(turn: Turn) -> None:
     if chosen is None:
         _ask_kind(turn, again=True)
         return
-    turn.goto(KIND, tip_type=chosen.key)
+    turn.goto(TipStep.KIND, tip_type=chosen.key)
     _ask_who(turn)
 
 
-@router.tap(PickTipType, states=(KIND,))
+@router.tap(PickTipType, states=(TipStep.KIND,))
 def picked_kind(turn: Turn, tapped: PickTipType) -> None:
     turn.seal()
     key = tapped.key
     if key and turn.org.tip_type(key) is not None:
-        turn.goto(KIND, tip_type=key)
+        turn.goto(TipStep.KIND, tip_type=key)
     _ask_who(turn)
 
 
-@router.step(WHO)
+@router.step(TipStep.WHO)
 def typed_who(turn: Turn) -> None:
     if (turn.incoming.text or "").strip() in SKIP_WORDS:
         _ask_when(turn)
     elif (who := _typed(turn, 1000)) is not None:
-        turn.goto(WHO, who=who)
+        turn.goto(TipStep.WHO, who=who)
         _ask_when(turn)
 
 
 def _ask_when(turn: Turn) -> None:
-    turn.goto(WHEN)
-    turn.reply(texts.ask_when(turn.org, _skip("when")))
+    turn.goto(TipStep.WHEN)
+    turn.reply(texts.ask_when(turn.org, _skip(Skipped.WHEN)))
 
 
-@router.step(WHEN)
+@router.step(TipStep.WHEN)
 def typed_when(turn: Turn) -> None:
     if (turn.incoming.text or "").strip() in SKIP_WORDS:
         _ask_where(turn)
     elif (when := _typed(turn, 300)) is not None:
-        turn.goto(WHEN, when_text=when)
+        turn.goto(TipStep.WHEN, when_text=when)
         _ask_where(turn)
 
 
 def _ask_where(turn: Turn) -> None:
-    turn.goto(WHERE)
-    turn.reply(texts.ask_where(turn.org, [m.share_location("ส่งตำแหน่ง"), _skip("where")]))
+    turn.goto(TipStep.WHERE)
+    turn.reply(texts.ask_where(turn.org, [m.share_location("ส่งตำแหน่ง"), _skip(Skipped.WHERE)]))
 
 
-@router.step(WHERE)
+@router.step(TipStep.WHERE)
 def typed_where(turn: Turn) -> None:
     incoming = turn.incoming
     if incoming.kind is EventKind.LOCATION and incoming.latitude is not None and incoming.longitude is not None \
             and -90 <= incoming.latitude <= 90 and -180 <= incoming.longitude <= 180:
-        turn.goto(WHERE, latitude=incoming.latitude, longitude=incoming.longitude,
+        turn.goto(TipStep.WHERE, latitude=incoming.latitude, longitude=incoming.longitude,
                   where_text=(incoming.address or "")[:300] or None)
         _ask_evidence(turn)
     elif (incoming.text or "").strip() in SKIP_WORDS:
         _ask_evidence(turn)
     elif (where := _typed(turn, 300)) is not None:
-        turn.goto(WHERE, where_text=where)
+        turn.goto(TipStep.WHERE, where_text=where)
         _ask_evidence(turn)
 
 
 def _ask_evidence(turn: Turn) -> None:
-    turn.goto(EVIDENCE)
-    quick = [m.camera_roll("ส่งรูป"), m.camera("ถ่ายรูป"), _skip("evidence", "ถัดไป")]
+    turn.goto(TipStep.EVIDENCE)
+    quick = [m.camera_roll("ส่งรูป"), m.camera("ถ่ายรูป"), _skip(Skipped.EVIDENCE, "ถัดไป")]
     turn.reply(texts.ask_evidence(turn.org, quick, len(turn.data.get("evidence", []))))
 
 
-@router.step(EVIDENCE)
+@router.step(TipStep.EVIDENCE)
 def sent_evidence(turn: Turn) -> None:
     incoming = turn.incoming
     if incoming.kind is EventKind.IMAGE and incoming.message_id:
         evidence = list(turn.data.get("evidence", []))
         if len(evidence) < turn.settings.photos_per_case:
-            turn.goto(EVIDENCE, evidence=[*evidence, incoming.message_id])
+            turn.goto(TipStep.EVIDENCE, evidence=[*evidence, incoming.message_id])
         if not evidence:
             _ask_evidence(turn)
         return
@@ -248,21 +270,22 @@ def sent_evidence(turn: Turn) -> None:
         _ask_evidence(turn)
 
 
-@router.tap(TipSkip, states=ALL_STATES)
+@router.tap(TipSkip, states=tuple(TipStep))
 def skipped(turn: Turn, tapped: TipSkip) -> None:
-    {"phone": _ask_what, "who": _ask_when, "when": _ask_where, "where": _ask_evidence,
-     "evidence": _ask_confirm}.get(tapped.step, _ask_what)(turn)
+    ask_next: dict[str, Handler] = {Skipped.PHONE: _ask_what, Skipped.WHO: _ask_when, Skipped.WHEN: _ask_where,
+                                    Skipped.WHERE: _ask_evidence, Skipped.EVIDENCE: _ask_confirm}
+    ask_next.get(tapped.step, _ask_what)(turn)
 
 
 def _ask_confirm(turn: Turn) -> None:
-    turn.goto(CONFIRM)
+    turn.goto(TipStep.CONFIRM)
     data = turn.data
     yes = m.postback("ยืนยัน", SubmitTip(True).pack(), "ยืนยันแจ้งเบาะแส")
     no = m.postback("ยกเลิก", SubmitTip(False).pack(), "ยกเลิก")
     turn.reply(texts.confirm_question(turn.org, data.get("anonymous", True), data.get("what", ""), yes, no))
 
 
-@router.tap(SubmitTip, states=(CONFIRM,))
+@router.tap(SubmitTip, states=(TipStep.CONFIRM,))
 def submitted(turn: Turn, tapped: SubmitTip) -> None:
     if not tapped.confirmed:
         turn.end()
@@ -271,7 +294,7 @@ def submitted(turn: Turn, tapped: SubmitTip) -> None:
     _file(turn)
 
 
-@router.step(CONFIRM)
+@router.step(TipStep.CONFIRM)
 def typed_confirm(turn: Turn) -> None:
     if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง"):
         _file(turn)

@@ -5,10 +5,18 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.chat import texts
+from bot.chat.commands import ChatStep
 from bot.chat.state import Conversation
 from bot.chat.texts import MENU_ITEMS
+from bot.complaints.dialogs import ComplaintStep
+from bot.forums.dialogs import ForumStep
+from bot.inquiries.dialogs import InquiryStep
 from bot.line.models import InboxEvent, InboxStatus
+from bot.residents.dialogs import ResidentStep
 from bot.residents.models import Resident
+from bot.surveys.dialogs import SurveyStep
+from bot.surveys.staff_dialogs import StaffTestStep
+from bot.tips.dialogs import TipStep
 from tests.harness import Harness
 
 
@@ -16,6 +24,20 @@ def state_of(harness: Harness, resident_id: int = 1) -> str | None:
     with Session(harness.engine) as session:
         conversation = session.get(Conversation, resident_id)
         return conversation.state if conversation else None
+
+
+def test_dialog_states_keep_the_names_conversations_are_stored_under() -> None:
+    """A renamed state would strand every resident part-way through that dialog."""
+    steps = (ChatStep, ResidentStep, ComplaintStep, TipStep, InquiryStep, SurveyStep, StaffTestStep, ForumStep)
+    assert sorted(state.value for step in steps for state in step) == sorted([
+        "chat.offered", "residents.village", "residents.erase",
+        "complaints.category", "complaints.describe", "complaints.attach", "complaints.phone", "complaints.confirm",
+        "complaints.still_wrong",
+        "tips.identity", "tips.name", "tips.phone", "tips.what", "tips.kind", "tips.who", "tips.when", "tips.where",
+        "tips.evidence", "tips.confirm",
+        "inquiries.kind", "inquiries.write", "inquiries.confirm", "surveys.answer", "surveys.list",
+        "stafftests.list", "stafftests.answer", "forums.opinion", "forums.opinion_photo", "forums.check_in",
+    ])
 
 
 def test_menu_and_cancel_work_in_the_middle_of_a_dialog(harness: Harness) -> None:

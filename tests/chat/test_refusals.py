@@ -3,6 +3,8 @@ the turn had written before the refusal is undone."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlmodel import Session, func, select
 
 from bot.chat import commands
@@ -17,6 +19,10 @@ from bot.worker import InboxProcessor
 from tests.harness import Harness
 
 
+class ProbeStep(StrEnum):
+    PROBING = "probing"
+
+
 def test_a_refusal_is_answered_in_thai_and_its_writes_are_undone(harness: Harness) -> None:
     probe = Router("probe")
 
@@ -25,7 +31,7 @@ def test_a_refusal_is_answered_in_thai_and_its_writes_are_undone(harness: Harnes
         outbox.enqueue_push(turn.session, resident_id=turn.resident.id, user_id=turn.incoming.user_id,
                             messages=[{"type": "text", "text": "ไม่ควรถึงผู้ใช้"}], now=turn.now)
         turn.session.flush()
-        turn.goto("probing")
+        turn.goto(ProbeStep.PROBING)
         raise Conflict("เรื่องนี้ปิดไปแล้วค่ะ")
 
     runtime = harness.runtime
