@@ -248,7 +248,7 @@ MEDIA_HANDLERS: list[MediaHandler] = [complaints_service.MEDIA, tips_service.MED
 
 PEOPLE = People(
     find_or_create=residents_service.find_or_create,
-    find_many=residents_service.find_many,
+    find_or_create_many=residents_service.find_or_create_many,
     has_consented=residents_service.has_current_consent,
     erase=functools.partial(residents_service.erase, erasers=ERASERS),
     stored_events=lambda session, resident: privacy.stored_events(session, resident.line_user_id),

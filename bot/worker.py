@@ -68,7 +68,8 @@ class InboxProcessor:
             rows = inbox.claim_batch(session, limit)
             # One lookup for the batch instead of some per event (a batch holds one event per user). Local to
             # this batch: one processor serves several threads (the worker's lanes) at once.
-            batch = self.dispatcher.prefetch(session, {row.user_id for row in rows if row.user_id})
+            active = {row.user_id for row in rows if row.user_id and row.mode == "active"}
+            batch = self.dispatcher.prefetch(session, active, self.clock())
             for row in rows:
                 event_id = row.id
                 failed = self._handle(session, row, careful, batch)

@@ -41,7 +41,7 @@ class People:
     """The residents domain as the engine sees it, wired in `bot.main`: the engine imports no domain."""
 
     find_or_create: Callable[[Session, str, datetime], Resident]
-    find_many: Callable[[Session, Collection[str]], dict[str, Resident]]  # by LINE user id; the known ones only
+    find_or_create_many: Callable[[Session, Collection[str], datetime], dict[str, Resident]]  # by LINE user id
     has_consented: Callable[[Resident, Organisation], bool]
     erase: Callable[[Session, Resident, datetime], None]  # with every domain's share (bot.main's ERASERS)
     stored_events: Callable[[Session, Resident], int]  # webhook payloads kept about them
@@ -237,9 +237,9 @@ class Dispatcher:
                     raise ValueError(f"conversation state {name!r} claimed by two routers")
                 self.steps[name] = handler
 
-    def prefetch(self, session: Session, user_ids: Collection[str]) -> Prefetched:
-        """One query each for a batch's residents, conversations and sealed dialogs (see `handle`)."""
-        residents = self.people.find_many(session, user_ids)
+    def prefetch(self, session: Session, user_ids: Collection[str], now: datetime) -> Prefetched:
+        """One query each for a batch's residents (newcomers created), conversations and sealed dialogs."""
+        residents = self.people.find_or_create_many(session, user_ids, now)
         conversations = conversation_state.lock_many(session, [r.id for r in residents.values() if r.id])
         not_sealed = set(user_ids) - conversation_state.sealed_user_ids(session, self.sealer, user_ids)
         return Prefetched(residents, conversations, not_sealed)
@@ -251,7 +251,7 @@ class Dispatcher:
         Not `careful`: a refusal raises (see `_refusable`)."""
         user_id = incoming.user_id
         resident = batch.residents.get(user_id) if batch else None
-        if resident is None:  # new: there is no conversation to find either (a racing one fails the flush)
+        if resident is None:  # not prefetched (or just created elsewhere: a racing conversation fails the flush)
             resident = self.people.find_or_create(session, user_id, now)
         conversation, dialog = conversation_state.load(
             session, resident.id or 0, now, self.sealer, user_id,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.errors import Invalid
@@ -24,12 +25,22 @@ def find_or_create(session: Session, line_user_id: str, now: datetime) -> Reside
     return resident
 
 
-def find_many(session: Session, line_user_ids: Collection[str]) -> dict[str, Resident]:
-    """The residents behind these LINE user ids, by id; those not yet known are left out."""
+def find_or_create_many(session: Session, line_user_ids: Collection[str], now: datetime) -> dict[str, Resident]:
+    """`find_or_create` for a worker's batch: one query, and one INSERT for the newcomers."""
     if not line_user_ids:
         return {}
     query = select(Resident).where(col(Resident.line_user_id).in_(list(line_user_ids)))
-    return {r.line_user_id: r for r in session.exec(query) if r.line_user_id}
+    found = {r.line_user_id: r for r in session.exec(query) if r.line_user_id}
+    new = [Resident(line_user_id=user, created_at=now, followed_at=now) for user in sorted(line_user_ids)
+           if user not in found]
+    if new:
+        try:
+            with session.begin_nested():
+                session.add_all(new)
+        except IntegrityError:  # created meanwhile elsewhere: each is then found (or created) on its own
+            return found
+        found.update({r.line_user_id: r for r in new if r.line_user_id})
+    return found
 
 
 def record_follow(resident: Resident, now: datetime) -> None:
