@@ -30,7 +30,6 @@ from bot.complaints import public as complaints_public
 from bot.complaints import reports as complaint_reports
 from bot.complaints import scheduler as complaints_scheduler
 from bot.complaints import service as complaints_service
-from bot.complaints import tracking
 from bot.config import Settings
 from bot.console import admin as console_admin
 from bot.console import auth as console_auth
@@ -93,6 +92,7 @@ from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
 from bot.tips import public as tips_public
 from bot.tips import service as tips_service
+from bot.tracking import dialogs as tracking_dialogs
 
 # Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first.
 CHAT_ROUTERS: list[Router] = [
@@ -100,7 +100,7 @@ CHAT_ROUTERS: list[Router] = [
     complaint_dialogs.router,
     tip_dialogs.router,
     inquiry_dialogs.router,
-    tracking.router,
+    tracking_dialogs.router,
     survey_dialogs.router,
     staff_dialogs.router,
     notice_dialogs.router,

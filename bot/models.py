@@ -17,11 +17,11 @@ from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine
 from bot.notices.models import Notice, NoticeDelivery, NoticePreference
 from bot.outbox.models import OutboxMessage
 from bot.outcomes.models import OutcomeCount
+from bot.pins.models import TrackingPin
 from bot.residents.models import ConsentRecord, Resident
 from bot.sequences import CaseSequence
 from bot.staff.models import AuditEntry, StaffContact, StaffMember, StaffNotification, StaffSession
 from bot.tips.models import Tip, TipEvidence, TipUpdate
-from bot.tracking.models import TrackingPin
 from surveys.models import PlanIndicator, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from surveys.roster import SurveyRetake, SurveyRosterMember
 

@@ -116,16 +116,6 @@ def cancelled(org: Organisation) -> Message:
     return m.text(f"ยกเลิกการร้องเรียนแล้ว{org.particle}", quick=menu_actions(org))
 
 
-def no_cases(org: Organisation) -> Message:
-    return m.text(f"ท่านยังไม่มีเรื่องที่กำลังดำเนินการ{org.particle}", quick=[m.say("ร้องเรียน"), m.say("เมนู")])
-
-
-def case_list(org: Organisation, lines: list[str], codes: list[str]) -> Message:
-    quick = [m.say(code, f"ติดตาม {code}") for code in codes[:12]]
-    return m.text(f"เรื่องของท่าน{org.particle}\n" + "\n".join(lines) + f"\nแตะรหัสเพื่อดูความคืบหน้าได้เลย{org.particle}",
-                  quick=quick)
-
-
 def not_found(org: Organisation) -> Message:
     return m.text(f"ไม่พบเรื่องรหัสนี้ในรายการของท่าน{org.particle}\nพิมพ์ “ติดตาม” เพื่อดูเรื่องทั้งหมดของท่าน")
 

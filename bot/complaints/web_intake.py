@@ -13,7 +13,7 @@ from bot.complaints.models import Complaint, ComplaintPhoto, SourceChannel
 from bot.config import Settings
 from bot.media import clean_photo
 from bot.organisation import Organisation
-from bot.tracking import service as pins
+from bot.pins import service as pins
 
 RECORD_TYPE = "complaint"
 

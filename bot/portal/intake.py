@@ -14,6 +14,7 @@ from bot.complaints import web_intake as web_complaints
 from bot.complaints.service import ComplaintError
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.media import PhotoRefused
+from bot.pins import service as pins
 from bot.portal.guard import HONEYPOT, RATE_LIMITED, client_address, limiter
 from bot.portal.render import render
 from bot.staff import service as staff_service
@@ -22,7 +23,6 @@ from bot.staff.roles import require_role
 from bot.tips import service as tips
 from bot.tips import web_intake as web_tips
 from bot.tips.service import TipError
-from bot.tracking import service as pins
 
 router = APIRouter(tags=["public pages"])
 

@@ -12,9 +12,9 @@ from bot.config import Settings
 from bot.crypto import Sealer
 from bot.media import clean_photo
 from bot.organisation import Organisation
+from bot.pins import service as pins
 from bot.tips import service, texts
 from bot.tips.models import Tip, TipEvidence
-from bot.tracking import service as pins
 
 RECORD_TYPE = "tip"
 WEB_REPORTER = ""  # no LINE user: nothing to push to, so tell_reporter stays silent

@@ -12,9 +12,9 @@ from PIL import Image
 from sqlmodel import Session, func, select
 
 from bot.complaints.models import Complaint, ComplaintPhoto
+from bot.pins.models import TrackingPin
 from bot.tips.models import Tip, TipEvidence
 from bot.tips.texts import status_name
-from bot.tracking.models import TrackingPin
 from tests.harness import Harness
 from tests.tips.test_tips import dump_database
 

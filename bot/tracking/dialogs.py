@@ -11,11 +11,12 @@ import re
 from bot import thai
 from bot.chat.engine import Router, Turn
 from bot.complaints import service as complaints
-from bot.complaints import texts
+from bot.complaints import texts as complaint_texts
 from bot.inquiries import service as inquiries
 from bot.inquiries import texts as inquiry_texts
 from bot.tips import service as tips
 from bot.tips import texts as tip_texts
+from bot.tracking import texts
 
 router = Router("tracking")
 
@@ -41,8 +42,10 @@ def _list(turn: Turn) -> None:
     lines: list[str] = []
     codes: list[str] = []
     for complaint in complaints.open_cases_of(turn.session, turn.resident):
-        lines.append(f"• {complaint.code} {texts.status_name(complaint.status)} "
-                     f"(กำหนด {thai.format_date(complaint.due_at, short=True)})")
+        lines.append(
+            f"• {complaint.code} {complaint_texts.status_name(complaint.status)} "
+            f"(กำหนด {thai.format_date(complaint.due_at, short=True)})"
+        )
         codes.append(complaint.code)
     for inquiry in inquiries.recent_of(turn.session, turn.resident):
         lines.append(inquiry_texts.status_line(inquiry))
@@ -59,17 +62,24 @@ def _list(turn: Turn) -> None:
 def _show_complaint(turn: Turn, code: str) -> None:
     complaint = complaints.owned_by(turn.session, code, turn.resident)
     if complaint is None:
-        turn.reply(texts.not_found(turn.org))
+        turn.reply(complaint_texts.not_found(turn.org))
         return
-    turn.reply(texts.timeline(turn.org, complaint.code, complaint.status, complaint.due_at,
-                              complaints.public_timeline(turn.session, complaint)))
+    turn.reply(
+        complaint_texts.timeline(
+            turn.org,
+            complaint.code,
+            complaint.status,
+            complaint.due_at,
+            complaints.public_timeline(turn.session, complaint),
+        )
+    )
 
 
 def _show_tip(turn: Turn, code: str) -> None:
     turn.seal()
     tip = tips.reported_by(turn.session, turn.sealer, code, turn.incoming.user_id)
     if tip is None:
-        turn.reply(texts.not_found(turn.org))
+        turn.reply(complaint_texts.not_found(turn.org))
         return
     turn.reply(tip_texts.timeline(turn.org, tip.code, tip.status, tips.public_timeline(turn.session, tip)))
 
@@ -77,6 +87,6 @@ def _show_tip(turn: Turn, code: str) -> None:
 def _show_inquiry(turn: Turn, code: str) -> None:
     inquiry = inquiries.owned_by(turn.session, code, turn.resident)
     if inquiry is None:
-        turn.reply(texts.not_found(turn.org))
+        turn.reply(complaint_texts.not_found(turn.org))
         return
     turn.reply(inquiry_texts.timeline(turn.org, inquiry))

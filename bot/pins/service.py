@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot.tracking.models import TrackingPin
+from bot.pins.models import TrackingPin
 
 PIN_DIGITS = 8
 # scrypt keeps a stolen table from giving up 10^8 PINs in seconds; n=2^14 costs ~20 ms per check.

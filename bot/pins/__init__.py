@@ -1,0 +1,1 @@
+"""Tracking PINs: how a complainant without LINE follows a case (code + PIN), stored only as a hash."""
