@@ -1,6 +1,7 @@
 """The whole system, wired in one place: every chat router and HTTP router in priority order, and the
 lists the lower layers are handed instead of importing the domains (erasers, scheduled jobs, photo
-handlers, the residents hooks of the chat engine). No registry is filled by importing a module."""
+handlers, the residents hooks of the chat engine, the forum audiences of notices). No registry is
+filled by importing a module."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from bot.console import surveys as console_surveys
 from bot.console import tips as console_tips
 from bot.db import check_write_path, make_engine
 from bot.forums import api as forums_api
+from bot.forums import audiences as forum_audiences
 from bot.forums import callbacks as forum_callbacks
 from bot.forums import dialogs as forum_dialogs
 from bot.forums import public as forums_public
@@ -207,7 +209,8 @@ def _tips_job(session: Session, now: datetime, runtime: Runtime) -> Any:
 
 
 def _notices_job(session: Session, now: datetime, runtime: Runtime) -> Any:
-    return {"handled": notices_scheduler.run_due(session, now, runtime.settings.notice_multicast_per_second)}
+    return {"handled": notices_scheduler.run_due(session, now, forum_audiences.FOR_NOTICES,
+                                                 runtime.settings.notice_multicast_per_second)}
 
 
 def _survey_reminders_job(session: Session, now: datetime, runtime: Runtime) -> Any:
@@ -333,6 +336,7 @@ def create_app(
     app.add_middleware(DirectRoute, method="POST", path="/line/webhook", endpoint=webhook.receive_webhook)
     app.add_middleware(RequestContext)  # outermost: its request id covers the refusals above too
     app.state.line_quota = line_quota
+    app.state.notice_forums = forum_audiences.FOR_NOTICES  # a notice's forum audience, from the forums domain
     app.state.error_page = portal_error_page  # public pages' errors in the portal's layout
     app.openapi = openapi_with_errors(app)  # type: ignore[method-assign]
     for router in HTTP_ROUTERS:

@@ -21,6 +21,7 @@ from bot.forums.models import Forum
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.notices import api as notices_api
 from bot.notices import audience, service
+from bot.notices.api import ForumsDep
 from bot.notices.models import Notice, NoticeCreate, SendRequest
 
 router = APIRouter(prefix="/console/notices", include_in_schema=False)
@@ -63,7 +64,9 @@ def notices_page(request: Request, user: Writer, session: SessionDep) -> HTMLRes
 
 
 @router.get("/preview", response_class=HTMLResponse)
-def compose_preview(request: Request, user: Writer, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+def compose_preview(
+    request: Request, user: Writer, session: SessionDep, runtime: RuntimeDep, forums: ForumsDep
+) -> HTMLResponse:
     """The LINE messages and the recipient count for the form as typed so far (nothing is saved)."""
     params = request.query_params
     form = _form({**params, "villages": params.getlist("villages")})
@@ -75,7 +78,7 @@ def compose_preview(request: Request, user: Writer, session: SessionDep, runtime
         draft = Notice(title=body.title, text=body.text, audience_kind=body.audience.kind, messages="[]",
                        audience_villages=json.dumps(body.audience.villages), forum_id=body.audience.forum_id,
                        essential=body.essential, created_at=runtime.clock())
-        count = audience.count(session, draft).count
+        count = audience.count(session, draft, forums).count
     except ValidationError:
         error = "กรอกหัวข้อและเนื้อหาเพื่อดูตัวอย่าง"
     except service.NoticeError as refused:
@@ -84,10 +87,12 @@ def compose_preview(request: Request, user: Writer, session: SessionDep, runtime
 
 
 @router.post("", response_class=HTMLResponse)
-def create(request: Request, user: WriterPost, session: SessionDep, runtime: RuntimeDep, data: FormFields) -> Response:
+def create(
+    request: Request, user: WriterPost, session: SessionDep, runtime: RuntimeDep, forums: ForumsDep, data: FormFields
+) -> Response:
     form = _form({**data, "villages": data.getlist("villages")})
     try:
-        created = notices_api.create_notice(_create_body(form), user.member, session, runtime)
+        created = notices_api.create_notice(_create_body(form), user.member, session, runtime, forums)
     except ValidationError:
         return _list_page(request, user, session, form, "กรุณากรอกหัวข้อและเนื้อหาประกาศ", UNPROCESSABLE)
     except HTTPException as refused:
@@ -96,9 +101,9 @@ def create(request: Request, user: WriterPost, session: SessionDep, runtime: Run
     return back_to(f"/console/notices/{created.id}")
 
 
-def _notice_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, notice_id: int,
-                 error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    read = notices_api.get_notice(notice_id, user.member, session, runtime, request)
+def _notice_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, forums: audience.Forums,
+                 notice_id: int, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    read = notices_api.get_notice(notice_id, user.member, session, runtime, request, forums)
     villages = [runtime.org.village(n) for n in read.audience.villages]
     return render(request, user, "notices/notice.html", status_code=status_code, n=read, statuses=STATUS_NAMES,
                   kinds=KINDS, villages=[v for v in villages if v], error=error,
@@ -107,13 +112,13 @@ def _notice_page(request: Request, user: ConsoleUser, session: SessionDep, runti
 
 @router.get("/{notice_id}", response_class=HTMLResponse)
 def notice_page(notice_id: int, request: Request, user: Writer, session: SessionDep,
-                runtime: RuntimeDep) -> HTMLResponse:
-    return _notice_page(request, user, session, runtime, notice_id)
+                runtime: RuntimeDep, forums: ForumsDep) -> HTMLResponse:
+    return _notice_page(request, user, session, runtime, forums, notice_id)
 
 
 @router.post("/{notice_id}/send", response_class=HTMLResponse)
 def send(notice_id: int, request: Request, user: WriterPost, session: SessionDep, runtime: RuntimeDep,
-         data: FormFields) -> Response:
+         forums: ForumsDep, data: FormFields) -> Response:
     """Send now, or at a Thai local date and time (`at`, from a datetime-local field). A plain `def`: the quota
     check calls out (in simulator mode to this very server), so it must not run in the event loop."""
     at = None
@@ -121,27 +126,30 @@ def send(notice_id: int, request: Request, user: WriterPost, session: SessionDep
         try:
             at = datetime.fromisoformat(str(data.get("at", ""))).replace(tzinfo=thai.BANGKOK)
         except ValueError:
-            return _notice_page(request, user, session, runtime, notice_id, "กรุณาระบุวันและเวลาที่จะส่ง",
+            return _notice_page(request, user, session, runtime, forums, notice_id, "กรุณาระบุวันและเวลาที่จะส่ง",
                                 UNPROCESSABLE)
     try:
-        notices_api.send_notice(notice_id, user.member, session, runtime, request, SendRequest(at=at))
+        notices_api.send_notice(notice_id, user.member, session, runtime, request, forums, SendRequest(at=at))
     except HTTPException as refused:
         session.rollback()
         if refused.status_code == status.HTTP_404_NOT_FOUND:
             raise
-        return _notice_page(request, user, session, runtime, notice_id, str(refused.detail), refused.status_code)
+        return _notice_page(request, user, session, runtime, forums, notice_id, str(refused.detail),
+                            refused.status_code)
     return back_to(f"/console/notices/{notice_id}?done={'scheduled' if at else 'sent'}")
 
 
 @router.post("/{notice_id}/cancel", response_class=HTMLResponse)
-def cancel(notice_id: int, request: Request, user: WriterPost, session: SessionDep, runtime: RuntimeDep) -> Response:
+def cancel(notice_id: int, request: Request, user: WriterPost, session: SessionDep, runtime: RuntimeDep,
+           forums: ForumsDep) -> Response:
     try:
-        notices_api.cancel_notice(notice_id, user.member, session, runtime)
+        notices_api.cancel_notice(notice_id, user.member, session, runtime, forums)
     except HTTPException as refused:
         session.rollback()
         if refused.status_code == status.HTTP_404_NOT_FOUND:
             raise
-        return _notice_page(request, user, session, runtime, notice_id, str(refused.detail), refused.status_code)
+        return _notice_page(request, user, session, runtime, forums, notice_id, str(refused.detail),
+                            refused.status_code)
     return back_to(f"/console/notices/{notice_id}?done=cancelled")
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from bot import thai
 from bot.forums import figures, service, staff
+from bot.forums.audiences import FOR_NOTICES
 from bot.forums.models import (
     AnnounceRequest,
     AttendanceFigures,
@@ -80,7 +81,7 @@ def announce_forum(
                               runtime.settings.notice_multicast_per_second)
     audit(session, actor=member, action="forum.announce", record_type="forum", record_id=forum_id, now=now,
           detail={"notice": notice.id, "at": at.isoformat() if at else None})
-    return preview.read(session, notice, quota=current, warnings=warnings)
+    return preview.read(session, notice, FOR_NOTICES, quota=current, warnings=warnings)
 
 
 @router.post("/{forum_id}/cancel", response_model=ForumRead)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from bot import thai
 from bot.chat import messages as m
 from bot.forums import participation, staff, texts
+from bot.forums.audiences import FOR_NOTICES
 from bot.forums.callbacks import Rsvp, opinion_action, rsvp_actions
 from bot.forums.models import (
     CheckInMethod,
@@ -134,7 +135,7 @@ def audience_count(session: Session, forum: Forum, kind: AudienceKind) -> int:
     villages = villages_of(session, forum.id or 0) if kind == AudienceKind.VILLAGES else []
     probe = Notice(title="", text="", audience_kind=kind, audience_villages=json.dumps(villages),
                    forum_id=forum.id, messages="[]", created_at=forum.created_at)
-    return audience.count(session, probe).count
+    return audience.count(session, probe, FOR_NOTICES).count
 
 
 def draft_invitation(
@@ -159,7 +160,7 @@ def draft_invitation(
         villages=villages, title=f"เชิญร่วมเวทีประชาคม: {forum.topic}", summary=forum.agenda,
         messages=messages, now=now, staff_id=staff_id,
     )
-    return notice, audience.resolve(session, notice)
+    return notice, audience.resolve(session, notice, FOR_NOTICES)
 
 
 def announce(
@@ -197,7 +198,7 @@ def cancel(
         title=f"ยกเลิกเวทีประชาคม: {forum.topic}", summary=reason,
         messages=texts.cancelled_notice(org, forum, forum.cancel_reason), now=now, staff_id=staff_id,
     )
-    recipients = audience.resolve(session, notice)
+    recipients = audience.resolve(session, notice, FOR_NOTICES)
     if recipients.count == 0:
         notices.cancel(notice, now)
         return None
@@ -268,7 +269,7 @@ def publish_outcome(
         title=f"สรุปผลเวทีประชาคม: {forum.topic}", summary=outcome.decisions,
         messages=texts.outcome_message(org, forum, outcome), now=now, staff_id=staff_id,
     )
-    recipients = audience.resolve(session, notice)
+    recipients = audience.resolve(session, notice, FOR_NOTICES)
     if recipients.count == 0:
         notices.cancel(notice, now)
         return outcome, None

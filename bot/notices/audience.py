@@ -7,12 +7,13 @@ audiences and staff asked for what they get (an RSVP, an opinion, their job) and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from bot.forums.models import ForumAttendance, ForumOpinion, ForumRsvp, RsvpAnswer
 from bot.notices.models import AudienceKind, DeliveryMethod, Notice, NoticePreference
 from bot.residents.models import FollowStatus, Resident
 from bot.staff.models import StaffContact, StaffMember
@@ -25,6 +26,19 @@ class Recipients:
     count: int  # for a broadcast, the followers we know of (LINE may know a few more)
 
 
+@dataclass(frozen=True)
+class Forums:
+    """The forums domain as notices see it, wired in `bot.main`: forums announce through notices, so
+    notices import nothing of forums."""
+
+    # The resident ids a forum audience (forum, forum_going, forum_outcome) of a forum reaches: a SELECT
+    # used as a subquery, so a forum of thousands is never loaded.
+    participants: Callable[[str, int], Any]
+    exists: Callable[[Session, int], bool]
+    # Neither cancelled nor begun at `now`: an announcement or reminder still means something.
+    still_ahead: Callable[[Session, int, datetime], bool]
+
+
 def _receivable() -> Any:
     return (col(Resident.status) == FollowStatus.FOLLOWING) & col(Resident.line_user_id).is_not(None)
 
@@ -34,20 +48,7 @@ def _not_opted_out() -> Any:
     return col(Resident.id).not_in(opted_out)
 
 
-def _forum_residents(kind: str, forum_id: int) -> Any:
-    going = select(ForumRsvp.resident_id).where(
-        ForumRsvp.forum_id == forum_id, col(ForumRsvp.answer).in_([RsvpAnswer.GOING, RsvpAnswer.MAYBE])
-    )
-    attended = select(ForumAttendance.resident_id).where(ForumAttendance.forum_id == forum_id)
-    opined = select(ForumOpinion.resident_id).where(ForumOpinion.forum_id == forum_id)
-    if kind == AudienceKind.FORUM_GOING:
-        return going
-    if kind == AudienceKind.FORUM_OUTCOME:
-        return attended.union(opined)
-    return going.union(attended, opined)
-
-
-def _condition(notice: Notice) -> Any:
+def _condition(notice: Notice, forums: Forums) -> Any:
     kind = notice.audience_kind
     if kind == AudienceKind.ALL:
         return _receivable() if notice.essential else _receivable() & _not_opted_out()
@@ -61,7 +62,7 @@ def _condition(notice: Notice) -> Any:
             .where(col(StaffMember.active).is_(True), col(StaffContact.resident_id).is_not(None))
         )
         return _receivable() & col(Resident.id).in_(linked)
-    return _receivable() & col(Resident.id).in_(_forum_residents(kind, notice.forum_id or 0))
+    return _receivable() & col(Resident.id).in_(forums.participants(kind, notice.forum_id or 0))
 
 
 def _broadcast(session: Session, notice: Notice) -> bool:
@@ -72,21 +73,21 @@ def _followers(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Resident).where(_receivable())).one())
 
 
-def resolve(session: Session, notice: Notice) -> Recipients:
+def resolve(session: Session, notice: Notice, forums: Forums) -> Recipients:
     """The recipients of `notice` now: a broadcast for everyone, otherwise the user ids (each once)."""
     if _broadcast(session, notice):
         return Recipients(DeliveryMethod.BROADCAST, [], _followers(session))
-    query = select(Resident.line_user_id).where(_condition(notice)).order_by(col(Resident.id))
+    query = select(Resident.line_user_id).where(_condition(notice, forums)).order_by(col(Resident.id))
     # Plain rows, not ORM loading: a notice to a whole subdistrict is a hundred thousand ids.
     user_ids = [uid for uid in session.connection().execute(query).scalars() if uid]
     return Recipients(DeliveryMethod.MULTICAST, user_ids, len(user_ids))
 
 
-def count(session: Session, notice: Notice) -> Recipients:
+def count(session: Session, notice: Notice, forums: Forums) -> Recipients:
     """How many `notice` would reach now, without fetching who (previews, checks before sending)."""
     if _broadcast(session, notice):
         return Recipients(DeliveryMethod.BROADCAST, [], _followers(session))
-    total = session.exec(select(func.count()).select_from(Resident).where(_condition(notice))).one()
+    total = session.exec(select(func.count()).select_from(Resident).where(_condition(notice, forums))).one()
     return Recipients(DeliveryMethod.MULTICAST, [], int(total))
 
 

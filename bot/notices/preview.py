@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.notices import audience, delivery, quota
-from bot.notices.audience import Recipients
+from bot.notices.audience import Forums, Recipients
 from bot.notices.models import AudienceRead, DeliveryMethod, Notice, NoticeRead, NoticeStatus, QuotaRead
 from bot.notices.service import ConflictError
 
@@ -59,6 +59,7 @@ def cost_note(recipients: Recipients) -> str:
 def read(
     session: Session,
     notice: Notice,
+    forums: Forums,
     *,
     recipients: Recipients | None = None,
     quota: QuotaRead | None = None,
@@ -66,7 +67,7 @@ def read(
 ) -> NoticeRead:
     """The notice as staff see it: exact LINE messages, recipients, cost, delivery figures."""
     if notice.status in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED):
-        recipients = recipients or audience.count(session, notice)
+        recipients = recipients or audience.count(session, notice, forums)
     else:
         method = DeliveryMethod(notice.method or DeliveryMethod.MULTICAST)
         recipients = Recipients(method, [], notice.recipient_count or 0)

@@ -12,15 +12,17 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.forums.models import Forum, ForumStatus
 from bot.notices import audience, delivery, service
+from bot.notices.audience import Forums
 from bot.notices.models import Notice, NoticePurpose, NoticeStatus
 
 # Notices about a forum that mean nothing once it has begun (or was cancelled).
 _FORUM_TIMED = (NoticePurpose.FORUM_ANNOUNCEMENT, NoticePurpose.FORUM_REMINDER)
 
 
-def run_due(session: Session, now: datetime, per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND) -> int:
+def run_due(
+    session: Session, now: datetime, forums: Forums, per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND
+) -> int:
     """Send every scheduled notice due at `now`; returns how many were handled. The caller commits."""
     due = session.exec(
         select(Notice)
@@ -29,10 +31,10 @@ def run_due(session: Session, now: datetime, per_second: float = delivery.DEFAUL
         .with_for_update(skip_locked=True)
     ).all()
     for notice in due:
-        if _too_late(session, notice, now):
+        if _too_late(session, forums, notice, now):
             service.cancel(notice, now)
             continue
-        recipients = audience.resolve(session, notice)
+        recipients = audience.resolve(session, notice, forums)
         if recipients.count == 0:
             notice.status = NoticeStatus.NO_RECIPIENTS
             notice.recipient_count = 0
@@ -42,8 +44,7 @@ def run_due(session: Session, now: datetime, per_second: float = delivery.DEFAUL
     return len(due)
 
 
-def _too_late(session: Session, notice: Notice, now: datetime) -> bool:
+def _too_late(session: Session, forums: Forums, notice: Notice, now: datetime) -> bool:
     if notice.forum_id is None or notice.purpose not in _FORUM_TIMED:
         return False
-    forum = session.get(Forum, notice.forum_id)
-    return forum is None or forum.status == ForumStatus.CANCELLED or forum.starts_at <= now
+    return not forums.still_ahead(session, notice.forum_id, now)

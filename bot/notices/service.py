@@ -16,9 +16,8 @@ from sqlmodel import Session, col, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_TEXT_CHARS, Message
 from bot.errors import Conflict, DomainError, Invalid, NotFound
-from bot.forums.models import Forum
 from bot.notices import audience, delivery, texts
-from bot.notices.audience import Recipients
+from bot.notices.audience import Forums, Recipients
 from bot.notices.models import (
     AudienceKind,
     Notice,
@@ -88,7 +87,9 @@ def compose(title: str, text: str, link: str | None, images: list[str]) -> list[
     return [{"type": "text", "text": body}, *(texts.image(url) for url in images)]
 
 
-def _check_audience(session: Session, org: Organisation, kind: str, villages: list[int], forum_id: int | None) -> None:
+def _check_audience(
+    session: Session, org: Organisation, forums: Forums, kind: str, villages: list[int], forum_id: int | None
+) -> None:
     if kind == AudienceKind.VILLAGES:
         if not villages:
             raise InvalidError("ประกาศถึงหมู่บ้าน ต้องระบุหมู่บ้านอย่างน้อยหนึ่งหมู่ (villages)")
@@ -99,16 +100,18 @@ def _check_audience(session: Session, org: Organisation, kind: str, villages: li
     elif villages:
         raise InvalidError("ระบุหมู่บ้าน (villages) ได้เฉพาะเมื่อกลุ่มผู้รับเป็น villages")
     if kind == AudienceKind.FORUM:
-        if forum_id is None or session.get(Forum, forum_id) is None:
+        if forum_id is None or not forums.exists(session, forum_id):
             raise InvalidError(f"ไม่พบเวทีประชาคมหมายเลข {forum_id}")
     elif forum_id is not None:
         raise InvalidError("ระบุ forum_id ได้เฉพาะเมื่อกลุ่มผู้รับเป็น forum")
 
 
-def create(session: Session, org: Organisation, data: NoticeCreate, staff_id: int | None, now: datetime) -> Notice:
+def create(
+    session: Session, org: Organisation, forums: Forums, data: NoticeCreate, staff_id: int | None, now: datetime
+) -> Notice:
     """A draft notice from staff input; refused (InvalidError) when LINE would refuse it or nobody gets it."""
     villages = sorted(set(data.audience.villages))
-    _check_audience(session, org, data.audience.kind, villages, data.audience.forum_id)
+    _check_audience(session, org, forums, data.audience.kind, villages, data.audience.forum_id)
     images = [data.image_url, *data.images] if data.image_url else list(data.images)
     messages = compose(data.title, data.text, data.link, images)
     notice = Notice(
@@ -125,7 +128,7 @@ def create(session: Session, org: Organisation, data: NoticeCreate, staff_id: in
         created_by=staff_id,
         created_at=now,
     )
-    if audience.count(session, notice).count == 0:
+    if audience.count(session, notice, forums).count == 0:
         raise InvalidError("ยังไม่มีผู้รับในกลุ่มนี้ที่รับข้อความทาง LINE ได้ จึงไม่สร้างประกาศ กรุณาเลือกกลุ่มผู้รับใหม่")
     session.add(notice)
     session.flush()

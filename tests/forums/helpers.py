@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.db import claiming
+from bot.forums.audiences import FOR_NOTICES
 from bot.notices import scheduler
 from tests.harness import Harness
 
@@ -35,7 +36,7 @@ def create_forum(harness: Harness, headers: dict[str, str], **overrides: Any) ->
 
 def run_scheduler(harness: Harness, at: datetime) -> int:
     with Session(claiming(harness.engine)) as session:
-        handled = scheduler.run_due(session, at)
+        handled = scheduler.run_due(session, at, FOR_NOTICES)
         session.commit()
     return handled
 

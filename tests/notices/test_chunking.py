@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from bot.forums.audiences import FOR_NOTICES
 from bot.notices import audience, delivery, service
 from bot.notices.models import NoticeCreate
 from bot.outbox.models import OutboxStatus
@@ -23,8 +24,9 @@ VILLAGES = range(1, 9)
 def send(harness: Harness, body: dict[str, object], per_second: float = 1000.0) -> int:
     """Create and send a notice in one unit of work (the service, without the API's quota check)."""
     with Session(harness.engine) as session:
-        notice = service.create(session, harness.org, NoticeCreate.model_validate(body), None, harness.clock())
-        service.send_now(session, notice, audience.resolve(session, notice), harness.clock(), per_second)
+        body_in = NoticeCreate.model_validate(body)
+        notice = service.create(session, harness.org, FOR_NOTICES, body_in, None, harness.clock())
+        service.send_now(session, notice, audience.resolve(session, notice, FOR_NOTICES), harness.clock(), per_second)
         session.commit()
         return notice.id or 0
 

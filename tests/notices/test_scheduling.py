@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from bot.db import claiming
+from bot.forums.audiences import FOR_NOTICES
 from bot.notices import scheduler
 from tests.harness import Harness
 from tests.notices.helpers import auth, deliver, notice_body, outbox_rows
@@ -16,7 +17,7 @@ from tests.notices.helpers import auth, deliver, notice_body, outbox_rows
 def run_scheduler(harness: Harness, at) -> int:  # type: ignore[no-untyped-def]
     """What the worker does every little while: due notices out, one transaction."""
     with Session(claiming(harness.engine)) as session:
-        handled = scheduler.run_due(session, at)
+        handled = scheduler.run_due(session, at, FOR_NOTICES)
         session.commit()
     return handled
 
