@@ -7,7 +7,9 @@ signed text events from `--residents` residents, against one fake LINE in its ow
 
 1. the bare endpoint (benchmarks/bare_app.py: reads the body, answers 200): the floor;
 2. LINE's own SDK example, `fastapi-echo` (benchmarks/sdk_example/): replies inline, stores nothing;
-3. `tambon serve` on SQLite, and on PostgreSQL (a fresh database of its own).
+3. `tambon serve` on SQLite, and on PostgreSQL (a fresh database of its own);
+4. with `--workers 1,4,16`: `tambon serve --no-worker` and N `tambon worker` processes on PostgreSQL, for each
+   N (how the cost grows with workers on this machine's cores).
 
 For each: acknowledgements/s, p50/p99 (wrk's), replies reaching the fake LINE *during* the load (per second),
 and after the load, once every event is answered, how many answers went out as pushes (a reply token that got
@@ -91,6 +93,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default=POSTGRES_SERVER)
     parser.add_argument("--drain-timeout", type=float, default=180.0)
+    parser.add_argument("--workers", default="",
+                        help="also, on PostgreSQL: `tambon serve --no-worker` with N `tambon worker` processes, "
+                             "for each N in this comma-separated list (the cost curve, e.g. 1,4,16)")
     parser.add_argument("--web-only", action="store_true",
                         help="also measure `tambon serve --no-worker` (acknowledgements alone, nothing answered)")
     return parser.parse_args()
@@ -233,8 +238,35 @@ def main() -> int:
                                 {**env, "DATABASE_URL": url}, f"http://127.0.0.1:{port}", work / f"{kind}.log"):
                         results.append(measure(f"tambon serve, {kind}", f"http://127.0.0.1:{port}/line/webhook",
                                                line, opts, work, script, True, BOT_USER_ID))
+            for count in [int(n) for n in opts.workers.split(",") if n]:
+                results.append(with_workers(count, line, opts, work, script, env))
     report(results, opts)
     return 0
+
+
+def wait_started(logs: list[Path], timeout: float = 180) -> None:
+    """Until every worker process has logged that it runs (16 of them take a while to import on 2 cores)."""
+    deadline = time.monotonic() + timeout
+    while not all("worker.started" in log.read_text(errors="replace") for log in logs):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"workers not started after {timeout:.0f} s: see {logs[0].parent}")
+        time.sleep(0.5)
+
+
+def with_workers(count: int, line: FakeLine, opts: argparse.Namespace, work: Path, script: Path,
+                 env: dict[str, str]) -> Figures:
+    """The production layout's halves apart: one web process and `count` worker processes, on PostgreSQL."""
+    with database("postgres", opts.postgres_url, prefix="tambon_throughput") as url:
+        env = {**env, "DATABASE_URL": url}
+        port = free_port()
+        with served([sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--port", str(port)], env,
+                    f"http://127.0.0.1:{port}", work / f"workers-{count}-web.log"), contextlib.ExitStack() as stack:
+            logs = [work / f"workers-{count}-{index}.log" for index in range(count)]
+            for log in logs:
+                stack.enter_context(running([sys.executable, "-m", "bot.cli", "worker"], env, HERE.parent, log))
+            wait_started(logs)
+            return measure(f"web + {count} worker{'s' if count > 1 else ''}, postgres",
+                           f"http://127.0.0.1:{port}/line/webhook", line, opts, work, script, True, BOT_USER_ID)
 
 
 def report(results: list[Figures], opts: argparse.Namespace) -> None:
