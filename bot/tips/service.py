@@ -135,8 +135,11 @@ def transition(session: Session, tip: Tip, target: TipStatus, *, sealer: Sealer,
     current = TipStatus(tip.status)
     public_note = (public_note or "").strip() or None
     if target not in TIP_TRANSITIONS[current]:
+        allowed = [s for s in TipStatus if s in TIP_TRANSITIONS[current]]  # as a refused complaint says
+        names = ", ".join(f"“{texts.status_name(s)}”" for s in allowed) or "ไม่มี (เรื่องนี้สิ้นสุดแล้ว)"
         raise InvalidTipTransition(
-            f"เปลี่ยนสถานะจาก “{texts.status_name(current)}” เป็น “{texts.status_name(target)}” ไม่ได้")
+            f"เปลี่ยนสถานะจาก “{texts.status_name(current)}” เป็น “{texts.status_name(target)}” ไม่ได้ "
+            f"(เปลี่ยนได้เป็น: {names})", allowed=[s.value for s in allowed])
     if target in NEEDS_NOTE and not public_note:
         raise TipError(f"สถานะ “{texts.status_name(target)}” ต้องมีข้อความแจ้งผู้แจ้ง (public_note)")
     tip.status = target
