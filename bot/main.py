@@ -1,7 +1,7 @@
 """The whole system, wired in one place: every chat router and HTTP router in priority order, and the
-lists the lower layers are handed instead of importing the domains (erasers, scheduled jobs, photo
-handlers, the residents hooks of the chat engine, the forum audiences of notices). No registry is
-filled by importing a module."""
+lists the lower layers are handed instead of importing the domains (erasers, scheduled jobs, refused
+photos, the residents hooks of the chat engine, the forum audiences of notices). No registry is filled by
+importing a module."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ from bot.line import quota as quota_adapter
 from bot.line.content import ContentFetcher
 from bot.line.sender import Sender
 from bot.logs import configure_logging
-from bot.media import MediaHandler
+from bot.media import RefusalHook
 from bot.notices import api as notices_api
 from bot.notices import dialogs as notice_dialogs
 from bot.notices import quota as notices_quota
@@ -246,8 +246,9 @@ JOBS: list[tuple[str, Job]] = [
     ("vacuum", _vacuum_job),  # PostgreSQL: reclaim the inbox's dead row versions (see bot/maintenance.py)
 ]
 
-# Photos residents attach, fetched from LINE by the adapter and kept by their domain.
-MEDIA_HANDLERS: list[MediaHandler] = [complaints_service.MEDIA, tips_service.MEDIA]
+# Photos residents attach are fetched from LINE and kept (bot.media) by the adapter; a photo it refuses
+# is told to its domain, which tells whoever sent it.
+PHOTO_REFUSED: list[RefusalHook] = [complaints_service.photo_refused, tips_service.evidence_refused]
 
 PEOPLE = People(
     find_or_create=residents_service.find_or_create,
@@ -283,7 +284,7 @@ def build_sender(runtime: Runtime, api_base_url: str | None = None) -> Sender:
 
 
 def build_fetcher(runtime: Runtime, data_api_base_url: str | None = None) -> ContentFetcher:
-    return ContentFetcher(runtime, MEDIA_HANDLERS, data_api_base_url=data_api_base_url)
+    return ContentFetcher(runtime, PHOTO_REFUSED, data_api_base_url=data_api_base_url)
 
 
 async def work(runtime: Runtime, stop: asyncio.Event, line_host: str | None = None) -> None:

@@ -14,6 +14,7 @@ from bot.forums.models import (
 )
 from bot.inquiries.models import Inquiry
 from bot.line.models import ChannelFact, InboxEvent, InboxQuarantine
+from bot.media import MediaFile
 from bot.notices.models import Notice, NoticeDelivery, NoticePreference
 from bot.outbox.models import OutboxMessage
 from bot.outcomes.models import OutcomeCount
@@ -45,6 +46,7 @@ __all__ = [
     "InboxEvent",
     "InboxQuarantine",
     "Inquiry",
+    "MediaFile",
     "Notice",
     "NoticeDelivery",
     "NoticePreference",

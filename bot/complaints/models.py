@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlalchemy import Column, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.db import RowId, UTCDateTime, VillageNumber
@@ -92,25 +92,14 @@ class ComplaintUpdate(SQLModel, table=True):
     actor: str = Field(sa_type=String(200))
 
 
-class PhotoStatus(StrEnum):
-    PENDING = "pending"  # to be fetched from LINE's content API
-    STORED = "stored"
-    REFUSED = "refused"  # not an image, or too large
-
-
 class ComplaintPhoto(SQLModel, table=True):
+    """A photo attached to a complaint; its bytes and state are in `media` (bot.media)."""
+
     __tablename__ = "complaint_photo"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)  # in the staff's photo URLs
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    line_message_id: str | None = Field(default=None, sa_type=String(32))
-    status: str = Field(default=PhotoStatus.PENDING, sa_type=String(16), index=True)
-    content_type: str | None = Field(default=None, sa_type=String(32))
-    size: int | None = None
-    sha256: str | None = Field(default=None, sa_type=String(64))
-    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary))  # re-encoded: no GPS/EXIF
-    error: str | None = Field(default=None, sa_type=String(200))
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    media_id: int = Field(foreign_key="media.id", unique=True, index=True, sa_type=BigInteger)
 
 
 class TransitionIn(BaseModel):

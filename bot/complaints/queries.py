@@ -7,14 +7,10 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
-from bot.complaints import service
-from bot.complaints.models import (
-    Complaint,
-    ComplaintPhoto,
-    ComplaintUpdate,
-    PhotoStatus,
-)
+from bot.complaints import queue, service
+from bot.complaints.models import Complaint, ComplaintPhoto, ComplaintUpdate
 from bot.errors import NotFound
+from bot.media import MediaFile, MediaStatus
 
 
 def found(session: Session, code: str) -> Complaint:
@@ -31,9 +27,7 @@ def timeline(session: Session, complaint: Complaint) -> Sequence[ComplaintUpdate
 
 
 def stored_photo_ids(session: Session, complaint: Complaint) -> list[int]:
-    ids = session.exec(select(ComplaintPhoto.id).where(ComplaintPhoto.complaint_id == complaint.id,
-                                                       ComplaintPhoto.status == PhotoStatus.STORED)).all()
-    return [i for i in ids if i is not None]
+    return queue.photo_ids(session, complaint)
 
 
 def stored_photo_counts(session: Session, complaints: Sequence[Complaint]) -> dict[int, int]:
@@ -41,14 +35,15 @@ def stored_photo_counts(session: Session, complaints: Sequence[Complaint]) -> di
     ids = [c.id for c in complaints if c.id is not None]
     if not ids:
         return {}
-    rows = session.exec(select(ComplaintPhoto.complaint_id, func.count()).where(
-        col(ComplaintPhoto.complaint_id).in_(ids), ComplaintPhoto.status == PhotoStatus.STORED)
-        .group_by(col(ComplaintPhoto.complaint_id))).all()
+    rows = session.exec(select(ComplaintPhoto.complaint_id, func.count())
+                        .join(MediaFile, col(MediaFile.id) == ComplaintPhoto.media_id)
+                        .where(col(ComplaintPhoto.complaint_id).in_(ids), MediaFile.status == MediaStatus.STORED)
+                        .group_by(col(ComplaintPhoto.complaint_id))).all()
     return {complaint_id: int(count) for complaint_id, count in rows}
 
 
-def stored_photo(session: Session, complaint: Complaint, photo_id: int) -> ComplaintPhoto:
-    stored = session.get(ComplaintPhoto, photo_id)
-    if stored is None or stored.complaint_id != complaint.id or stored.status != PhotoStatus.STORED:
+def stored_photo(session: Session, complaint: Complaint, photo_id: int) -> MediaFile:
+    stored = queue.stored_photo(session, complaint, photo_id)
+    if stored is None:
         raise NotFound("ไม่พบรูปนี้")
     return stored

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from bot import thai
-from bot.complaints.models import FINISHED, Complaint, ComplaintPhoto, ComplaintUpdate, PhotoStatus, Status
+from bot import media, thai
+from bot.complaints.models import FINISHED, Complaint, ComplaintPhoto, ComplaintUpdate, Status
 from bot.search import contains
 from bot.staff.models import Role, StaffMember
 
@@ -97,14 +97,15 @@ def timeline(session: Session, complaint: Complaint) -> list[ComplaintUpdate]:
 
 
 def photo_ids(session: Session, complaint: Complaint) -> list[int]:
-    query = select(ComplaintPhoto.id).where(ComplaintPhoto.complaint_id == complaint.id,
-                                            ComplaintPhoto.status == PhotoStatus.STORED).order_by(
-        col(ComplaintPhoto.id))
+    """The complaint's photos whose bytes are kept (neither awaiting LINE nor refused)."""
+    query = (select(ComplaintPhoto.id).join(media.MediaFile, col(media.MediaFile.id) == ComplaintPhoto.media_id)
+             .where(ComplaintPhoto.complaint_id == complaint.id, media.MediaFile.status == media.MediaStatus.STORED)
+             .order_by(col(ComplaintPhoto.id)))
     return [i for i in session.exec(query).all() if i is not None]
 
 
-def stored_photo(session: Session, complaint: Complaint, photo_id: int) -> ComplaintPhoto | None:
+def stored_photo(session: Session, complaint: Complaint, photo_id: int) -> media.MediaFile | None:
     photo = session.get(ComplaintPhoto, photo_id)
-    if photo is None or photo.complaint_id != complaint.id or photo.status != PhotoStatus.STORED:
+    if photo is None or photo.complaint_id != complaint.id:
         return None
-    return photo
+    return media.stored(session, photo.media_id)

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from bot import sequences, thai
+from bot import media, sequences, thai
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.complaints import texts
@@ -22,13 +22,11 @@ from bot.complaints.models import (
     Complaint,
     ComplaintPhoto,
     ComplaintUpdate,
-    PhotoStatus,
     SourceChannel,
     Status,
 )
 from bot.config import Settings
 from bot.errors import Conflict, Invalid
-from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.residents.models import Resident
@@ -128,7 +126,7 @@ def file_complaint(
     session.add(complaint)
     session.flush()
     for message_id in photo_message_ids[: settings.photos_per_case]:
-        session.add(ComplaintPhoto(complaint_id=complaint.id or 0, line_message_id=message_id, created_at=now))
+        attach_photo(session, complaint, media.awaiting(message_id, now))
     _log(session, complaint, now, kind="transition", status_to=Status.RECEIVED, actor=actor,
          actor_name=RESIDENT if actor is None else None,
          public_note=m.polish(f"รับเรื่องทาง{texts.SOURCE_NAMES[source]}"))
@@ -326,48 +324,18 @@ def rate(session: Session, complaint: Complaint, score: int, *, now: datetime) -
     return True
 
 
-def store_photo(session: Session, photo: ComplaintPhoto, raw: bytes, *, settings: Settings, org: Organisation,
-                now: datetime) -> None:
-    """Keep a fetched photo (metadata stripped), or refuse it and tell the complainant why."""
-    try:
-        clean = clean_photo(raw, settings.photo_max_bytes)
-    except PhotoRefused as refused:
-        photo.status, photo.error, photo.size = PhotoStatus.REFUSED, refused.reason, len(raw)
-        complaint = session.get(Complaint, photo.complaint_id)
-        if complaint is not None:
-            tell_resident(session, complaint, [texts.photo_refused(org, complaint.code, refused.reason)], now)
-        return
-    photo.status, photo.data, photo.sha256 = PhotoStatus.STORED, clean.data, clean.sha256
-    photo.content_type, photo.size = clean.content_type, len(clean.data)
+def attach_photo(session: Session, complaint: Complaint, photo: media.MediaFile) -> None:
+    session.add(photo)
+    session.flush()  # no ORM relationship orders the inserts: the media row first
+    session.add(ComplaintPhoto(complaint_id=complaint.id or 0, media_id=photo.id))
 
 
-def pending_photos(session: Session, limit: int = 10) -> list[ComplaintPhoto]:
-    query = select(ComplaintPhoto).where(ComplaintPhoto.status == PhotoStatus.PENDING).order_by(
-        col(ComplaintPhoto.id)).limit(limit)
-    return list(session.exec(query).all())
-
-
-def settle_photo(session: Session, photo_id: int, raw: bytes | None, runtime: Runtime, now: datetime) -> None:
-    """The bytes LINE gave for a pending photo (None: it no longer has them)."""
-    photo = session.get(ComplaintPhoto, photo_id)
-    if photo is None or photo.status != PhotoStatus.PENDING:
-        return
-    if raw is None:
-        photo.status, photo.error = PhotoStatus.REFUSED, GONE
-    else:
-        store_photo(session, photo, raw, settings=runtime.settings, org=runtime.org, now=now)
-
-
-MEDIA = MediaHandler(
-    "complaint",
-    pending=lambda session: [(p.id or 0, p.line_message_id or "") for p in pending_photos(session)],
-    settle=settle_photo,
-)
-
-
-def photo_count(session: Session, complaint: Complaint) -> int:
-    return int(session.exec(select(func.count()).select_from(ComplaintPhoto).where(
-        ComplaintPhoto.complaint_id == complaint.id, ComplaintPhoto.status == PhotoStatus.STORED)).one())
+def photo_refused(session: Session, media_id: int, reason: str, runtime: Runtime, now: datetime) -> None:
+    """A photo fetched from LINE was not an image we keep: the complainant is told why."""
+    complaint = session.exec(select(Complaint).join(ComplaintPhoto, col(ComplaintPhoto.complaint_id) == Complaint.id)
+                             .where(ComplaintPhoto.media_id == media_id)).first()
+    if complaint is not None:
+        tell_resident(session, complaint, [texts.photo_refused(runtime.org, complaint.code, reason)], now)
 
 
 def notify_managers(session: Session, complaint: Complaint, message: str, now: datetime) -> None:

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot import media
 from bot.complaints import service, texts
-from bot.complaints.models import Complaint, ComplaintPhoto, SourceChannel
+from bot.complaints.models import Complaint, SourceChannel
 from bot.config import Settings
-from bot.media import clean_photo
 from bot.organisation import Organisation
 from bot.pins import service as pins
 
@@ -39,13 +39,12 @@ def file_from_web(session: Session, *, org: Organisation, settings: Settings, de
                   category: str | None = None, village_no: int | None = None, name: str | None = None,
                   phone: str | None = None, photo: bytes | None = None) -> Filed:
     """File a web complaint; a photo is checked and re-encoded first (PhotoRefused before anything is kept)."""
-    clean = clean_photo(photo, settings.photo_max_bytes) if photo else None
+    clean = media.clean_photo(photo, settings.photo_max_bytes) if photo else None
     complaint = service.file_complaint(session, org=org, settings=settings, category=category or "other",
                                        description=description, now=now, source=SourceChannel.WEB,
                                        village_no=village_no, contact_name=name or None, phone=phone or None)
     if clean is not None:
-        session.add(ComplaintPhoto(complaint_id=complaint.id or 0, status="stored", content_type=clean.content_type,
-                                   size=len(clean.data), sha256=clean.sha256, data=clean.data, created_at=now))
+        service.attach_photo(session, complaint, media.kept(clean, now))
     return Filed(complaint.code, pins.issue(session, code=complaint.code, record_type=RECORD_TYPE, now=now))
 
 

@@ -14,8 +14,8 @@ from bot.console.web import ConsoleUser, back_to, csrf_checked, hidden_unless, r
 from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.staff import service as staff_service
 from bot.staff.models import Role
-from bot.tips import service
-from bot.tips.models import Tip, TipEvidence, TipStatus, TipUpdate
+from bot.tips import queries, service
+from bot.tips.models import Tip, TipStatus, TipUpdate
 from bot.tips.texts import STATUS_NAMES
 
 router = APIRouter(prefix="/console/tips", include_in_schema=False)
@@ -66,9 +66,7 @@ def _tip_page(request: Request, user: ConsoleUser, session: SessionDep, runtime:
               reporter: dict[str, object] | None = None, error: str | None = None,
               form: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     updates = session.exec(select(TipUpdate).where(TipUpdate.tip_id == tip.id).order_by(col(TipUpdate.id))).all()
-    evidence = [e for e in session.exec(select(TipEvidence.id).where(
-        TipEvidence.tip_id == tip.id, TipEvidence.status == "stored").order_by(col(TipEvidence.id))).all()
-        if e is not None]
+    evidence = queries.stored_evidence_ids(session, tip)
     staff_service.audit(session, actor=user.member, action="tip.read", record_type="tip", record_id=tip.code,
                         now=runtime.clock())
     session.commit()
@@ -132,8 +130,8 @@ def move(
 @router.get("/{code}/evidence/{evidence_id}")
 def evidence(code: str, evidence_id: int, user: Officer, session: SessionDep, runtime: RuntimeDep) -> Response:
     tip = _found(session, code)
-    stored = session.get(TipEvidence, evidence_id)
-    if stored is None or stored.tip_id != tip.id or stored.status != "stored":
+    stored = queries.evidence_file(session, tip, evidence_id)
+    if stored is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
     staff_service.audit(session, actor=user.member, action="tip.evidence_read", record_type="tip",
                         record_id=tip.code, now=runtime.clock(), detail={"evidence_id": evidence_id})

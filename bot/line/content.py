@@ -12,20 +12,21 @@ from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApiBlob, Configur
 from linebot.v3.messaging.exceptions import ApiException
 from sqlmodel import Session
 
-from bot.media import MediaHandler
+from bot import media
 from bot.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
 
 class ContentFetcher:
-    """Downloads pending photos from LINE's data host and hands the bytes to their domain's handler."""
+    """Downloads pending photos from LINE's data host and keeps them cleaned in `media`; a refused photo's
+    domain is told (`refused`: bot.main's PHOTO_REFUSED) so that it can tell whoever sent it."""
 
-    def __init__(self, runtime: Runtime, handlers: Sequence[MediaHandler], data_api_base_url: str | None = None,
+    def __init__(self, runtime: Runtime, refused: Sequence[media.RefusalHook], data_api_base_url: str | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         token = runtime.settings.line_channel_access_token
         self.runtime = runtime
-        self.handlers = {handler.kind: handler for handler in handlers}
+        self.refused = list(refused)
         self.clock = clock or runtime.clock
         self.configuration = Configuration(host=data_api_base_url or runtime.settings.line_data_api_base_url,
                                            access_token=token.get_secret_value() if token else "simulator")
@@ -39,26 +40,28 @@ class ContentFetcher:
         settled = 0
         async with AsyncApiClient(self.configuration) as client:
             blob = AsyncMessagingApiBlob(client)
-            for kind, row_id, message_id in jobs:
+            for media_id, message_id in jobs:
                 try:
                     data = await blob.get_message_content(message_id, _request_timeout=self.timeout)
                 except ApiException as error:
                     if error.status in (400, 404, 410):  # gone: LINE no longer has it
-                        await asyncio.to_thread(self._settle, kind, row_id, None)
+                        await asyncio.to_thread(self._settle, media_id, None)
                         settled += 1
                     continue  # other failures: try again on the next round
                 except (aiohttp.ClientError, TimeoutError):
                     continue
-                await asyncio.to_thread(self._settle, kind, row_id, bytes(data))
+                await asyncio.to_thread(self._settle, media_id, bytes(data))
                 settled += 1
         return settled
 
-    def _pending(self) -> list[tuple[str, int, str]]:
+    def _pending(self) -> list[tuple[int, str]]:
         with Session(self.runtime.engine) as session:
-            return [(kind, row_id, message_id) for kind, handler in self.handlers.items()
-                    for row_id, message_id in handler.pending(session)]
+            return media.pending(session)
 
-    def _settle(self, kind: str, row_id: int, data: bytes | None) -> None:
+    def _settle(self, media_id: int, data: bytes | None) -> None:
         with Session(self.runtime.engine) as session:
-            self.handlers[kind].settle(session, row_id, data, self.runtime, self.clock())
+            reason = media.settle(session, media_id, data, self.runtime.settings.photo_max_bytes)
+            if reason is not None:
+                for tell in self.refused:
+                    tell(session, media_id, reason, self.runtime, self.clock())
             session.commit()

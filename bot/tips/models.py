@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlalchemy import Column, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Column, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.db import UTCDateTime
@@ -62,18 +62,13 @@ class TipUpdate(SQLModel, table=True):
 
 
 class TipEvidence(SQLModel, table=True):
+    """A photo attached to a tip; its bytes and state are in `media` (bot.media), which names no one."""
+
     __tablename__ = "tip_evidence"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)  # in the officers' evidence URLs
     tip_id: int = Field(foreign_key="tip.id", index=True)
-    line_message_id: str | None = Field(default=None, sa_type=String(32))
-    status: str = Field(default="pending", sa_type=String(16), index=True)
-    content_type: str | None = Field(default=None, sa_type=String(32))
-    size: int | None = None
-    sha256: str | None = Field(default=None, sa_type=String(64))
-    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
-    error: str | None = Field(default=None, sa_type=String(200))
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    media_id: int = Field(foreign_key="media.id", unique=True, index=True, sa_type=BigInteger)
 
 
 class TipTransitionIn(BaseModel):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
+from bot import media
 from bot.errors import NotFound
 from bot.tips import service
 from bot.tips.models import Tip, TipEvidence, TipStatus, TipUpdate
@@ -37,13 +38,22 @@ def timeline(session: Session, tip: Tip) -> Sequence[TipUpdate]:
 
 
 def stored_evidence_ids(session: Session, tip: Tip) -> list[int]:
-    ids = session.exec(select(TipEvidence.id).where(TipEvidence.tip_id == tip.id,
-                                                    TipEvidence.status == "stored")).all()
-    return [i for i in ids if i is not None]
+    """The tip's evidence whose bytes are kept (neither awaiting LINE nor refused)."""
+    query = (select(TipEvidence.id).join(media.MediaFile, col(media.MediaFile.id) == TipEvidence.media_id)
+             .where(TipEvidence.tip_id == tip.id, media.MediaFile.status == media.MediaStatus.STORED)
+             .order_by(col(TipEvidence.id)))
+    return [i for i in session.exec(query).all() if i is not None]
 
 
-def stored_evidence(session: Session, tip: Tip, evidence_id: int) -> TipEvidence:
-    stored = session.get(TipEvidence, evidence_id)
-    if stored is None or stored.tip_id != tip.id or stored.status != "stored":
+def evidence_file(session: Session, tip: Tip, evidence_id: int) -> media.MediaFile | None:
+    evidence = session.get(TipEvidence, evidence_id)
+    if evidence is None or evidence.tip_id != tip.id:
+        return None
+    return media.stored(session, evidence.media_id)
+
+
+def stored_evidence(session: Session, tip: Tip, evidence_id: int) -> media.MediaFile:
+    stored = evidence_file(session, tip, evidence_id)
+    if stored is None:
         raise NotFound("ไม่พบหลักฐานนี้")
     return stored

@@ -12,13 +12,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from bot import sequences, thai
+from bot import media, sequences, thai
 from bot.chat import messages as m
 from bot.chat.state import SealedDialog
 from bot.config import Settings
 from bot.crypto import SEALED_PREFIX, Sealer
 from bot.errors import Conflict, Invalid
-from bot.media import GONE, MediaHandler, PhotoRefused, clean_photo
 from bot.organisation import Organisation
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage
@@ -86,7 +85,7 @@ def file_tip(
     session.add(tip)
     session.flush()
     for message_id in evidence_message_ids[: settings.photos_per_case]:
-        session.add(TipEvidence(tip_id=tip.id or 0, line_message_id=message_id, created_at=now))
+        attach_evidence(session, tip, media.awaiting(message_id, now))
     session.add(TipUpdate(tip_id=tip.id or 0, at=now, status_to=TipStatus.RECEIVED, actor=REPORTER,
                           public_note="รับเบาะแสแล้ว"))
     staff_service.notify(session, kind="new_tip", record_type="tip", record_code=code, now=now,
@@ -174,44 +173,19 @@ def flag_unhandled(session: Session, now: datetime) -> int:
     return len(late)
 
 
-def store_evidence(session: Session, evidence: TipEvidence, raw: bytes, *, sealer: Sealer, settings: Settings,
-                   org: Organisation, now: datetime) -> None:
-    try:
-        clean = clean_photo(raw, settings.photo_max_bytes)
-    except PhotoRefused as refused:
-        evidence.status, evidence.error, evidence.size = "refused", refused.reason, len(raw)
-        evidence.line_message_id = None
-        tip = session.get(Tip, evidence.tip_id)
-        if tip is not None:
-            tell_reporter(session, sealer, tip, [texts.evidence_refused(org, tip.code, refused.reason)], now)
-        return
-    evidence.status, evidence.data, evidence.sha256 = "stored", clean.data, clean.sha256
-    evidence.line_message_id = None  # LINE's message ids rise with time: no longer needed, not kept
-    evidence.content_type, evidence.size = clean.content_type, len(clean.data)
+def attach_evidence(session: Session, tip: Tip, photo: media.MediaFile) -> None:
+    """The photo's row in `media` gets the tip's (hour-only) time and nothing that names the reporter."""
+    session.add(photo)
+    session.flush()  # no ORM relationship orders the inserts: the media row first
+    session.add(TipEvidence(tip_id=tip.id or 0, media_id=photo.id))
 
 
-def pending_evidence(session: Session, limit: int = 10) -> list[TipEvidence]:
-    query = select(TipEvidence).where(TipEvidence.status == "pending").order_by(col(TipEvidence.id)).limit(limit)
-    return list(session.exec(query).all())
-
-
-def settle_evidence(session: Session, evidence_id: int, raw: bytes | None, runtime: Runtime, now: datetime) -> None:
-    """The bytes LINE gave for pending evidence (None: it no longer has them)."""
-    evidence = session.get(TipEvidence, evidence_id)
-    if evidence is None or evidence.status != "pending":
-        return
-    if raw is None:
-        evidence.status, evidence.error = "refused", GONE
-    else:
-        store_evidence(session, evidence, raw, sealer=runtime.sealer, settings=runtime.settings, org=runtime.org,
-                       now=now)
-
-
-MEDIA = MediaHandler(
-    "tip",
-    pending=lambda session: [(e.id or 0, e.line_message_id or "") for e in pending_evidence(session)],
-    settle=settle_evidence,
-)
+def evidence_refused(session: Session, media_id: int, reason: str, runtime: Runtime, now: datetime) -> None:
+    """Evidence fetched from LINE was not an image we keep: the reporter is told why, through the seal."""
+    tip = session.exec(select(Tip).join(TipEvidence, col(TipEvidence.tip_id) == Tip.id)
+                       .where(TipEvidence.media_id == media_id)).first()
+    if tip is not None:
+        tell_reporter(session, runtime.sealer, tip, [texts.evidence_refused(runtime.org, tip.code, reason)], now)
 
 
 def public_counts(session: Session, fiscal_year: int) -> dict[str, int]:

@@ -8,13 +8,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot import media
 from bot.config import Settings
 from bot.crypto import Sealer
-from bot.media import clean_photo
 from bot.organisation import Organisation
 from bot.pins import service as pins
 from bot.tips import service, texts
-from bot.tips.models import Tip, TipEvidence
+from bot.tips.models import Tip
 
 RECORD_TYPE = "tip"
 WEB_REPORTER = ""  # no LINE user: nothing to push to, so tell_reporter stays silent
@@ -34,17 +34,14 @@ def file_from_web(session: Session, *, sealer: Sealer, settings: Settings, org: 
     """File a tip; without a name and a phone the reporter is anonymous. Name and phone go only into the seal."""
     if tip_type and org.tip_type(tip_type) is None:
         raise service.TipError("กรุณาเลือกประเภทเรื่องจากรายการ")
-    if evidence:
-        clean_photo(evidence, settings.photo_max_bytes)  # PhotoRefused before anything is kept
+    clean = media.clean_photo(evidence, settings.photo_max_bytes) if evidence else None  # refused: nothing kept
     anonymous = not (name or phone)
     tip = service.file_tip(session, sealer=sealer, settings=settings, line_user_id=WEB_REPORTER,
                            anonymous=anonymous, what=what, now=now, name=name or None, phone=phone or None,
                            who=who or None, when_text=when_text or None, where_text=where_text or None,
                            tip_type=tip_type or None)
-    if evidence:
-        row = TipEvidence(tip_id=tip.id or 0, created_at=now)
-        session.add(row)
-        service.store_evidence(session, row, evidence, sealer=sealer, settings=settings, org=org, now=now)
+    if clean is not None:
+        service.attach_evidence(session, tip, media.kept(clean, now))
     return Filed(tip.code, pins.issue(session, code=tip.code, record_type=RECORD_TYPE, now=now), anonymous)
 
 

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from PIL import Image
 from sqlmodel import Session, select
 
-from bot.complaints.models import Complaint, ComplaintPhoto, PhotoStatus
+from bot.complaints.models import Complaint, ComplaintPhoto
+from bot.media import MediaFile, MediaStatus
 from tests.harness import Harness
 
 CODE = re.compile(r"C\d{4}-\d{5}")
@@ -89,9 +90,11 @@ def test_photos_and_location_are_attached_and_cleaned(harness: Harness) -> None:
     assert harness.fetch_media() == 2
     with Session(harness.engine) as session:
         complaint = session.exec(select(Complaint)).one()
-        photos = session.exec(select(ComplaintPhoto).order_by(ComplaintPhoto.id)).all()
+        photos = session.exec(select(MediaFile).join(ComplaintPhoto, ComplaintPhoto.media_id == MediaFile.id)
+                              .order_by(ComplaintPhoto.id)).all()
     assert (complaint.latitude, complaint.phone) == (15.79, "0812345678")
-    assert [p.status for p in photos] == [PhotoStatus.STORED, PhotoStatus.REFUSED]
+    assert [p.status for p in photos] == [MediaStatus.STORED, MediaStatus.REFUSED]
+    assert [p.line_message_id for p in photos] == [None, None]  # fetched: LINE's ids are not kept
     stored = Image.open(io.BytesIO(photos[0].data or b""))
     assert b"CanonCanary" not in (photos[0].data or b"") and not stored.getexif()
     assert len(photos[0].sha256 or "") == 64

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlmodel import Session, func, select
 
 from bot.complaints.models import Complaint, ComplaintPhoto
+from bot.media import MediaFile
 from bot.pins.models import TrackingPin
 from bot.tips.models import Tip, TipEvidence
 from bot.tips.texts import status_name
@@ -53,8 +54,9 @@ def test_a_web_complaint_is_tracked_by_code_and_pin_and_not_by_code_alone(harnes
     with Session(harness.engine) as session:
         case = session.exec(select(Complaint).where(Complaint.code == code)).one()
         assert (case.source_channel, case.category, case.village_no, case.phone) == ("web", "lighting", 2, "0812345678")
-        photo = session.exec(select(ComplaintPhoto).where(ComplaintPhoto.complaint_id == case.id)).one()
-        assert photo.status == "stored" and photo.content_type == "image/jpeg" and photo.data
+        attached = session.exec(select(ComplaintPhoto).where(ComplaintPhoto.complaint_id == case.id)).one()
+        photo = session.get(MediaFile, attached.media_id)
+        assert photo is not None and photo.status == "stored" and photo.content_type == "image/jpeg" and photo.data
         stored = session.exec(select(TrackingPin).where(TrackingPin.code == code)).one()
         assert pin.replace("-", "") not in stored.pin_hash and stored.pin_hash.startswith("scrypt$")
 
@@ -118,7 +120,8 @@ def test_a_web_tip_is_sealed_as_in_line(harness: Harness, caplog: pytest.LogCapt
     with Session(harness.engine) as session:
         tip = session.exec(select(Tip).where(Tip.code == code)).one()
         assert not tip.anonymous and tip.what == form["description"]
-        assert session.exec(select(TipEvidence).where(TipEvidence.tip_id == tip.id)).one().status == "stored"
+        evidence = session.exec(select(TipEvidence).where(TipEvidence.tip_id == tip.id)).one()
+        assert getattr(session.get(MediaFile, evidence.media_id), "status", None) == "stored"
     integrity = harness.staff_token("integrity_officer")
     detail = harness.client.get(f"/api/v1/tips/{code}", params={"reveal_reporter": True}, headers=integrity).json()
     assert detail["reporter"]["name"] == CANARY_NAME and detail["reporter"]["phone"] == CANARY_PHONE
