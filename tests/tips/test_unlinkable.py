@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import logging
 import re
 import struct
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
@@ -50,9 +52,14 @@ def start_tip(harness: Harness, user: str, what: str, named: bool = False) -> No
     step(harness, user, what)
 
 
-def finish_tip(harness: Harness, user: str) -> list[str]:
-    for said in ("ไม่แน่ใจ", "หัวหน้ากองช่าง", "ข้าม", "ข้าม", "ถัดไป"):
+def finish_tip(harness: Harness, user: str, photo: str | None = None) -> list[str]:
+    for said in ("ไม่แน่ใจ", "หัวหน้ากองช่าง", "ข้าม", "ข้าม"):
         step(harness, user, said)
+    if photo:  # evidence: a LINE message id the fake LINE holds content for
+        harness.clock.advance(seconds=7, microseconds=123_457)
+        harness.post_events(harness.event("image", user, message_id=photo))
+        harness.run()
+    step(harness, user, "ถัดไป")
     return step(harness, user, "ยืนยัน")
 
 
@@ -89,8 +96,13 @@ def test_a_database_and_log_reader_cannot_link_the_reporter_to_tips(
 
     # 1. A named tip, filed.
     start_tip(harness, reporter, FILED, named=True)
-    code = CODE.search(finish_tip(harness, reporter)[0])
+    evidence = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 90, 200)).save(evidence, format="PNG")
+    harness.line.state.content["900001"] = (evidence.getvalue(), "image/png")
+    code = CODE.search(finish_tip(harness, reporter, photo="900001")[0])
     assert code, "the tip was not filed"
+    harness.clock.advance(seconds=7, microseconds=123_457)
+    assert harness.fetch_media() == 1  # kept in the media table, shared with complaints
     step(harness, reporter, "ขอบคุณค่ะ")  # ordinary again
     step(harness, neighbour, "เมนู")
 
@@ -135,8 +147,12 @@ def test_a_database_and_log_reader_cannot_link_the_reporter_to_tips(
 
     # Tip-time rows: the tip's own tables, sealed dialogs, sealed inbox rows, sealed outbox rows, and
     # everything written about a tip (officers' notes, the tip's number sequence).
+    tip_media = {r["media_id"] for r in tables["tip_evidence"]}
+    assert len(tip_media) == 1
+
     def tip_row(table: str, row: dict[str, Any]) -> bool:
         return (table in ("tip", "tip_update", "tip_evidence", "sealed_dialog")
+                or (table == "media" and row["id"] in tip_media)
                 or (table == "inbox_event" and row["source_key"] == "sealed")
                 or (table == "outbox_message" and row["resident_id"] is None and row["scrub_after_send"])
                 or row.get("record_type") == "tip" or (table == "case_sequence" and row["prefix"] == "T"))
