@@ -110,6 +110,16 @@ CHAT_ROUTERS: list[Router] = [
     commands.office,
 ]
 
+# What the engine's own dialogs borrow from the domains: the PDPA notice before personal data, who takes over
+# a typed problem or question offered and accepted, and who reads a choice typed at a list.
+CHAT_WIRING = commands.Wiring(
+    needs_consent=resident_dialogs.ask_consent,
+    offers={commands.Offer.COMPLAINT: complaint_dialogs.file_offered_text,
+            commands.Offer.QUESTION: inquiry_dialogs.ask_offered_question},
+    list_choices={survey_dialogs.SurveyStep.LISTED: survey_dialogs.typed_list_choice,
+                  staff_dialogs.StaffTestStep.LISTED: staff_dialogs.typed_list_choice},
+)
+
 # Every button payload the chat reads back, by its prefix (bot.chat.callbacks). Buttons already sent stay in
 # chats and rich menus: a tap whose prefix is not here gets the polite "this button no longer works".
 CALLBACKS: list[type[CallbackData]] = [
@@ -271,7 +281,7 @@ def line_quota(base_url: str, token: str, timeout: float) -> tuple[int | None, i
 def build_dispatcher(runtime: Runtime) -> Dispatcher:
     return Dispatcher(
         CHAT_ROUTERS,
-        commands.hooks(needs_consent=resident_dialogs.ask_consent),
+        commands.hooks(CHAT_WIRING),
         settings=runtime.settings,
         sealer=runtime.sealer,
         people=PEOPLE,

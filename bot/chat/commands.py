@@ -3,20 +3,21 @@ placeholders for services not built yet (their real routers come earlier and win
 
 The fallback understands what people type outside any dialog (`bot.chat.intents`): greetings, thanks
 and stickers are answered in kind; a problem described is OFFERED as a complaint, a question the
-inquiries channel (when a service registered one) or else the office's contact.
+inquiries channel (when `bot.main` wires one in, `Wiring.offers`) or else the office's contact.
 
 ```mermaid
 stateDiagram-v2
     [*] --> chat.offered: a problem or a question typed
-    chat.offered --> [*]: tap / type yes (the service that registered the offer takes over, with the text)
+    chat.offered --> [*]: tap / type yes (the service wired for the offer takes over, with the text)
     chat.offered --> [*]: tap / type no (the menu); anything else is understood afresh
 ```
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.chat import messages as m
@@ -45,44 +46,24 @@ class TakeOffer(CallbackData, prefix="offer"):
     accepted: bool
 
 
-# Services that take over an offered message: kind → handler reading turn.data["offered_text"] (and
-# "offered_category"). The complaints dialogs register "complaint"; an inquiries service may register
-# "question" — until one does, questions get the office's contact instead of an offer.
-_acceptors: dict[str, Handler] = {}
-_consent_gate: list[Handler] = []
-
-
-def on_offer_accepted(kind: Offer):  # type: ignore[no-untyped-def]
-    """Register the handler that continues when a resident accepts an offer of `kind`."""
-
-    def register(handler: Handler) -> Handler:
-        _acceptors[kind] = handler
-        return handler
-
-    return register
-
-
-def can_offer(kind: Offer) -> bool:
-    return kind in _acceptors
-
-
 # Lists shown with a state but no step (so every keyword still works): what the resident typed that no
 # keyword caught goes to the list's handler first ("1", "๒", a title); it returns False if it is no choice.
 ListHandler = Callable[[Turn], bool]
-_list_choices: dict[str, ListHandler] = {}
 
 
-def on_list_choice(state: StrEnum) -> Callable[[ListHandler], ListHandler]:
-    def register(handler: ListHandler) -> ListHandler:
-        _list_choices[state] = handler
-        return handler
+@dataclass(frozen=True)
+class Wiring:
+    """What other dialogs lend the engine's own, handed in by `bot.main` (nothing registers itself on import).
 
-    return register
+    `offers`: the service that takes over an accepted offer, reading turn.data["offered_text"] (and
+    "offered_category"); a kind nobody takes is not offered (a question then gets the office's contact).
+    `list_choices`: by list state, the handler of a choice typed at that list."""
 
-global_commands = Router("global")
+    needs_consent: Handler
+    offers: Mapping[Offer, Handler] = field(default_factory=dict)
+    list_choices: Mapping[str, ListHandler] = field(default_factory=dict)
 
 
-@global_commands.entry("ยกเลิก", "cancel", needs_consent=False)
 def cancel(turn: Turn) -> None:
     if turn.state is None:
         turn.reply(texts.nothing_to_cancel(turn.org))
@@ -91,13 +72,11 @@ def cancel(turn: Turn) -> None:
     turn.reply(texts.cancelled(turn.org))
 
 
-@global_commands.entry("เมนู", "menu", "เริ่ม", needs_consent=False)
 def show_menu(turn: Turn) -> None:
     turn.end()
     turn.reply(texts.menu(turn.org))
 
 
-@global_commands.entry("ช่วยเหลือ", "help", "วิธีใช้", needs_consent=False)
 def show_help(turn: Turn) -> None:
     turn.reply(texts.help_text(turn.org))
 
@@ -111,7 +90,7 @@ def show_office(turn: Turn) -> None:
     turn.reply(*texts.office_info(turn.org))
 
 
-def fallback(turn: Turn) -> None:
+def fallback(turn: Turn, wiring: Wiring) -> None:
     kind = turn.incoming.kind
     if kind is EventKind.STICKER:
         turn.reply(texts.emoji(turn.org))
@@ -120,7 +99,7 @@ def fallback(turn: Turn) -> None:
         turn.reply(texts.fallback(turn.org, turn.expired))
         return
     typed = (turn.incoming.text or "").strip()
-    chooser = _list_choices.get(turn.state or "")
+    chooser = wiring.list_choices.get(turn.state or "")
     if chooser is not None:
         if chooser(turn):
             return
@@ -128,17 +107,17 @@ def fallback(turn: Turn) -> None:
     intent = classify(turn.org, typed)
     if turn.state == ChatStep.OFFERED:
         if intent.kind is IntentKind.YES:
-            _accept(turn)
+            _accept(turn, wiring)
             return
         if intent.kind is IntentKind.NO:
             turn.end()
             turn.reply(texts.offer_declined(turn.org))
             return
         turn.end()  # something new: understood afresh below
-    _answer(turn, typed, intent)
+    _answer(turn, typed, intent, wiring)
 
 
-def _answer(turn: Turn, typed: str, intent: Intent) -> None:
+def _answer(turn: Turn, typed: str, intent: Intent, wiring: Wiring) -> None:
     org = turn.org
     if intent.kind is IntentKind.GREETING:
         turn.reply(texts.greeting(org))
@@ -146,11 +125,11 @@ def _answer(turn: Turn, typed: str, intent: Intent) -> None:
         turn.reply(texts.thanks(org))
     elif intent.kind is IntentKind.EMOJI:
         turn.reply(texts.emoji(org))
-    elif intent.kind is IntentKind.COMPLAINT and can_offer(Offer.COMPLAINT):
+    elif intent.kind is IntentKind.COMPLAINT and Offer.COMPLAINT in wiring.offers:
         category = org.category(intent.category) if intent.category else None
         turn.goto(ChatStep.OFFERED, offered=Offer.COMPLAINT, offered_text=typed, offered_category=intent.category)
         turn.reply(texts.offer_complaint(org, category.name if category else None, *_offer_buttons("แจ้งเรื่อง")))
-    elif intent.kind is IntentKind.QUESTION and can_offer(Offer.QUESTION):
+    elif intent.kind is IntentKind.QUESTION and Offer.QUESTION in wiring.offers:
         turn.goto(ChatStep.OFFERED, offered=Offer.QUESTION, offered_text=typed, offered_category=intent.category)
         turn.reply(texts.offer_inquiry(org, *_offer_buttons("ส่งคำถาม")))
     elif intent.kind is IntentKind.QUESTION:
@@ -164,22 +143,22 @@ def _offer_buttons(yes_label: str) -> tuple[m.Action, m.Action]:
             m.postback("ไม่ใช่", TakeOffer(False).pack(), "ไม่ใช่"))
 
 
-@global_commands.tap(TakeOffer, states=(ChatStep.OFFERED,), needs_consent=False)
-def took_offer(turn: Turn, tapped: TakeOffer) -> None:
+def took_offer(turn: Turn, tapped: TakeOffer, wiring: Wiring) -> None:
     if tapped.accepted:
-        _accept(turn)
+        _accept(turn, wiring)
         return
     turn.end()
     turn.reply(texts.offer_declined(turn.org))
 
 
-def _accept(turn: Turn) -> None:
-    handler = _acceptors.get(str(turn.data.get("offered", "")))
+def _accept(turn: Turn, wiring: Wiring) -> None:
+    offered = str(turn.data.get("offered", ""))
+    handler = wiring.offers.get(Offer(offered)) if offered in set(Offer) else None
     if handler is None:
         turn.end()
         turn.reply(texts.fallback(turn.org, expired=False))
-    elif not turn.consented and _consent_gate:
-        _consent_gate[0](turn)  # the offer stays open: after consenting, "ใช่" still files it
+    elif not turn.consented:
+        wiring.needs_consent(turn)  # the offer stays open: after consenting, "ใช่" still files it
     else:
         handler(turn)
 
@@ -188,12 +167,18 @@ def stale_button(turn: Turn) -> None:
     turn.reply(texts.stale_button(turn.org))
 
 
-def hooks(needs_consent: Handler) -> Hooks:
-    """The engine's hooks; `needs_consent` comes from the residents dialogs (the PDPA notice)."""
-    _consent_gate[:] = [needs_consent]
+def hooks(wiring: Wiring) -> Hooks:
+    """The engine's hooks and global commands, with what `wiring` lends them (`needs_consent`: the residents
+    dialogs' PDPA notice)."""
+    global_commands = Router("global")
+    global_commands.entry("ยกเลิก", "cancel", needs_consent=False)(cancel)
+    global_commands.entry("เมนู", "menu", "เริ่ม", needs_consent=False)(show_menu)
+    global_commands.entry("ช่วยเหลือ", "help", "วิธีใช้", needs_consent=False)(show_help)
+    global_commands.tap(TakeOffer, states=(ChatStep.OFFERED,), needs_consent=False)(
+        functools.partial(took_offer, wiring=wiring))
     return Hooks(
         global_commands=global_commands,
-        needs_consent=needs_consent,
+        needs_consent=wiring.needs_consent,
         stale_button=stale_button,
-        fallback=fallback,
+        fallback=functools.partial(fallback, wiring=wiring),
     )

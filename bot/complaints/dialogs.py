@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.chat import commands, intents
+from bot.chat import intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
@@ -85,7 +85,6 @@ def start(turn: Turn) -> None:
     turn.reply(texts.ask_category(turn.org, _category_buttons(turn)))
 
 
-@commands.on_offer_accepted(commands.Offer.COMPLAINT)
 def file_offered_text(turn: Turn) -> None:
     """A problem the resident typed as a plain message, offered as a complaint and accepted."""
     text = str(turn.data.get("offered_text", ""))[: service.MAX_DESCRIPTION]

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.chat import commands
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
@@ -59,7 +58,6 @@ def start(turn: Turn) -> None:
     turn.reply(texts.ask_kind(turn.org, _kind_buttons()))
 
 
-@commands.on_offer_accepted(commands.Offer.QUESTION)
 def ask_offered_question(turn: Turn) -> None:
     """A question typed as a plain message ("…ได้ไหมคะ"), offered to the centre and accepted: the
     resident's own words become the inquiry, to confirm."""

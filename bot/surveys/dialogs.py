@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.chat import commands, intents
+from bot.chat import intents
 from bot.chat import messages as m
 from bot.chat.engine import Router, Turn, normalise
 from bot.chat.events import EventKind
@@ -61,7 +61,6 @@ def list_surveys(turn: Turn) -> None:
     turn.reply(texts.survey_list(turn.org, lines, [*quick, m.say("เมนู")]))
 
 
-@commands.on_list_choice(SurveyStep.LISTED)
 def typed_list_choice(turn: Turn) -> bool:
     """"1", "๒" or a survey's title typed at the list opens that survey, as tapping it would."""
     typed = normalise(turn.incoming.text or "")

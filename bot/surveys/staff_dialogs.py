@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.chat import commands, intents
+from bot.chat import intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn, normalise
@@ -89,7 +89,6 @@ def start(turn: Turn) -> None:
     turn.reply(texts.staff_test_list(turn.org, found[0].name, lines, [*quick, m.say("เมนู")]))
 
 
-@commands.on_list_choice(StaffTestStep.LISTED)
 def typed_list_choice(turn: Turn) -> bool:
     keys = [str(k) for k in turn.data.get("keys", [])]
     number = intents.choice_number(normalise(turn.incoming.text or ""))

@@ -35,7 +35,7 @@ def test_a_refusal_is_answered_in_thai_and_its_writes_are_undone(harness: Harnes
         raise Conflict("เรื่องนี้ปิดไปแล้วค่ะ")
 
     runtime = harness.runtime
-    dispatcher = Dispatcher([probe], commands.hooks(needs_consent=resident_dialogs.ask_consent),
+    dispatcher = Dispatcher([probe], commands.hooks(commands.Wiring(needs_consent=resident_dialogs.ask_consent)),
                             settings=runtime.settings, sealer=runtime.sealer, people=PEOPLE,
                             callbacks=Callbacks(CALLBACKS))
     harness.processor = InboxProcessor(runtime, dispatcher, clock=harness.clock)
