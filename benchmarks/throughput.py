@@ -109,6 +109,8 @@ def parse_args() -> argparse.Namespace:
                         help="events/s: each connection waits between requests so that all together send about this "
                              "many (a burst at a set rate, e.g. --paced 200 --duration 60), instead of as fast as "
                              "the server answers")
+    parser.add_argument("--worker-process", action="store_true",
+                        help="`tambon serve --worker-process`: the worker in a child process on SQLite too")
     parser.add_argument("--workers", default="",
                         help="also, on PostgreSQL: `tambon serve --no-worker` with N `tambon worker` processes, "
                              "for each N in this comma-separated list (the cost curve, e.g. 1,4,16)")
@@ -251,9 +253,10 @@ def main() -> int:
                                                    False, BOT_USER_ID))
                 with database(kind, opts.postgres_url, prefix="tambon_throughput") as url:
                     port = free_port()
-                    with served([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+                    extra = ["--worker-process"] if opts.worker_process else []
+                    with served([sys.executable, "-m", "bot.cli", "serve", "--port", str(port), *extra],
                                 {**env, "DATABASE_URL": url}, f"http://127.0.0.1:{port}", work / f"{kind}.log"):
-                        results.append(measure(f"tambon serve, {kind}", f"http://127.0.0.1:{port}/line/webhook",
+                        results.append(measure(f"tambon serve{' ' + extra[0] if extra else ''}, {kind}", f"http://127.0.0.1:{port}/line/webhook",
                                                line, opts, work, script, True, BOT_USER_ID))
             for count in [int(n) for n in opts.workers.split(",") if n]:
                 results.append(with_workers(count, line, opts, work, script, env))
