@@ -114,7 +114,7 @@ def save_answer(session: Session, survey: Survey, response: SurveyResponse, defi
     answers = answers_of(session, response, definition)
     answers[question.key] = value
     kept = flow.prune(definition, answers)
-    session.exec(delete(SurveyAnswer).where(  # type: ignore[call-overload]
+    session.exec(delete(SurveyAnswer).where(
         col(SurveyAnswer.response_id) == response.id,
         col(SurveyAnswer.question_key).in_([question.key, *(set(answers) - set(kept))]),
     ))
@@ -130,7 +130,7 @@ def adopt_version(session: Session, survey: Survey, response: SurveyResponse, de
     if response.version == survey.version:
         return
     kept = flow.prune(definition, answers_of(session, response, definition))
-    session.exec(delete(SurveyAnswer).where(  # type: ignore[call-overload]
+    session.exec(delete(SurveyAnswer).where(
         col(SurveyAnswer.response_id) == response.id, col(SurveyAnswer.question_key).not_in(list(kept))))
     response.version = survey.version
 
@@ -150,7 +150,7 @@ def submit(session: Session, survey: Survey, definition: Definition, respondent:
     revised an earlier one."""
     answers = flow.check_answers(definition, given)
     response, created = begin(session, survey, respondent, channel, now, link)
-    session.exec(delete(SurveyAnswer).where(col(SurveyAnswer.response_id) == response.id))  # type: ignore[call-overload]
+    session.exec(delete(SurveyAnswer).where(col(SurveyAnswer.response_id) == response.id))
     for key, value in answers.items():
         question = definition.question(key)
         assert question is not None

@@ -81,7 +81,8 @@ def tokens(text: str, lexicon_words: Iterable[str] = ()) -> list[str]:
     """Thai words of `text` (Latin lower-cased, Thai digits as Arabic, punctuation dropped)."""
     cleaned = _PUNCTUATION.sub(" ", text.translate(_THAI_DIGITS)).casefold()
     extra = frozenset(w for w in lexicon_words if " " not in w)
-    return _segmenter(extra)(cleaned)
+    words: list[str] = _segmenter(extra)(cleaned)
+    return words
 
 
 class Lexicon:

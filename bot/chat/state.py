@@ -181,7 +181,7 @@ def sealed_user_ids(session: Session, sealer: Sealer, user_ids: Iterable[str]) -
 
 def purge_abandoned(session: Session, now: datetime) -> int:
     """Delete sealed dialogs abandoned past their expiry (their owner never came back)."""
-    result = session.exec(delete(SealedDialog).where(col(SealedDialog.purge_after) <= now))  # type: ignore[call-overload]
+    result = session.exec(delete(SealedDialog).where(col(SealedDialog.purge_after) <= now))
     return int(result.rowcount or 0)
 
 

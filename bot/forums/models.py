@@ -140,7 +140,8 @@ class ForumOutcome(SQLModel, table=True):
     published_at: datetime = Field(sa_type=UTCDateTime)
 
     def link_list(self) -> list[dict[str, str]]:
-        return json.loads(self.plan_links)
+        links: list[dict[str, str]] = json.loads(self.plan_links)
+        return links
 
 
 # --- shapes of the admin API ---------------------------------------------------------------------

@@ -13,7 +13,6 @@ from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.db import RowId, UTCDateTime, VillageNumber
-from bot.staff.models import StaffContact  # noqa: F401  (moved to staff; kept importable here)
 
 
 class AudienceKind(StrEnum):
@@ -73,13 +72,16 @@ class Notice(SQLModel, table=True):
     recipient_count: int | None = None  # fixed when sent
 
     def message_list(self) -> list[dict[str, Any]]:
-        return json.loads(self.messages)
+        messages: list[dict[str, Any]] = json.loads(self.messages)
+        return messages
 
     def village_list(self) -> list[int]:
-        return json.loads(self.audience_villages)
+        villages: list[int] = json.loads(self.audience_villages)
+        return villages
 
     def image_list(self) -> list[str]:
-        return json.loads(self.images)
+        images: list[str] = json.loads(self.images)
+        return images
 
 
 class NoticeDelivery(SQLModel, table=True):

@@ -25,10 +25,10 @@ from bot.notices.models import (
     NoticePreference,
     NoticePurpose,
     NoticeStatus,
-    StaffContact,
 )
 from bot.organisation import Organisation
 from bot.residents.models import Resident
+from bot.staff.models import StaffContact
 
 MAX_IMAGE_URL = 2000  # LINE's limit for image URLs
 RECENT_DAYS = 60

@@ -221,13 +221,13 @@ def reply_to_push(row: OutboxMessage, now: datetime, error: str) -> None:
 
 def forget_resident(session: Session, resident_id: int) -> None:
     """Erasure: drop unsent messages to the resident and scrub those already sent."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(OutboxMessage)
         .where(col(OutboxMessage.resident_id) == resident_id)
         .where(col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
         .values(status=OutboxStatus.SKIPPED, last_error="resident erased", recipient=None, messages="[]")
     )
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(OutboxMessage)
         .where(col(OutboxMessage.resident_id) == resident_id)
         .values(recipient=None, messages="[]", reply_token=None)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from bot.errors import NotFound
 from bot.http import Now, Offset, RecordId, SessionDep
 from bot.staff import accounts, service
-from bot.staff.models import AuditRead, NotificationRead, Role, StaffMember, StaffNotification, StaffRead
+from bot.staff.models import AuditEntry, AuditRead, NotificationRead, Role, StaffMember, StaffNotification, StaffRead
 from bot.staff.roles import AdminStaff, CurrentStaff
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
@@ -65,7 +65,7 @@ def audit_log(
     session: SessionDep,
     limit: int = Query(100, ge=1, le=500),
     offset: Offset = 0,
-) -> list:
+) -> list[AuditEntry]:
     return service.list_audit(session, limit, offset)
 
 

@@ -98,7 +98,8 @@ def get(session: Session, code: str) -> Tip | None:
 
 
 def reporter_of(sealer: Sealer, tip: Tip) -> dict[str, Any]:
-    return sealer.open(tip.reporter_sealed)
+    reporter: dict[str, Any] = sealer.open(tip.reporter_sealed)
+    return reporter
 
 
 def reported_by(session: Session, sealer: Sealer, code: str, line_user_id: str) -> Tip | None:

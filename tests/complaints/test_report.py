@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from bot.notices.models import StaffContact
 from bot.residents.models import Resident
-from bot.staff.models import StaffMember
+from bot.staff.models import StaffContact, StaffMember
 from tests.harness import Harness
 
 START = datetime(2026, 10, 5, 3, 0, tzinfo=UTC)  # FY 2570, first half

@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.notices.models import StaffContact
 from bot.residents.models import Resident
-from bot.staff.models import Role, StaffNotification
+from bot.staff.models import Role, StaffContact, StaffNotification
 from bot.staff.service import create_staff
 from surveys import catalogue, responses
 from surveys.models import Channel
