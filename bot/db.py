@@ -12,7 +12,7 @@ from pydantic import Field
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 # One column type for aware UTC datetimes. It lives in the surveys package because that package may not
 # import bot; bot may import it, so everything shares this single definition.
@@ -27,8 +27,10 @@ __all__ = [
     "check_write_path",
     "claiming",
     "make_engine",
+    "mark_outbox_pending",
     "normalise_url",
     "quick",
+    "take_outbox_pending",
 ]
 
 # Integers a caller sends in a JSON body, bounded by what the columns hold (INTEGER: 32 bits on PostgreSQL), so an
@@ -57,6 +59,21 @@ def quick(seconds: float) -> Iterator[None]:
         yield
     finally:
         _deadline_ms.reset(token)
+
+
+# A transaction that queues outbox messages says so on its session, so that whoever commits it (the request's
+# unit of work) can wake the sender afterwards without knowing the outbox.
+_OUTBOX_PENDING = "outbox_pending"
+
+
+def mark_outbox_pending(session: Session) -> None:
+    """This session's transaction queued messages (new rows, or a dead letter put back in line)."""
+    session.info[_OUTBOX_PENDING] = True
+
+
+def take_outbox_pending(session: Session) -> bool:
+    """Whether messages were queued since the last take, forgetting the mark."""
+    return bool(session.info.pop(_OUTBOX_PENDING, False))
 
 
 def normalise_url(url: str) -> str:

@@ -23,7 +23,6 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import event
 from sqlalchemy import exc as sa
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,8 +30,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import errors
-from bot.db import MAX_INT32
-from bot.outbox.models import OutboxMessage
+from bot.db import MAX_INT32, take_outbox_pending
 from bot.runtime import Runtime
 from surveys.catalogue import SurveyConflict
 from surveys.definition import DefinitionError
@@ -70,21 +68,14 @@ Key = Annotated[str, Path(min_length=1, max_length=48, description="a survey's k
 # --- the unit of work -----------------------------------------------------------------------------
 
 
-def _note_outbox_rows(session: Session, _context: Any, _instances: Any) -> None:
-    """Remember that this transaction queues messages (new rows, or a dead letter put back in line)."""
-    if any(isinstance(row, OutboxMessage) for row in (*session.new, *session.dirty)):
-        session.info["outbox_written"] = True
-
-
 def unit_of_work(runtime: RuntimeDep) -> Iterator[Session]:
     """The request's session: committed if the route returns, rolled back if it raises; after a commit
-    that wrote outbox rows the in-process sender is woken, so the messages leave at once."""
+    that queued messages (the outbox marks the session: `bot.db.mark_outbox_pending`) the in-process
+    sender is woken, so the messages leave at once."""
     session = Session(runtime.engine, expire_on_commit=False)
-    event.listen(session, "before_flush", _note_outbox_rows)
     try:
         yield session
-        session.flush()  # rows added since the last flush count too
-        wake = session.info.pop("outbox_written", False)
+        wake = take_outbox_pending(session)
         session.commit()
         if wake:
             runtime.wake_outbox()

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.chat.messages import MAX_MESSAGES_PER_CALL, MAX_MULTICAST_RECIPIENTS, Message, check_batch
 from bot.crypto import coarse_time
+from bot.db import mark_outbox_pending
 from bot.errors import Conflict
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -35,6 +36,14 @@ def _row(kind: OutboxKind, messages: list[Message], now: datetime, **fields: obj
         next_attempt_at=now,
         **fields,
     )
+
+
+def _queue(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Every enqueue adds its rows here, and marks the session so its committer wakes the sender."""
+    session.add_all(rows)
+    if rows:
+        mark_outbox_pending(session)
+    return rows
 
 
 def _batches(messages: Sequence[Message]) -> list[list[Message]]:
@@ -68,9 +77,8 @@ def enqueue_reply(
             source_event_id=source_event_id,
             scrub_after_send=scrub_after_send,
         )
-        session.add(row)
         rows.append(row)
-    return rows
+    return _queue(session, rows)
 
 
 def enqueue_push(
@@ -81,8 +89,7 @@ def enqueue_push(
         _row(OutboxKind.PUSH, batch, now, resident_id=resident_id, recipient=user_id)
         for batch in _batches(messages)
     ]
-    session.add_all(rows)
-    return rows
+    return _queue(session, rows)
 
 
 def enqueue_multicast(
@@ -93,13 +100,11 @@ def enqueue_multicast(
         _row(OutboxKind.MULTICAST, messages, now, recipient=json.dumps(list(chunk)))
         for chunk in (user_ids[i : i + MAX_MULTICAST_RECIPIENTS] for i in range(0, len(user_ids), 500))
     ]
-    session.add_all(rows)
-    return rows
+    return _queue(session, rows)
 
 
 def enqueue_broadcast(session: Session, *, messages: list[Message], now: datetime) -> OutboxMessage:
-    row = _row(OutboxKind.BROADCAST, messages, now)
-    session.add(row)
+    [row] = _queue(session, [_row(OutboxKind.BROADCAST, messages, now)])
     return row
 
 
@@ -274,6 +279,7 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> OutboxMessage | 
     if row.kind == OutboxKind.REPLY:  # its reply token is long gone
         row.kind = OutboxKind.PUSH
         row.reply_token = None
+    mark_outbox_pending(session)
     return row
 
 

@@ -110,3 +110,16 @@ def test_every_route_that_queues_wakes_the_sender_survey_invitations_too(harness
     sent = harness.client.post("/api/v1/surveys/public_disclosure/send", headers=manager)
     assert sent.status_code == 200 and sent.json()["recipients"] == 1
     assert wakes == [before + 1]  # the multicast is committed, then the sender is told at once
+
+
+def test_a_dead_letter_put_back_in_line_wakes_the_sender(harness: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with Session(harness.engine) as session:
+        row = outbox.enqueue_push(session, resident_id=None, user_id="U" + "0" * 32,
+                                  messages=[{"type": "text", "text": "ก"}], now=NOW)[0]
+        outbox.mark_dead(row, "400 invalid")
+        session.commit()
+        row_id = row.id
+    wakes = count_wakes(harness, monkeypatch)
+    admin = harness.staff_token("admin")
+    assert harness.client.post(f"/api/v1/outbox/{row_id}/requeue", headers=admin).status_code == 200
+    assert len(wakes) == 1

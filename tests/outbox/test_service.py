@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.chat import messages as m
+from bot.db import take_outbox_pending
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -32,6 +33,28 @@ def test_a_reply_of_seven_messages_is_a_reply_of_five_then_a_push_of_two(db: Ses
 def test_a_multicast_is_one_row_per_500_recipients(db: Session) -> None:
     rows = outbox.enqueue_multicast(db, user_ids=[f"U{i:032d}" for i in range(1001)], messages=texts(1), now=NOW)
     assert len(rows) == 3
+
+
+def test_every_way_of_queueing_marks_the_session_for_its_committer_to_wake_the_sender(db: Session) -> None:
+    take_outbox_pending(db)
+    queue = [
+        lambda: outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
+                                     reply_expires_at=NOW, messages=texts(1), now=NOW),
+        lambda: outbox.enqueue_push(db, resident_id=None, user_id=ALICE, messages=texts(1), now=NOW),
+        lambda: outbox.enqueue_multicast(db, user_ids=[ALICE, BOB], messages=texts(1), now=NOW),
+        lambda: outbox.enqueue_broadcast(db, messages=texts(1), now=NOW),
+    ]
+    for enqueue in queue:
+        enqueue()
+        assert take_outbox_pending(db) and not take_outbox_pending(db)  # marked, and the take forgets it
+    outbox.enqueue_multicast(db, user_ids=[], messages=texts(1), now=NOW)
+    assert not take_outbox_pending(db)  # nobody to write to: nothing to wake for
+    row = outbox.enqueue_push(db, resident_id=None, user_id=BOB, messages=texts(1), now=NOW)[0]
+    outbox.mark_dead(row, "400 invalid")
+    db.flush()
+    take_outbox_pending(db)
+    outbox.requeue(db, row.id or 0, NOW)
+    assert take_outbox_pending(db)  # a dead letter put back in line is queued again
 
 
 def test_a_recipients_second_message_waits_for_the_first(db: Session) -> None:
