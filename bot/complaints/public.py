@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from bot import thai
@@ -15,22 +14,11 @@ from bot.http import RuntimeDep, SessionDep
 from bot.organisation import Organisation
 from bot.portal import charts
 from bot.portal.render import render
+from bot.portal.years import FiscalYear, current_fiscal_year, recent_fiscal_years
 
 router = APIRouter(prefix="/public", tags=["public pages"])
 
-FiscalYear = Query(None, ge=2500, le=2700, description="B.E. fiscal year, e.g. 2570")
 QUARTER_MONTHS = ("ต.ค.–ธ.ค.", "ม.ค.–มี.ค.", "เม.ย.–มิ.ย.", "ก.ค.–ก.ย.")
-
-
-def current_fiscal_year(fiscal_year: int | None, now: datetime) -> int:
-    return fiscal_year or thai.fiscal_year(now)
-
-
-def recent_fiscal_years(selected: int, now: datetime) -> list[int]:
-    """The picker's years: the current one back five years, and the selected one if older."""
-    current = thai.fiscal_year(now)
-    years = list(range(current, current - 6, -1))
-    return years if selected in years else [*years, selected]
 
 
 def public_stats(org: Organisation, stats: dict[str, Any]) -> dict[str, Any]:

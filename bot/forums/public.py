@@ -7,13 +7,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from bot import thai
-from bot.complaints.public import recent_fiscal_years
 from bot.forums import figures, service
 from bot.forums.figures import fiscal_period
 from bot.forums.models import PublicForum
 from bot.http import RecordId, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
+from bot.portal.years import recent_fiscal_years
 
 router = APIRouter(tags=["public"])
 

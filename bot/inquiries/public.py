@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from bot import thai
-from bot.complaints.public import recent_fiscal_years
 from bot.http import RuntimeDep, SessionDep
 from bot.inquiries import texts
 from bot.inquiries.stats import inquiry_stats
 from bot.organisation import Organisation
 from bot.portal.pdf import html_to_pdf
 from bot.portal.render import render_html
+from bot.portal.years import FiscalYear, recent_fiscal_years
 from bot.staff.models import Role, StaffMember
 from bot.staff.roles import require_role
 
@@ -24,7 +24,6 @@ router = APIRouter(prefix="/public", tags=["public pages"])
 report_router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Staff = Annotated[StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER, Role.ADMIN, Role.INTEGRITY_OFFICER))]
 
-FiscalYear = Query(None, ge=2500, le=2700, description="B.E. fiscal year, e.g. 2570")
 Half = Annotated[int | None, Query(ge=1, le=2, description="1: Oct–Mar, 2: Apr–Sep; the whole year when absent")]
 
 

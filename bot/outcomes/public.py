@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from bot import thai
-from bot.complaints.public import recent_fiscal_years
 from bot.forums.staff import INDICATORS
 from bot.http import RuntimeDep, SessionDep
 from bot.outcomes.targets import all_targets
 from bot.portal.render import render
+from bot.portal.years import recent_fiscal_years
 
 router = APIRouter(prefix="/public", tags=["public pages"])
 

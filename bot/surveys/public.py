@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from bot import thai
-from bot.complaints.public import current_fiscal_year, recent_fiscal_years
 from bot.errors import NotFound
 from bot.http import Key, Now, RuntimeDep, SessionDep
 from bot.portal import charts
 from bot.portal.render import render
+from bot.portal.years import current_fiscal_year, recent_fiscal_years
 from bot.surveys import present, service, staff_tests
 from surveys import catalogue
 from surveys.summary import MIN_GROUP, WHOLE, Figures

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from bot import thai
-from bot.complaints.public import current_fiscal_year, recent_fiscal_years
 from bot.http import Now, RuntimeDep, SessionDep
 from bot.portal.render import render
+from bot.portal.years import FiscalYear, current_fiscal_year, recent_fiscal_years
 from bot.tips import service as tips
 
 router = APIRouter(prefix="/public", tags=["public pages"])
-
-FiscalYear = Query(None, ge=2500, le=2700, description="B.E. fiscal year, e.g. 2570")
 
 
 @router.get("/tips.json")
