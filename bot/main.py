@@ -31,6 +31,7 @@ from bot.complaints import public as complaints_public
 from bot.complaints import reports as complaint_reports
 from bot.complaints import scheduler as complaints_scheduler
 from bot.complaints import service as complaints_service
+from bot.complaints import web_form as complaints_form
 from bot.config import Settings
 from bot.console import admin as console_admin
 from bot.console import auth as console_auth
@@ -69,7 +70,6 @@ from bot.operations import router as operations_router
 from bot.outbox import api as outbox_api
 from bot.outcomes import api as outcomes_api
 from bot.outcomes import public as outcomes_public
-from bot.portal import intake as portal_intake
 from bot.portal import pages as portal_pages
 from bot.portal.docs import install_offline_docs
 from bot.portal.render import STATIC_DIR as PORTAL_STATIC
@@ -94,7 +94,9 @@ from bot.tips import api as tips_api
 from bot.tips import dialogs as tip_dialogs
 from bot.tips import public as tips_public
 from bot.tips import service as tips_service
+from bot.tips import web_form as tips_form
 from bot.tracking import dialogs as tracking_dialogs
+from bot.tracking import public as tracking_public
 
 # Chat routers, first match wins. Global commands (ยกเลิก, เมนู, ช่วยเหลือ) always come first.
 CHAT_ROUTERS: list[Router] = [
@@ -174,7 +176,9 @@ HTTP_ROUTERS: list[APIRouter] = [
     portal_pages.router,
     outcomes_api.router,
     outcomes_public.router,
-    portal_intake.router,
+    complaints_form.router,
+    tips_form.router,
+    tracking_public.router,
     complaint_reports.router,
     complaint_reports.public_router,
     console_auth.router,
