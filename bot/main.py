@@ -160,6 +160,7 @@ HTTP_ROUTERS: list[APIRouter] = [
     outbox_api.router,
     survey_api.router,
     survey_reports.router,
+    outcomes_api.targets_router,
     survey_roster.router,
     survey_public.router,
     survey_public.staff_test_router,

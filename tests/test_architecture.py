@@ -30,7 +30,6 @@ def _imports_between_packages() -> dict[tuple[str, str], list[str]]:
     return imports
 
 
-@pytest.mark.xfail(strict=True, reason="web-face cycles removed by the webcycles change")
 def test_no_import_cycle_between_packages() -> None:
     imports = _imports_between_packages()
     depends_on: dict[str, set[str]] = defaultdict(set)

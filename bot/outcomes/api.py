@@ -1,4 +1,5 @@
-"""Managers enter the outcome counts of years before the system (FY 2565, the baseline), and read the rows."""
+"""Managers enter the outcome counts of years before the system (FY 2565, the baseline), and read the rows;
+and every target of a year in one table (`targets`), surveys' and outcomes' together."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from bot.errors import Invalid
 from bot.http import RuntimeDep, SessionDep
 from bot.outcomes import service
 from bot.outcomes.models import OutcomeCountsIn, OutcomeRow
+from bot.outcomes.targets import all_targets
 from bot.staff.roles import Manager
 from bot.staff.service import audit
+from bot.surveys.models import TargetRow
 from bot.thai import fiscal_year as fiscal_year_of
 
 router = APIRouter(prefix="/api/v1/outcomes", tags=["survey reports"])
+targets_router = APIRouter(prefix="/api/v1", tags=["survey reports"])
 
 
 @router.get("", response_model=list[OutcomeRow])
@@ -38,3 +42,12 @@ def record_counts(body: OutcomeCountsIn, member: Manager, session: SessionDep, r
     audit(session, actor=member, action="outcome.record", record_type="outcome_count", record_id=fiscal_year,
           now=now, detail={k: v for k, v in counts.items() if v is not None})
     return service.rows(session, runtime.org, fiscal_year, now)
+
+
+@targets_router.get("/targets", response_model=list[TargetRow])
+def targets(_: Manager, session: SessionDep, runtime: RuntimeDep,
+            fiscal_year: Annotated[int | None, Query(ge=2500, le=2700)] = None) -> list[TargetRow]:
+    """Every target of a fiscal year (default: the current one): each survey's (census ones judged on their
+    roster), the ITA score, then the outcome indicators counted from complaints and tips."""
+    now = runtime.clock()
+    return all_targets(session, runtime.org, fiscal_year or fiscal_year_of(now), now)

@@ -1,5 +1,5 @@
-"""Managers' reports: a survey's summary (computed in the database), exports, and every target in one
-table with the plan's indicators (ITA score, corruption cases)."""
+"""Managers' reports: a survey's summary (computed in the database), exports, and the plan's indicators
+(ITA score, corruption cases). Every target in one table is the outcomes' report (`bot.outcomes.api`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from bot.errors import Invalid
 from bot.http import Key, Now, RuntimeDep, SessionDep
-from bot.outcomes.targets import all_targets
 from bot.staff.roles import Manager
 from bot.staff.service import audit
 from bot.surveys import exports, present, service
@@ -69,15 +68,6 @@ def export_xlsx(key: Key, member: Manager, session: SessionDep, runtime: Runtime
           detail={"format": "xlsx", "fiscal_year": fiscal_year})
     return Response(body, media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{_filename(key, fiscal_year, "xlsx")}"'})
-
-
-@router.get("/targets", response_model=list[TargetRow])
-def targets(_: Manager, session: SessionDep, runtime: RuntimeDep,
-            fiscal_year: Annotated[int | None, Query(ge=2500, le=2700)] = None) -> list[TargetRow]:
-    """Every target of a fiscal year (default: the current one): each survey's (census ones judged on their
-    roster), the ITA score, then the outcome indicators counted from complaints and tips."""
-    now = runtime.clock()
-    return all_targets(session, runtime.org, fiscal_year or current_fiscal_year(now), now)
 
 
 INDICATOR_TITLES = {"ita_score": "คะแนนการประเมิน ITA", "corruption_cases": "จำนวนคดีทุจริต (ลดลงจากปี 2565)"}
