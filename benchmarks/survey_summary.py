@@ -5,8 +5,9 @@ database `tambon_bench_surveys_<random>` on the server, dropped afterwards), bul
 10 satisfaction items answered by 100,000 respondents (8 villages, 3 channels, 12 months), then time,
 alternating, with the median of several runs:
 
-- `aggregate`: the plain SQL aggregate the summary needs (the GROUP BY of `surveys.scoring`, compiled
-  to SQL text and run on a raw DBAPI cursor, rows fetched);
+- `aggregate`: the plain SQL aggregates the summary needs (the two GROUP BYs of `surveys.scoring`: each
+  item's moments, and each respondent's top-2 share, which the interval counts over people), compiled to
+  SQL text and run on a raw DBAPI cursor, rows fetched;
 - `summary()`: `surveys.summary.summarise` (the domain function: that query plus the statistics);
 - `GET summary`: the admin endpoint `/api/v1/surveys/{key}/summary?fiscal_year=2570` through the app
   (authentication, the function, JSON).
@@ -111,17 +112,23 @@ def load(engine: Engine, answers: int) -> int:
     return survey_id
 
 
-def plain_aggregate(engine: Engine, survey_id: int, by: str | None) -> Callable[[], Any]:
-    """The aggregate as SQL text on a raw DBAPI cursor: what the summary cannot do without."""
-    sql = str(scoring.item_moments_query(survey_id, 2570, by).compile(
-        dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+def plain_aggregate(engine: Engine, survey_id: int, key_sets: list[list[str]], by: str | None) -> Callable[[], Any]:
+    """The aggregates as SQL text on a raw DBAPI cursor: what the summary cannot do without — each item's
+    moments, and each respondent's top-2 share over the survey and each dimension (the satisfaction interval
+    counts people, not answers), as `surveys.summary` asks for them."""
+    queries = [scoring.item_moments_query(survey_id, 2570, by),
+               scoring.respondent_top2_query(survey_id, key_sets, 2570, by)]
+    sqls = [str(q.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})) for q in queries]
 
     def run() -> Any:
         raw = engine.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(sql)
-            return cursor.fetchall()
+            rows = []
+            for sql in sqls:
+                cursor.execute(sql)
+                rows.append(cursor.fetchall())
+            return rows
         finally:
             raw.close()
 
@@ -168,7 +175,10 @@ def measure(kind: str, url: str, answers: int, repeat: int) -> list[tuple[str, f
             response = client.get("/api/v1/surveys/bench/summary", params=params, headers=headers)
             assert response.status_code == 200 and response.json()["n"] == answers // ITEMS
 
-        contenders = {"aggregate": plain_aggregate(engine, survey_id, by), "summary()": function,
+        scored = [q.key for q in definition.scored_questions]
+        key_sets = [scored, *([q.key for q in definition.scored_questions if q.dimension == d.key]
+                              for d in definition.dimensions)]
+        contenders = {"aggregate": plain_aggregate(engine, survey_id, key_sets, by), "summary()": function,
                       "GET summary": endpoint}
         for fn in contenders.values():
             fn()  # warm-up: caches, plans, the app's first request

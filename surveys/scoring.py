@@ -115,29 +115,52 @@ class RespondentShares:
     most_answers: int
 
 
-def respondent_top2(session: Session, survey_id: int, question_keys: list[str], fiscal_year: int | None = None,
-                    by: str | None = None) -> list[RespondentShares]:
-    """Per breakdown group: respondents' top-2 shares over `question_keys`, so an interval counts people, not
-    answers (one person's answers to several items are not independent)."""
-    if not question_keys:
-        return []
+def respondent_top2_query(survey_id: int, key_sets: list[list[str]], fiscal_year: int | None = None,
+                          by: str | None = None) -> Select[Any]:
+    """Per breakdown group and for each set of items (the whole survey, each dimension): the count, sum and
+    sum of squares of respondents' top-2 shares over that set, and the most answers one respondent gave to it
+    — every set in one pass over the answers (the SQL `respondent_top2` runs; benchmarks/survey_summary.py
+    times it raw). A respondent who answered nothing of a set has no share in it (NULL, not counted)."""
     groups = _group_columns(by)
     score = ANSWER.c.score
-    share = (literal(1.0) * func.sum(case((score >= 4, 1), else_=0)) / func.count(score)).label("share")
+    shares = []
+    for index, keys in enumerate(key_sets):
+        in_set = ANSWER.c.question_key.in_(keys)
+        answered = func.sum(case((in_set, 1), else_=0))
+        top = func.sum(case((and_(in_set, score >= 4), 1), else_=0))
+        shares += [(literal(1.0) * top / func.nullif(answered, 0)).label(f"share{index}"),
+                   answered.label(f"answers{index}")]
+    every_key = sorted({key for keys in key_sets for key in keys})
     per_response = (
-        select(*groups, share, func.count(score).label("answers"))
+        select(*groups, *shares)
         .select_from(ANSWER.join(RESPONSE, RESPONSE.c.id == ANSWER.c.response_id))
-        .where(_filters(survey_id, fiscal_year), score.is_not(None), ANSWER.c.question_key.in_(question_keys))
+        .where(_filters(survey_id, fiscal_year), score.is_not(None), ANSWER.c.question_key.in_(every_key))
         .group_by(RESPONSE.c.id, *groups)
         .subquery()
     )
     outer = [per_response.c[column.name] for column in groups]
-    s = per_response.c.share
-    query = select(*outer, func.count(s), func.sum(s), func.sum(s * s), func.max(per_response.c.answers)) \
-        .group_by(*outer)
-    width = len(groups)
-    return [
-        RespondentShares(tuple(row[:width]), Moments(int(row[width]), float(row[width + 1] or 0),
-                                                     float(row[width + 2] or 0)), int(row[width + 3] or 0))
-        for row in session.execute(query).all()
-    ]
+    figures = []
+    for index in range(len(key_sets)):
+        s = per_response.c[f"share{index}"]
+        figures += [func.count(s), func.sum(s), func.sum(s * s), func.max(per_response.c[f"answers{index}"])]
+    return select(*outer, *figures).group_by(*outer)
+
+
+def respondent_top2(session: Session, survey_id: int, key_sets: list[list[str]], fiscal_year: int | None = None,
+                    by: str | None = None) -> list[list[RespondentShares]]:
+    """For each set of items, per breakdown group: respondents' top-2 shares over the set, so an interval
+    counts people, not answers (one person's answers to several items are not independent). Groups where
+    nobody answered the set are left out."""
+    sets = [keys for keys in key_sets if keys]
+    found: list[list[RespondentShares]] = [[] for _ in key_sets]
+    if not sets:
+        return found
+    width = len(_group_columns(by))
+    where = [index for index, keys in enumerate(key_sets) if keys]
+    for row in session.execute(respondent_top2_query(survey_id, sets, fiscal_year, by)).all():
+        for position, index in enumerate(where):
+            n, total, squares, most = row[width + 4 * position: width + 4 * position + 4]
+            if n:
+                found[index].append(RespondentShares(tuple(row[:width]), Moments(int(n), float(total or 0),
+                                                                                float(squares or 0)), int(most or 0)))
+    return found

@@ -173,9 +173,15 @@ def summarise(
     scored = [q.key for q in definition.scored_questions]
     item_figures = correct_share_figures if definition.is_quiz else satisfaction_figures
 
+    dimension_keys = {d.key: [q.key for q in definition.scored_questions if q.dimension == d.key]
+                      for d in definition.dimensions}
     top2: dict[Group, scoring.RespondentShares] = {}
-    if not definition.is_quiz:
-        top2 = {row.group: row for row in scoring.respondent_top2(session, survey.id or 0, scored, fiscal_year, by)}
+    dimension_top2: dict[str, list[scoring.RespondentShares]] = {}
+    if not definition.is_quiz:  # the whole survey by group, and each dimension, in one query
+        whole_rows, *dimension_rows = scoring.respondent_top2(session, survey.id or 0,
+                                                              [scored, *dimension_keys.values()], fiscal_year, by)
+        top2 = {row.group: row for row in whole_rows}
+        dimension_top2 = dict(zip(dimension_keys, dimension_rows, strict=True))
 
     def all_top2(rows: list[scoring.RespondentShares]) -> scoring.RespondentShares:
         return scoring.RespondentShares((), sum((r.moments for r in rows), Moments()),
@@ -215,14 +221,13 @@ def summarise(
         by=by,
     )
     for dimension in definition.dimensions:
-        keys = [q.key for q in definition.scored_questions if q.dimension == dimension.key]
+        keys = dimension_keys[dimension.key]
         if keys:
             pooled, respondents = _pooled(per_item, keys)
             if definition.is_quiz:
                 figures = correct_share_figures(pooled, respondents)
-            else:
-                figures = satisfaction_figures(pooled, respondents, all_top2(
-                    scoring.respondent_top2(session, survey.id or 0, keys, fiscal_year)))
+            else:  # summed over the breakdown's groups: a dimension's figures are the whole population's
+                figures = satisfaction_figures(pooled, respondents, all_top2(dimension_top2[dimension.key]))
             summary.dimensions.append(DimensionFigures(dimension.key, dimension.title, figures))
     for question in definition.scored_questions:
         m = per_item.get(question.key, Moments())
