@@ -25,12 +25,13 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.chat import intents
+from bot.chat import confirm, intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
 from bot.chat.events import EventKind
 from bot.complaints import service, texts
+from bot.complaints.models import Complaint
 from bot.complaints.service import ConfirmFix, InvalidTransition, RateHandling
 from bot.organisation import Category
 
@@ -237,26 +238,17 @@ def _ask_confirmation(turn: Turn) -> None:
         village = turn.org.village(data["village"])
         place = village.label if village else None
     text = texts.summary(turn.org, category, data["description"], len(data.get("photos", [])), place, data.get("phone"))
-    yes = m.postback("ยืนยัน", SubmitComplaint(True).pack(), "ยืนยันส่งเรื่อง")
-    no = m.postback("ยกเลิก", SubmitComplaint(False).pack(), "ยกเลิก")
-    turn.reply(texts.confirm_question(turn.org, text, yes, no))
+    turn.reply(texts.confirm_question(turn.org, text, *confirm.buttons(SubmitComplaint)))
 
 
 @router.tap(SubmitComplaint, states=(ComplaintStep.CONFIRM,))
 def submitted(turn: Turn, tapped: SubmitComplaint) -> None:
-    if not tapped.confirmed:
-        turn.end()
-        turn.reply(texts.cancelled(turn.org))
-        return
-    _file(turn)
+    confirm.tapped(turn, tapped.confirmed, submit=_file, cancelled=texts.cancelled)
 
 
 @router.step(ComplaintStep.CONFIRM)
 def typed_confirmation(turn: Turn) -> None:
-    if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง", "ตกลง"):
-        _file(turn)
-    else:
-        _ask_confirmation(turn)
+    confirm.typed(turn, submit=_file, ask_again=_ask_confirmation)
 
 
 def _file(turn: Turn) -> None:
@@ -272,11 +264,18 @@ def _file(turn: Turn) -> None:
     turn.reply(texts.filed(turn.org, complaint.code, complaint.due_at))
 
 
-@router.tap(ConfirmFix)
-def confirmed_fix(turn: Turn, tapped: ConfirmFix) -> None:
-    complaint = service.owned_by(turn.session, tapped.code, turn.resident)
+def _own(turn: Turn, code: str) -> Complaint | None:
+    """The resident's own complaint, or None with "not found" told (someone else's code reads as unknown)."""
+    complaint = service.owned_by(turn.session, code, turn.resident)
     if complaint is None:
         turn.reply(texts.not_found(turn.org))
+    return complaint
+
+
+@router.tap(ConfirmFix)
+def confirmed_fix(turn: Turn, tapped: ConfirmFix) -> None:
+    complaint = _own(turn, tapped.code)
+    if complaint is None:
         return
     try:
         service.confirm_fix(turn.session, complaint, tapped.fixed, org=turn.org, now=turn.now)
@@ -304,9 +303,8 @@ def told_what_is_still_wrong(turn: Turn) -> None:
 
 @router.tap(RateHandling)
 def rated(turn: Turn, tapped: RateHandling) -> None:
-    complaint = service.owned_by(turn.session, tapped.code, turn.resident)
+    complaint = _own(turn, tapped.code)
     if complaint is None:
-        turn.reply(texts.not_found(turn.org))
         return
     try:
         fresh = service.rate(turn.session, complaint, tapped.score, now=turn.now)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.chat import confirm
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Router, Turn
@@ -122,26 +123,17 @@ def wrote(turn: Turn) -> None:
 
 def _ask_confirmation(turn: Turn) -> None:
     data = turn.data
-    yes = m.postback("ยืนยัน", SubmitInquiry(True).pack(), "ยืนยันส่งเรื่อง")
-    no = m.postback("ยกเลิก", SubmitInquiry(False).pack(), "ยกเลิก")
-    turn.reply(texts.confirm_question(turn.org, data["kind"], data["text"], yes, no))
+    turn.reply(texts.confirm_question(turn.org, data["kind"], data["text"], *confirm.buttons(SubmitInquiry)))
 
 
 @router.tap(SubmitInquiry, states=(InquiryStep.CONFIRM,))
 def submitted(turn: Turn, tapped: SubmitInquiry) -> None:
-    if not tapped.confirmed:
-        turn.end()
-        turn.reply(texts.cancelled(turn.org))
-        return
-    _record(turn)
+    confirm.tapped(turn, tapped.confirmed, submit=_record, cancelled=texts.cancelled)
 
 
 @router.step(InquiryStep.CONFIRM)
 def typed_confirmation(turn: Turn) -> None:
-    if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง", "ตกลง"):
-        _record(turn)
-    else:
-        _ask_confirmation(turn)
+    confirm.typed(turn, submit=_record, ask_again=_ask_confirmation)
 
 
 def _record(turn: Turn) -> None:

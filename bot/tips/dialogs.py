@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.chat import intents
+from bot.chat import confirm, intents
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.chat.engine import Handler, Router, Turn, normalise
@@ -64,6 +64,7 @@ class Skipped(StrEnum):
 NOT_SURE = ("ไม่แน่ใจ", "ไม่ทราบ", "ข้าม")
 _PHONE = re.compile(r"^0\d{8,9}$")
 SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "-")
+TIP_CONFIRM_WORDS = ("ยืนยัน", "ส่ง")  # a typed ตกลง has never sent a tip; kept so
 
 
 @dataclass(frozen=True)
@@ -280,26 +281,18 @@ def skipped(turn: Turn, tapped: TipSkip) -> None:
 def _ask_confirm(turn: Turn) -> None:
     turn.goto(TipStep.CONFIRM)
     data = turn.data
-    yes = m.postback("ยืนยัน", SubmitTip(True).pack(), "ยืนยันแจ้งเบาะแส")
-    no = m.postback("ยกเลิก", SubmitTip(False).pack(), "ยกเลิก")
+    yes, no = confirm.buttons(SubmitTip, said="ยืนยันแจ้งเบาะแส")
     turn.reply(texts.confirm_question(turn.org, data.get("anonymous", True), data.get("what", ""), yes, no))
 
 
 @router.tap(SubmitTip, states=(TipStep.CONFIRM,))
 def submitted(turn: Turn, tapped: SubmitTip) -> None:
-    if not tapped.confirmed:
-        turn.end()
-        turn.reply(texts.cancelled(turn.org))
-        return
-    _file(turn)
+    confirm.tapped(turn, tapped.confirmed, submit=_file, cancelled=texts.cancelled)
 
 
 @router.step(TipStep.CONFIRM)
 def typed_confirm(turn: Turn) -> None:
-    if (turn.incoming.text or "").strip() in ("ยืนยัน", "ส่ง"):
-        _file(turn)
-    else:
-        _ask_confirm(turn)
+    confirm.typed(turn, submit=_file, ask_again=_ask_confirm, words=TIP_CONFIRM_WORDS)
 
 
 def _file(turn: Turn) -> None:
