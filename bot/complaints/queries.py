@@ -7,23 +7,19 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
+from bot import cases
 from bot.complaints import queue, service
 from bot.complaints.models import Complaint, ComplaintPhoto, ComplaintUpdate
-from bot.errors import NotFound
 from bot.media import MediaFile, MediaStatus
 
 
 def found(session: Session, code: str) -> Complaint:
-    complaint = service.get(session, code)
-    if complaint is None:
-        raise NotFound(f"ไม่พบเรื่องร้องเรียน {code}")
-    return complaint
+    return cases.found(service.get(session, code), f"ไม่พบเรื่องร้องเรียน {code}")
 
 
 def timeline(session: Session, complaint: Complaint) -> Sequence[ComplaintUpdate]:
     """Every update, internal notes included (staff only)."""
-    return session.exec(select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id)
-                        .order_by(col(ComplaintUpdate.id))).all()
+    return queue.timeline(session, complaint)
 
 
 def stored_photo_ids(session: Session, complaint: Complaint) -> list[int]:
@@ -43,7 +39,4 @@ def stored_photo_counts(session: Session, complaints: Sequence[Complaint]) -> di
 
 
 def stored_photo(session: Session, complaint: Complaint, photo_id: int) -> MediaFile:
-    stored = queue.stored_photo(session, complaint, photo_id)
-    if stored is None:
-        raise NotFound("ไม่พบรูปนี้")
-    return stored
+    return cases.found(queue.stored_photo(session, complaint, photo_id), "ไม่พบรูปนี้")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from bot import media, thai
+from bot import cases, media, thai
 from bot.complaints.models import FINISHED, Complaint, ComplaintPhoto, ComplaintUpdate, Status
 from bot.search import contains
 from bot.staff.models import Role, StaffMember
@@ -47,9 +47,7 @@ def search(session: Session, wanted: QueueFilter, *, now: datetime, limit: int =
         query = query.where(_late(now) if wanted.overdue else ~_late(now))
     if wanted.q and wanted.q.strip():  # `%` and `_` taken literally
         query = query.where(contains(wanted.q.strip(), Complaint.code, Complaint.description, Complaint.address))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Complaint.id).desc()).offset(offset).limit(limit)).all()
-    return list(rows), int(total)
+    return cases.newest_first(session, query, Complaint.id, limit, offset)
 
 
 def is_overdue(complaint: Complaint, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot import media, sequences, thai
+from bot import cases, media, sequences, thai
 from bot.chat import messages as m
 from bot.chat.callbacks import CallbackData
 from bot.complaints import texts
@@ -63,6 +63,9 @@ class ComplaintError(Invalid):
 
 class InvalidTransition(ComplaintError, Conflict):
     """The complaint's current status does not lead there (409)."""
+
+
+STATUS_MACHINE = cases.StatusMachine(TRANSITIONS, texts.status_name, InvalidTransition)
 
 
 @dataclass(frozen=True)
@@ -164,10 +167,7 @@ def public_timeline(session: Session, complaint: Complaint) -> list[tuple[dateti
     for update in updates:
         if update.kind not in ("transition", "delay_reason", "overdue") or not (update.status_to or update.public_note):
             continue
-        text = texts.status_name(update.status_to) if update.status_to else ""
-        if update.public_note:
-            text = f"{text}: {update.public_note}" if text else update.public_note
-        lines.append((update.at, text))
+        lines.append((update.at, cases.public_line(update.status_to, update.public_note, texts.status_name)))
     return lines
 
 
@@ -191,12 +191,7 @@ def transition(
     replies), and keep the timeline."""
     current = Status(complaint.status)
     public_note = (public_note or "").strip() or None
-    if target not in TRANSITIONS[current]:
-        allowed = [s for s in Status if s in TRANSITIONS[current]]
-        names = ", ".join(f"“{texts.status_name(s)}”" for s in allowed) or "ไม่มี (เรื่องนี้สิ้นสุดแล้ว)"
-        raise InvalidTransition(
-            f"เปลี่ยนสถานะจาก “{texts.status_name(current)}” เป็น “{texts.status_name(target)}” ไม่ได้ "
-            f"(เปลี่ยนได้เป็น: {names})", allowed=[s.value for s in allowed])
+    STATUS_MACHINE.check(current, target)
     if target in NEEDS_PUBLIC_NOTE and not public_note:
         raise ComplaintError(f"สถานะ “{texts.status_name(target)}” ต้องมีข้อความแจ้งผู้ร้องเรียน (public_note)")
     if unit is not None and unit not in {u.key for u in org.units}:
@@ -235,8 +230,7 @@ def transition(
 
 def allowed_next(complaint: Complaint) -> list[Status]:
     """The statuses this case may move to now, in the status machine's order."""
-    allowed = TRANSITIONS[Status(complaint.status)]
-    return [status for status in Status if status in allowed]
+    return STATUS_MACHINE.allowed(Status(complaint.status))
 
 
 def messages_for_change(complaint: Complaint, org: Organisation, target: Status, note: str | None,

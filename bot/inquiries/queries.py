@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from bot.errors import NotFound
+from bot import cases
 from bot.inquiries import service
 from bot.inquiries.models import Inquiry, InquiryKind, InquiryStatus
 from bot.search import contains
@@ -35,13 +35,8 @@ def search(session: Session, filters: Filters, now: datetime, limit: int, offset
     text = (filters.q or "").strip()
     if text:
         query = query.where(contains(text, Inquiry.code, Inquiry.text, Inquiry.answer_text, Inquiry.contact_name))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Inquiry.id).desc()).offset(offset).limit(limit)).all()
-    return list(rows), int(total)
+    return cases.newest_first(session, query, Inquiry.id, limit, offset)
 
 
 def found(session: Session, code: str) -> Inquiry:
-    inquiry = service.get(session, code)
-    if inquiry is None:
-        raise NotFound(f"ไม่พบเรื่อง {code}")
-    return inquiry
+    return cases.found(service.get(session, code), f"ไม่พบเรื่อง {code}")

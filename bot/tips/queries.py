@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from bot import media
-from bot.errors import NotFound
+from bot import cases, media
 from bot.tips import service
 from bot.tips.models import Tip, TipEvidence, TipStatus, TipUpdate
 
@@ -21,16 +20,11 @@ def search(session: Session, status: TipStatus | None, fiscal_year: int | None, 
         query = query.where(Tip.fiscal_year == fiscal_year)
     if flagged is not None:
         query = query.where(col(Tip.flagged_at).is_not(None) if flagged else col(Tip.flagged_at).is_(None))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Tip.id).desc()).offset(offset).limit(limit)).all()
-    return list(rows), int(total)
+    return cases.newest_first(session, query, Tip.id, limit, offset)
 
 
 def found(session: Session, code: str) -> Tip:
-    tip = service.get(session, code)
-    if tip is None:
-        raise NotFound(f"ไม่พบเบาะแส {code}")
-    return tip
+    return cases.found(service.get(session, code), f"ไม่พบเบาะแส {code}")
 
 
 def timeline(session: Session, tip: Tip) -> Sequence[TipUpdate]:
@@ -53,7 +47,4 @@ def evidence_file(session: Session, tip: Tip, evidence_id: int) -> media.MediaFi
 
 
 def stored_evidence(session: Session, tip: Tip, evidence_id: int) -> media.MediaFile:
-    stored = evidence_file(session, tip, evidence_id)
-    if stored is None:
-        raise NotFound("ไม่พบหลักฐานนี้")
-    return stored
+    return cases.found(evidence_file(session, tip, evidence_id), "ไม่พบหลักฐานนี้")

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from bot import media, sequences, thai
+from bot import cases, media, sequences, thai
 from bot.chat import messages as m
 from bot.chat.state import SealedDialog
 from bot.config import Settings
@@ -47,6 +47,9 @@ class TipError(Invalid):
 
 class InvalidTipTransition(TipError, Conflict):
     """The tip's current status does not lead there (409)."""
+
+
+STATUS_MACHINE = cases.StatusMachine(TIP_TRANSITIONS, texts.status_name, InvalidTipTransition)
 
 
 def file_tip(
@@ -119,14 +122,8 @@ def open_tips_of(session: Session, sealer: Sealer, line_user_id: str) -> list[Ti
 
 def public_timeline(session: Session, tip: Tip) -> list[tuple[datetime, str]]:
     updates = session.exec(select(TipUpdate).where(TipUpdate.tip_id == tip.id).order_by(col(TipUpdate.id))).all()
-    lines = []
-    for update in updates:
-        if update.status_to or update.public_note:
-            text = texts.status_name(update.status_to) if update.status_to else ""
-            if update.public_note:
-                text = f"{text}: {update.public_note}" if text else update.public_note
-            lines.append((update.at, text))
-    return lines
+    return [(u.at, cases.public_line(u.status_to, u.public_note, texts.status_name))
+            for u in updates if u.status_to or u.public_note]
 
 
 def transition(session: Session, tip: Tip, target: TipStatus, *, sealer: Sealer, org: Organisation,
@@ -134,12 +131,7 @@ def transition(session: Session, tip: Tip, target: TipStatus, *, sealer: Sealer,
                internal_note: str | None = None) -> TipUpdate:
     current = TipStatus(tip.status)
     public_note = (public_note or "").strip() or None
-    if target not in TIP_TRANSITIONS[current]:
-        allowed = [s for s in TipStatus if s in TIP_TRANSITIONS[current]]  # as a refused complaint says
-        names = ", ".join(f"“{texts.status_name(s)}”" for s in allowed) or "ไม่มี (เรื่องนี้สิ้นสุดแล้ว)"
-        raise InvalidTipTransition(
-            f"เปลี่ยนสถานะจาก “{texts.status_name(current)}” เป็น “{texts.status_name(target)}” ไม่ได้ "
-            f"(เปลี่ยนได้เป็น: {names})", allowed=[s.value for s in allowed])
+    STATUS_MACHINE.check(current, target)
     if target in NEEDS_NOTE and not public_note:
         raise TipError(f"สถานะ “{texts.status_name(target)}” ต้องมีข้อความแจ้งผู้แจ้ง (public_note)")
     tip.status = target
