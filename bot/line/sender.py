@@ -76,6 +76,10 @@ class Sender:
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self._http: aiohttp.ClientSession | None = None
+        # A token bucket for multicasts and broadcasts: the notice rate, and half a second's worth at once.
+        self._fan_out_rate = settings.notice_multicast_per_second
+        self._fan_out_burst = max(1.0, self._fan_out_rate / 2)
+        self._fan_out_tokens, self._fan_out_at = self._fan_out_burst, time.monotonic()
 
     async def __aenter__(self) -> Sender:
         self._client = AsyncApiClient(self.configuration)
@@ -137,6 +141,8 @@ class Sender:
                 body = f'{{"to": {row.recipient or "[]"}, "messages": {messages}}}'
             else:
                 body = f'{{"messages": {messages}}}'
+            if row.kind != OutboxKind.PUSH:
+                await self._fan_out_slot()
         try:
             async with self._http.post(self.base_url + MESSAGE_PATHS[row.kind], data=body.encode(),
                                        headers=headers) as response:
@@ -148,6 +154,19 @@ class Sender:
             return Outcome("retry", f"network: {type(error).__name__}"), "network"
         except (aiohttp.ClientError, TimeoutError, OSError) as error:  # maybe sent, maybe not
             return _unknown(row, f"network: {type(error).__name__}"), "network"
+
+    async def _fan_out_slot(self) -> None:
+        """Multicasts and broadcasts go out at `notice_multicast_per_second`, with half a second's worth of
+        catching up at once: a notice's chunks are scheduled that far apart, but a sender that lagged (a slow
+        claim, a busy machine) would otherwise send every overdue one in a burst, which LINE answers with
+        429s and back-off (127 of 200 calls on PostgreSQL in benchmarks/notice_fanout.py)."""
+        now = time.monotonic()
+        self._fan_out_tokens = min(self._fan_out_burst,
+                                   self._fan_out_tokens + (now - self._fan_out_at) * self._fan_out_rate)
+        self._fan_out_at = now
+        self._fan_out_tokens -= 1  # taken now, or reserved: later callers wait behind it
+        if self._fan_out_tokens < 0:
+            await asyncio.sleep(-self._fan_out_tokens / self._fan_out_rate)
 
     def _record(self, results: list[tuple[OutboxMessage, Outcome]]) -> None:
         """Write the outcomes; retried, because losing them would make LINE see these sends again."""

@@ -352,3 +352,25 @@ def test_operators_see_uncertain_replies_counted_and_listed(harness: Harness) ->
     assert counts["sent_uncertain"] == 1
     officer = harness.staff_token("officer")
     assert harness.client.get("/api/v1/outbox/uncertain", headers=officer).status_code == 403
+
+
+def test_multicasts_due_at_once_go_out_at_the_notice_rate(harness: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A lagging sender catches up by half a second's worth of notice chunks at once, then keeps to the rate
+    (a burst of every overdue chunk drew LINE's 429s)."""
+    rate = harness.runtime.settings.notice_multicast_per_second
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr("bot.line.sender.time.monotonic", lambda: 1000.0)  # all due at the same instant
+    monkeypatch.setattr("bot.line.sender.asyncio.sleep", sleep)
+    sender = build_sender(harness.runtime)
+
+    async def fan_out(count: int) -> None:
+        for _ in range(count):
+            await sender._fan_out_slot()
+
+    asyncio.run(fan_out(int(rate / 2) + 10))
+    assert len(waits) == 10  # half a second's worth went at once; the next ten wait their turn
+    assert all(abs(wait - k / rate) < 1e-9 for wait, k in zip(waits, range(1, 11), strict=True))
