@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.5
     # Events processed in parallel by one worker (different residents only); SQLite always uses 1.
     worker_concurrency: int = 2
-    # Events of different residents handled in one transaction (one commit); each behind its own savepoint.
+    # Events of different residents handled in one transaction (one flush, one commit); savepoints only
+    # when one of them fails (the batch is then run again, each event behind its own).
     worker_batch_size: int = 20
     scheduler_interval_seconds: float = 15.0
     # Multicast calls per second for notices: half of LINE's 200/s, headroom for replies and pushes.

@@ -275,7 +275,8 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
 
     async def inbox_step() -> None:
         await _show_loading(runtime, sender, shown)
-        batches = await asyncio.gather(*(asyncio.to_thread(processor.process_all, 20) for _ in range(lanes)))
+        batch = runtime.settings.worker_batch_size  # each lane a batch, then the loading dots again
+        batches = await asyncio.gather(*(asyncio.to_thread(processor.process_all, batch) for _ in range(lanes)))
         if sum(batches):
             runtime.outbox_signal.set()
         else:
