@@ -251,12 +251,12 @@ class Dispatcher:
         Not `careful`: a refusal raises (see `_refusable`)."""
         user_id = incoming.user_id
         resident = batch.residents.get(user_id) if batch else None
-        if resident is None:  # not prefetched (or just created elsewhere: a racing conversation fails the flush)
+        prefetched = batch.conversations if batch and resident is not None else None
+        if resident is None:  # not in the batch's lookup (a sealed arrival's user is not named there)
             resident = self.people.find_or_create(session, user_id, now)
         conversation, dialog = conversation_state.load(
             session, resident.id or 0, now, self.sealer, user_id,
-            sealed_possible=not (batch and user_id in batch.not_sealed),
-            prefetched=batch.conversations if batch else None)
+            sealed_possible=not (batch and user_id in batch.not_sealed), prefetched=prefetched)
         turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog, self.people)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:
