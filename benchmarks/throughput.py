@@ -199,6 +199,8 @@ def served(argv: list[str], env: dict[str, str], base: str, log: Path) -> Iterat
 def measure(name: str, url: str, line: FakeLine | None, opts: argparse.Namespace, work: Path,
             script: Path, counting_replies: bool, destination: str) -> Figures:
     expected = 12000 * opts.duration if not counting_replies else 1500 * opts.duration
+    if opts.paced:  # bodies for the set rate and some over, not for the fastest server
+        expected = int(opts.paced * opts.duration * 1.5)
     users = [events.new_user_id() for _ in range(opts.residents)]
     tokens = line.issue([users[i % len(users)] for i in range(expected)]) if line and counting_replies else None
     bodies = work / (re.sub(r"\W+", "_", name) + ".bodies")  # wrk splits its arguments on spaces
