@@ -70,10 +70,9 @@ def _tip_page(request: Request, user: ConsoleUser, session: SessionDep, runtime:
     staff_service.audit(session, actor=user.member, action="tip.read", record_type="tip", record_id=tip.code,
                         now=runtime.clock())
     session.commit()
-    allowed = [s for s in TipStatus if s in service.TIP_TRANSITIONS[TipStatus(tip.status)]]
     return render(request, user, "tips/tip.html", status_code=status_code, tip=tip, timeline=updates,
-                  evidence=evidence, allowed=allowed, statuses=STATUS_NAMES, reporter=reporter, error=error,
-                  form=form or {}, done=request.query_params.get("done"))
+                  evidence=evidence, allowed=service.allowed_next(tip), statuses=STATUS_NAMES, reporter=reporter,
+                  error=error, form=form or {}, done=request.query_params.get("done"))
 
 
 @router.get("/{code}", response_class=HTMLResponse)

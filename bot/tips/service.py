@@ -126,6 +126,11 @@ def public_timeline(session: Session, tip: Tip) -> list[tuple[datetime, str]]:
             for u in updates if u.status_to or u.public_note]
 
 
+def allowed_next(tip: Tip) -> list[TipStatus]:
+    """The statuses this tip may move to now, in the status machine's order."""
+    return STATUS_MACHINE.allowed(TipStatus(tip.status))
+
+
 def transition(session: Session, tip: Tip, target: TipStatus, *, sealer: Sealer, org: Organisation,
                actor: StaffMember, now: datetime, public_note: str | None = None,
                internal_note: str | None = None) -> TipUpdate:
