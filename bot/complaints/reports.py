@@ -87,7 +87,5 @@ def send_to_executives(request: Request, member: Manager, session: SessionDep, r
             count += 1
     audit(session, actor=member, action="report.send", record_type="complaint_report", record_id=fiscal_year,
           now=now, detail={"half": half, "recipients": count})
-    session.commit()
-    runtime.wake_outbox()
     return Sent(recipients=count, link=link)
 

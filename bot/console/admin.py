@@ -66,7 +66,6 @@ def add_staff(
         return _staff_page(request, user, session, error=str(refused), status_code=UNPROCESSABLE)
     staff_service.audit(session, actor=user.member, action="staff.create", record_type="staff_member",
                         record_id=member.id, now=now, detail={"role": role})
-    session.commit()
     return _staff_page(request, user, session, notice=f"เพิ่มบัญชี {member.name} ({member.username}) แล้ว",
                        token=token)
 
@@ -83,7 +82,6 @@ def change_role(staff_id: int, user: AdminPost, session: SessionDep, runtime: Ru
     staff_service.audit(session, actor=user.member, action="staff.role", record_type="staff_member",
                         record_id=staff_id, now=runtime.clock(),
                         detail={"from": list(before), "to": [role, unit or None]})
-    session.commit()
     return back_to("/console/staff")
 
 
@@ -93,7 +91,6 @@ def deactivate(staff_id: int, user: AdminPost, session: SessionDep, runtime: Run
     accounts.deactivate(session, member, by=user.member)
     staff_service.audit(session, actor=user.member, action="staff.deactivate", record_type="staff_member",
                         record_id=staff_id, now=runtime.clock())
-    session.commit()
     return back_to("/console/staff")
 
 
@@ -108,7 +105,6 @@ def reset_password(staff_id: int, request: Request, user: AdminPost, session: Se
     accounts.set_password(session, member, password)
     staff_service.audit(session, actor=user.member, action="staff.password_reset", record_type="staff_member",
                         record_id=staff_id, now=runtime.clock())
-    session.commit()
     return _staff_page(request, user, session,
                        notice=f"รหัสผ่านใหม่ของ {member.username} คือ {password} (แสดงครั้งเดียว ส่งให้เจ้าตัวทางที่ปลอดภัย)")
 
@@ -131,6 +127,4 @@ def requeue(outbox_id: int, user: AdminPost, session: SessionDep, runtime: Runti
         raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบข้อความนี้")
     staff_service.audit(session, actor=user.member, action="outbox.requeue", record_type="outbox_message",
                         record_id=outbox_id, now=now)
-    session.commit()
-    runtime.wake_outbox()
     return back_to("/console/outbox?done=requeued")

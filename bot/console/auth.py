@@ -51,8 +51,7 @@ def login(
         return _login_form(request, "กรุณากรอกชื่อผู้ใช้และรหัสผ่าน", username, UNPROCESSABLE)
     now = runtime.clock()
     result = accounts.login(session, username, password, now=now)
-    if result.member is None:
-        session.commit()  # keep the failure count
+    if result.member is None:  # answered, not raised: the unit of work commits the failure count
         if result.locked_until is not None:
             error = (f"ลงชื่อเข้าใช้ผิดหลายครั้ง บัญชีนี้ถูกพักไว้ถึง {thai.format_datetime(result.locked_until)} "
                      "กรุณารอแล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ")
@@ -62,7 +61,6 @@ def login(
     token, _ = accounts.start_session(session, result.member, now=now)
     staff_service.audit(session, actor=result.member, action="console.sign_in", record_type="staff_member",
                         record_id=result.member.id, now=now)
-    session.commit()
     response = back_to("/console")
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure_request(request), path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
@@ -74,7 +72,6 @@ def logout(request: Request, user: PostingUser, session: SessionDep, runtime: Ru
     accounts.end_session(session, request.cookies.get(COOKIE, ""))
     staff_service.audit(session, actor=user.member, action="console.sign_out", record_type="staff_member",
                         record_id=user.member.id, now=runtime.clock())
-    session.commit()
     response = back_to(LOGIN_PATH)
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -114,7 +114,6 @@ def record(
         session.rollback()
         return render(request, user, "complaints/new.html", status_code=UNPROCESSABLE, channels=OTHER_CHANNELS,
                       sources=SOURCE_NAMES, form=form, error=error)
-    session.commit()
     return back_to(f"/console/complaints/{complaint.code}?done=recorded")
 
 
@@ -195,7 +194,6 @@ def move(
         conflict = isinstance(refused, service.InvalidTransition)
         return _case_page(request, user, session, runtime, _found(session, code), error=str(refused), form=form,
                           status_code=status.HTTP_409_CONFLICT if conflict else UNPROCESSABLE)
-    session.commit()
     return back_to(f"/console/complaints/{complaint.code}?done=moved")
 
 

@@ -24,5 +24,4 @@ def home(request: Request, user: CurrentUser, session: SessionDep, runtime: Runt
 @router.post("/notifications/{note_id}/read")
 def mark_read(note_id: int, user: PostingUser, session: SessionDep, runtime: RuntimeDep) -> RedirectResponse:
     staff_service.mark_read(session, user.member, note_id, runtime.clock())
-    session.commit()
     return back_to("/console")

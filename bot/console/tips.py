@@ -54,7 +54,6 @@ def tip_list(request: Request, user: Officer, session: SessionDep, runtime: Runt
     rows = session.exec(query.order_by(col(Tip.id).desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     staff_service.audit(session, actor=user.member, action="tip.list", record_type="tip", now=runtime.clock(),
                         detail={"codes": [t.code for t in rows]})
-    session.commit()
     current = thai.fiscal_year(runtime.clock())
     return render(request, user, "tips/list.html", tips=rows, total=total, page=page,
                   pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), statuses=STATUS_NAMES,
@@ -69,7 +68,6 @@ def _tip_page(request: Request, user: ConsoleUser, session: SessionDep, runtime:
     evidence = queries.stored_evidence_ids(session, tip)
     staff_service.audit(session, actor=user.member, action="tip.read", record_type="tip", record_id=tip.code,
                         now=runtime.clock())
-    session.commit()
     return render(request, user, "tips/tip.html", status_code=status_code, tip=tip, timeline=updates,
                   evidence=evidence, allowed=service.allowed_next(tip), statuses=STATUS_NAMES, reporter=reporter,
                   error=error, form=form or {}, done=request.query_params.get("done"))
@@ -122,7 +120,6 @@ def move(
                          status_code=status.HTTP_409_CONFLICT if conflict else UNPROCESSABLE)
     staff_service.audit(session, actor=user.member, action="tip.transition", record_type="tip", record_id=tip.code,
                         now=runtime.clock(), detail={"status": status_})
-    session.commit()
     return back_to(f"/console/tips/{tip.code}?done=moved")
 
 
@@ -134,6 +131,5 @@ def evidence(code: str, evidence_id: int, user: Officer, session: SessionDep, ru
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
     staff_service.audit(session, actor=user.member, action="tip.evidence_read", record_type="tip",
                         record_id=tip.code, now=runtime.clock(), detail={"evidence_id": evidence_id})
-    session.commit()
     return Response(stored.data or b"", media_type=stored.content_type or "image/jpeg",
                     headers={"Cache-Control": "no-store"})

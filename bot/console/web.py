@@ -91,7 +91,9 @@ def console_user(request: Request, session: SessionDep, runtime: RuntimeDep) -> 
     token = request.cookies.get(COOKIE)
     resumed = accounts.resume(session, token, now=runtime.clock()) if token else None
     if session.dirty or session.deleted:  # the sliding expiry (every few minutes), or an ended session removed
-        session.commit()  # now: a redirect to the sign-in form rolls the request's work back
+        # Committed apart from the request's work, which a redirect to the sign-in form, a 404 or a refused form
+        # rolls back: an expired session is deleted nowhere else, and activity should still extend a session.
+        session.commit()
     if resumed is None:
         raise SignInFirst()
     return ConsoleUser(*resumed)

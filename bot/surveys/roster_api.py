@@ -73,7 +73,6 @@ def replace_roster(key: str, body: RosterIn, member: Manager, session: SessionDe
         raise HTTPException(UNPROCESSABLE, str(error)) from None
     audit(session, actor=member, action="survey.roster", record_type="survey", record_id=key, now=runtime.clock(),
           detail={"size": len(rows)})
-    session.commit()
     return _out(rows)
 
 
@@ -88,7 +87,6 @@ def allow_retake(key: str, body: RetakeIn, member: Manager, session: SessionDep,
     roster.allow_retake(session, survey, body.staff_id, year, now, member.id)
     audit(session, actor=member, action="survey.retake", record_type="survey", record_id=key, now=now,
           detail={"staff_id": body.staff_id, "fiscal_year": year})
-    session.commit()
     return RetakeOut(staff_id=body.staff_id, fiscal_year=year)
 
 
