@@ -10,15 +10,16 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
 
 from bot import thai
 from bot.console.web import HANDLERS, ConsoleUser, FormFields, back_to, only, posting, render
+from bot.errors import DomainError, kind
 from bot.forums.models import Forum
-from bot.http import UNPROCESSABLE, RuntimeDep, SessionDep
+from bot.http import STATUS_OF_KIND, UNPROCESSABLE, RuntimeDep, SessionDep
 from bot.notices import api as notices_api
 from bot.notices import audience, service
 from bot.notices.api import ForumsDep
@@ -95,9 +96,9 @@ def create(
         created = notices_api.create_notice(_create_body(form), user.member, session, runtime, forums)
     except ValidationError:
         return _list_page(request, user, session, form, "กรุณากรอกหัวข้อและเนื้อหาประกาศ", UNPROCESSABLE)
-    except HTTPException as refused:
+    except DomainError as refused:
         session.rollback()
-        return _list_page(request, user, session, form, str(refused.detail), refused.status_code)
+        return _list_page(request, user, session, form, str(refused), STATUS_OF_KIND[kind(refused)])
     return back_to(f"/console/notices/{created.id}")
 
 
@@ -108,6 +109,17 @@ def _notice_page(request: Request, user: ConsoleUser, session: SessionDep, runti
     return render(request, user, "notices/notice.html", status_code=status_code, n=read, statuses=STATUS_NAMES,
                   kinds=KINDS, villages=[v for v in villages if v], error=error,
                   done=request.query_params.get("done"))
+
+
+def _refused(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, forums: audience.Forums,
+             notice_id: int, refused: DomainError) -> HTMLResponse:
+    """A send or cancel the notice service refused: nothing kept, the notice's page again with the reason and
+    the refusal's status (409 sent already, 422 a time in the past, 503 LINE's quota unknown); an unknown notice
+    stays the Thai 404."""
+    if kind(refused) == "not_found":
+        raise refused
+    session.rollback()
+    return _notice_page(request, user, session, runtime, forums, notice_id, str(refused), STATUS_OF_KIND[kind(refused)])
 
 
 @router.get("/{notice_id}", response_class=HTMLResponse)
@@ -130,12 +142,8 @@ def send(notice_id: int, request: Request, user: WriterPost, session: SessionDep
                                 UNPROCESSABLE)
     try:
         notices_api.send_notice(notice_id, user.member, session, runtime, request, forums, SendRequest(at=at))
-    except HTTPException as refused:
-        session.rollback()
-        if refused.status_code == status.HTTP_404_NOT_FOUND:
-            raise
-        return _notice_page(request, user, session, runtime, forums, notice_id, str(refused.detail),
-                            refused.status_code)
+    except DomainError as refused:
+        return _refused(request, user, session, runtime, forums, notice_id, refused)
     return back_to(f"/console/notices/{notice_id}?done={'scheduled' if at else 'sent'}")
 
 
@@ -144,12 +152,8 @@ def cancel(notice_id: int, request: Request, user: WriterPost, session: SessionD
            forums: ForumsDep) -> Response:
     try:
         notices_api.cancel_notice(notice_id, user.member, session, runtime, forums)
-    except HTTPException as refused:
-        session.rollback()
-        if refused.status_code == status.HTTP_404_NOT_FOUND:
-            raise
-        return _notice_page(request, user, session, runtime, forums, notice_id, str(refused.detail),
-                            refused.status_code)
+    except DomainError as refused:
+        return _refused(request, user, session, runtime, forums, notice_id, refused)
     return back_to(f"/console/notices/{notice_id}?done=cancelled")
 
 

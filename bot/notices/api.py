@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from bot.http import Offset, RecordId, RuntimeDep, SessionDep
-from bot.notices import audience, preview, quota, service
+from bot.notices import audience, preview, service
 from bot.notices.models import NoticeCreate, NoticeRead, NoticeStatus, SendRequest, StaffLinkCode
 from bot.staff import link as staff_link
 from bot.staff.roles import CurrentStaff, OfficeStaff
@@ -51,15 +51,8 @@ def get_notice(notice_id: RecordId, _: OfficeStaff, session: SessionDep, runtime
     if notice.status != NoticeStatus.DRAFT:
         return preview.read(session, notice, forums)
     recipients = audience.count(session, notice, forums)
-    try:
-        current = preview.line_quota(request.app.state.line_quota, runtime.settings, str(request.base_url))
-    except quota.QuotaUnavailableError:  # a draft still previews; the send checks again
-        return preview.read(session, notice, forums, recipients=recipients,
-                            warnings=["ตรวจสอบโควตาข้อความกับ LINE ไม่ได้ในขณะนี้ ระบบจะตรวจอีกครั้งตอนส่ง"])
-    try:
-        warnings = preview.check_quota(recipients.count, current)
-    except service.ConflictError as error:
-        warnings = [str(error)]
+    current, warnings = preview.draft_quota(request.app.state.line_quota, runtime.settings, str(request.base_url),
+                                            recipients.count)
     return preview.read(session, notice, forums, recipients=recipients, quota=current, warnings=warnings)
 
 

@@ -12,6 +12,7 @@ from bot.notices.models import AudienceRead, DeliveryMethod, Notice, NoticeRead,
 from bot.notices.service import ConflictError
 
 QUOTA_WARNING_SHARE = 0.1  # warn when a send leaves less than a tenth of the month's quota
+QUOTA_UNCHECKED = "ตรวจสอบโควตาข้อความกับ LINE ไม่ได้ในขณะนี้ ระบบจะตรวจอีกครั้งตอนส่ง"
 
 
 def line_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str) -> QuotaRead:
@@ -31,6 +32,20 @@ def guard_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str
     whose quota cannot be checked (503)."""
     current = line_quota(fetch, settings, own_base_url)
     return current, check_quota(needed, current)
+
+
+def draft_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str,
+                needed: int) -> tuple[QuotaRead | None, list[str]]:
+    """For a draft's page: the quota and what a send would meet, as warnings rather than refusals. A draft
+    still previews when LINE does not answer or the quota falls short; the send checks again (`guard_quota`)."""
+    try:
+        current = line_quota(fetch, settings, own_base_url)
+    except quota.QuotaUnavailableError:
+        return None, [QUOTA_UNCHECKED]
+    try:
+        return current, check_quota(needed, current)
+    except ConflictError as short:
+        return current, [str(short)]
 
 
 def check_quota(needed: int, quota: QuotaRead) -> list[str]:
