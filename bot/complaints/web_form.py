@@ -1,7 +1,7 @@
 """The web complaint form for residents without LINE, and the slip staff print for a case they record.
 Thin: parse, guard, call the domain (`web_intake`), render. Unlike an api or public module, a form route
 answers a refusal itself (the form again, with the reasons), so it catches the domain's errors and rolls
-back, and it commits before showing the PIN."""
+back; the unit of work commits before the page with the PIN leaves."""
 
 from __future__ import annotations
 
@@ -67,7 +67,6 @@ def complain(request: Request, session: SessionDep, runtime: RuntimeDep, descrip
         except ComplaintError as error:
             errors.append(str(error))
         else:
-            session.commit()
             return render(request, "submitted.html", title="รับเรื่องร้องเรียนแล้ว", code=filed.code,
                           pin=pins.display(filed.pin), kind="complaint",
                           due_days=settings.complaint_due_days, headers=NO_STORE)
@@ -86,7 +85,6 @@ def complaint_slip(request: Request, code: str, session: SessionDep, runtime: Ru
     pin = web_intake.issue_slip(session, complaint, now)
     staff_service.audit(session, actor=member, action="complaint.slip", record_type="complaint",
                         record_id=complaint.code, now=now)
-    session.commit()
     return render(request, "slip.html", title=f"ใบรับเรื่องร้องเรียน {complaint.code}", code=complaint.code,
                   pin=pins.display(pin), created_at=complaint.created_at, due_at=complaint.due_at,
                   headers=NO_STORE)

@@ -1,7 +1,7 @@
 """The web form for reporting corruption without LINE (the reporter may stay anonymous; name and phone go
 only into the seal). Thin: parse, guard, call the domain (`web_intake`), render. Unlike an api or public
 module, a form route answers a refusal itself (the form again, with the reasons), so it catches the
-domain's errors and rolls back, and it commits before showing the PIN."""
+domain's errors and rolls back; the unit of work commits before the page with the PIN leaves."""
 
 from __future__ import annotations
 
@@ -61,7 +61,6 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
         except TipError as error:
             errors.append(str(error))
         else:
-            session.commit()
             return render(request, "submitted.html", title="รับเบาะแสแล้ว", code=filed.code,
                           pin=pins.display(filed.pin), kind="tip", anonymous=filed.anonymous,
                           handle_days=settings.tip_handle_days, headers=NO_STORE)

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.complaints.models import Complaint, ComplaintUpdate
 from bot.console import complaints as complaint_pages
 from bot.outbox.models import OutboxMessage, OutboxStatus
+from bot.pins.models import TrackingPin
 from bot.residents.models import Resident
 from bot.staff.models import AuditEntry, Role, StaffContact, StaffMember, StaffSession
 from bot.tips import service as tips
@@ -189,3 +190,11 @@ def test_a_report_sent_to_executives_wakes_the_sender_after_the_commit(harness: 
     sent = harness.client.post("/api/v1/reports/complaints/2570/send", headers=manager)
     assert sent.status_code == 200 and sent.json()["recipients"] == 1
     assert woken == [queued + 1]
+
+
+def test_a_web_form_shows_the_pin_only_once_the_complaint_and_its_pin_are_committed(harness: Harness) -> None:
+    app, seen = watched(harness.app, lambda: (count(harness, Complaint), count(harness, TrackingPin)))
+    client = TestClient(app, raise_server_exceptions=False)
+    page = client.post("/public/complain", data={"description": "ไฟถนนดับหน้าวัด", "village": "2"})
+    assert page.status_code == 200 and "รับเรื่องร้องเรียนแล้ว" in page.text
+    assert seen == [(200, (1, 1))]
