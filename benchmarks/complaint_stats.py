@@ -44,13 +44,24 @@ def generate(engine: Engine, rows: int) -> None:
             resolved = created + timedelta(days=rng.expovariate(1 / 9)) if status in STATUSES[3:] else None
             late = (resolved or NOW) > due
             told = due - timedelta(days=1) if late and rng.random() < 0.9 else None
-            batch.append({
-                "code": f"C2570-{i:06d}", "fiscal_year": 2570, "source_channel": rng.choice(SOURCES),
-                "category": rng.choice(categories), "village_no": rng.randint(1, 8), "description": "ทดสอบ",
-                "status": status, "unit": "palad", "created_at": created, "first_due_at": due, "due_at": due,
-                "resolved_at": resolved, "told_why_at": told,
-                "rating": rng.choice([None, None, 3, 4, 5, 5]) if status == "closed" else None,
-            })
+            batch.append(
+                {
+                    "code": f"C2570-{i:06d}",
+                    "fiscal_year": 2570,
+                    "source_channel": rng.choice(SOURCES),
+                    "category": rng.choice(categories),
+                    "village_no": rng.randint(1, 8),
+                    "description": "ทดสอบ",
+                    "status": status,
+                    "unit": "palad",
+                    "created_at": created,
+                    "first_due_at": due,
+                    "due_at": due,
+                    "resolved_at": resolved,
+                    "told_why_at": told,
+                    "rating": rng.choice([None, None, 3, 4, 5, 5]) if status == "closed" else None,
+                }
+            )
             if len(batch) == 5000:
                 connection.execute(insert(Complaint), batch)
                 batch.clear()
@@ -61,12 +72,21 @@ def generate(engine: Engine, rows: int) -> None:
 def raw_sql(engine: Engine) -> Callable[[], object]:
     """The aggregates the statistics need, written by hand for this dialect."""
     pg = engine.dialect.name == "postgresql"
-    days = "EXTRACT(EPOCH FROM resolved_at - created_at) / 86400.0" if pg else \
-        "julianday(resolved_at) - julianday(created_at)"
-    told_days = "EXTRACT(EPOCH FROM told_why_at - first_due_at) / 86400.0" if pg else \
-        "julianday(told_why_at) - julianday(first_due_at)"
-    month = "EXTRACT(MONTH FROM timezone('Asia/Bangkok', created_at))" if pg else \
-        "CAST(strftime('%m', created_at, '+7 hours') AS REAL)"
+    days = (
+        "EXTRACT(EPOCH FROM resolved_at - created_at) / 86400.0"
+        if pg
+        else "julianday(resolved_at) - julianday(created_at)"
+    )
+    told_days = (
+        "EXTRACT(EPOCH FROM told_why_at - first_due_at) / 86400.0"
+        if pg
+        else "julianday(told_why_at) - julianday(first_due_at)"
+    )
+    month = (
+        "EXTRACT(MONTH FROM timezone('Asia/Bangkok', created_at))"
+        if pg
+        else "CAST(strftime('%m', created_at, '+7 hours') AS REAL)"
+    )
     done = "('resolved','closed','forwarded','rejected','duplicate','withdrawn')"
     late = f"(resolved_at > first_due_at OR (status NOT IN {done} AND first_due_at <= :now))"
     queries = [
@@ -77,8 +97,10 @@ def raw_sql(engine: Engine) -> Callable[[], object]:
            sum(CASE WHEN {late} AND told_why_at IS NOT NULL AND {told_days} <= 1 THEN 1 ELSE 0 END),
            count(rating), avg(rating), sum(CASE WHEN rating >= 4 THEN 1 ELSE 0 END)
            FROM complaint WHERE fiscal_year = 2570""",
-        *(f"SELECT {c}, count(*) FROM complaint WHERE fiscal_year = 2570 GROUP BY {c}"
-          for c in ("category", "village_no", "source_channel", "status", "rating")),
+        *(
+            f"SELECT {c}, count(*) FROM complaint WHERE fiscal_year = 2570 GROUP BY {c}"
+            for c in ("category", "village_no", "source_channel", "status", "rating")
+        ),
         f"SELECT {month}, count(*), sum(CASE WHEN status IN {done} THEN 1 ELSE 0 END) FROM complaint "
         f"WHERE fiscal_year = 2570 GROUP BY {month}",
         "SELECT count(*) FROM complaint WHERE fiscal_year = 2570 AND resolved_at IS NOT NULL",
@@ -89,8 +111,11 @@ def raw_sql(engine: Engine) -> Callable[[], object]:
     ]
     with engine.connect() as connection:
         n = connection.execute(text(queries[-3])).scalar_one()
-    params = {"now": NOW if pg else NOW.replace(tzinfo=None), "median": max(0, -(-n // 2) - 1),
-              "p90": max(0, -(-n * 9 // 10) - 1)}
+    params = {
+        "now": NOW if pg else NOW.replace(tzinfo=None),
+        "median": max(0, -(-n // 2) - 1),
+        "p90": max(0, -(-n * 9 // 10) - 1),
+    }
 
     def run() -> object:
         with engine.connect() as connection:

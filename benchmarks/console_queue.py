@@ -31,8 +31,10 @@ from bot.staff.service import create_staff
 from bot.thai import utcnow
 
 PASSWORD = "benchmark password"
-REQUESTS = [("first page", "", "?limit=50"),
-            ("filtered", "?status=received&village=3&overdue=yes", "?status=received&village=3&overdue=true&limit=50")]
+REQUESTS = [
+    ("first page", "", "?limit=50"),
+    ("filtered", "?status=received&village=3&overdue=yes", "?status=received&village=3&overdue=true&limit=50"),
+]
 
 
 def timed(page: Callable[[], object], api: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -69,8 +71,11 @@ def run(url: str, rows: int, repeat: int) -> list[tuple[str, float, float]]:
             page = client.get(f"/console/complaints{page_query}")
             assert page.status_code == 200 and "queue-row" in page.text, page.status_code
             assert client.get(f"/api/v1/complaints{api_query}", headers=api).status_code == 200
-            page_s, api_s = timed(lambda q=page_query: client.get(f"/console/complaints{q}"),
-                                  lambda q=api_query: client.get(f"/api/v1/complaints{q}", headers=api), repeat)
+            page_s, api_s = timed(
+                lambda q=page_query: client.get(f"/console/complaints{q}"),
+                lambda q=api_query: client.get(f"/api/v1/complaints{q}", headers=api),
+                repeat,
+            )
             results.append((name, page_s, api_s))
     engine.dispose()
     return results
@@ -85,8 +90,10 @@ def main() -> None:
     for kind in args.databases.split(","):
         with database(kind) as url:
             for name, page_s, api_s in run(url, args.rows, args.repeat):
-                print(f"{kind:8s} {name:10s} console page {page_s * 1000:7.1f} ms   API list {api_s * 1000:7.1f} ms"
-                      f"   ratio {page_s / api_s:4.2f}× (target ≤ 2×)")
+                print(
+                    f"{kind:8s} {name:10s} console page {page_s * 1000:7.1f} ms   API list {api_s * 1000:7.1f} ms"
+                    f"   ratio {page_s / api_s:4.2f}× (target ≤ 2×)"
+                )
 
 
 if __name__ == "__main__":

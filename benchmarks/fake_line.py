@@ -88,8 +88,11 @@ def build_app(access_token: str) -> StatusCounter:
     @app.get("/_bench/arrivals")
     async def arrivals() -> dict[str, Any]:
         with state.lock:
-            return {"replies": dict(state.reply_arrivals), "pushes": list(state.push_arrivals),
-                    "statuses": dict(counter.counts)}
+            return {
+                "replies": dict(state.reply_arrivals),
+                "pushes": list(state.push_arrivals),
+                "statuses": dict(counter.counts),
+            }
 
     return counter
 
@@ -99,8 +102,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--access-token", required=True)
     args = parser.parse_args()
-    uvicorn.run(build_app(args.access_token), host="127.0.0.1", port=args.port, log_level="warning",
-                access_log=False)
+    uvicorn.run(build_app(args.access_token), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

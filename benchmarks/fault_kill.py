@@ -88,12 +88,18 @@ class FaultyLine(SimulatorState):
     def take_fault(self, operation: str) -> Fault | None:
         if operation not in SENDS or self.rng.random() >= self.fault_rate:
             return None
-        after = [Fault(operation, 0, 1, delay_seconds=3, after_processing=True),  # timeout, LINE has it
-                 Fault(operation, 0, 1, after_processing=True, reset=True),
-                 Fault(operation, 500, 1, after_processing=True),
-                 Fault(operation, 502, 1, after_processing=True)]
-        before = [Fault(operation, 0, 1, reset=True), Fault(operation, 500, 1), Fault(operation, 502, 1),
-                  Fault(operation, 0, 1, delay_seconds=3)]  # a hang: LINE takes it after we gave up
+        after = [
+            Fault(operation, 0, 1, delay_seconds=3, after_processing=True),  # timeout, LINE has it
+            Fault(operation, 0, 1, after_processing=True, reset=True),
+            Fault(operation, 500, 1, after_processing=True),
+            Fault(operation, 502, 1, after_processing=True),
+        ]
+        before = [
+            Fault(operation, 0, 1, reset=True),
+            Fault(operation, 500, 1),
+            Fault(operation, 502, 1),
+            Fault(operation, 0, 1, delay_seconds=3),
+        ]  # a hang: LINE takes it after we gave up
         refused = [Fault(operation, 429, 1), Fault(operation, 429, 1, headers={"Retry-After": "1"})]
         if operation == "pushMessage":
             choices = after + before + refused + [Fault(operation, 409, 1, after_processing=True)]
@@ -176,13 +182,28 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     with database("postgres", args.postgres) as url:
         engine = make_engine(url)
         migrate.upgrade(engine)
-        env = {**os.environ, "DATABASE_URL": url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-               "LINE_API_BASE_URL": f"http://127.0.0.1:{line_port}", "LINE_BOT_USER_ID": BOT_ID,
-               "LINE_DATA_API_BASE_URL": f"http://127.0.0.1:{line_port}", "TAMBON_TIPS_KEY": TIPS_KEY,
-               "LINE_REQUEST_TIMEOUT_SECONDS": "2", "OUTBOX_BACKOFF_CAP_SECONDS": "4", "JSON_LOGS": "true"}
-        settings = Settings(_env_file=None, database_url=url, line_channel_secret=SECRET,
-                            line_channel_access_token=TOKEN, line_bot_user_id=BOT_ID, tambon_tips_key=TIPS_KEY,
-                            line_api_base_url=f"http://127.0.0.1:{line_port}")
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "LINE_CHANNEL_SECRET": SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+            "LINE_API_BASE_URL": f"http://127.0.0.1:{line_port}",
+            "LINE_BOT_USER_ID": BOT_ID,
+            "LINE_DATA_API_BASE_URL": f"http://127.0.0.1:{line_port}",
+            "TAMBON_TIPS_KEY": TIPS_KEY,
+            "LINE_REQUEST_TIMEOUT_SECONDS": "2",
+            "OUTBOX_BACKOFF_CAP_SECONDS": "4",
+            "JSON_LOGS": "true",
+        }
+        settings = Settings(
+            _env_file=None,
+            database_url=url,
+            line_channel_secret=SECRET,
+            line_channel_access_token=TOKEN,
+            line_bot_user_id=BOT_ID,
+            tambon_tips_key=TIPS_KEY,
+            line_api_base_url=f"http://127.0.0.1:{line_port}",
+        )
         web_port = free_port()
         serve_in_thread(create_app(settings, engine), web_port)
         log_dir = Path(args.log_dir)
@@ -196,8 +217,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         def post(index: int) -> None:
             user = users[index % len(users)]
             token = line.issue_reply_token(user)
-            item = events.event("text", user, reply_token=token, timestamp_ms=int(time.time() * 1000) + index,
-                                text="ช่วยเหลือ")
+            item = events.event(
+                "text", user, reply_token=token, timestamp_ms=int(time.time() * 1000) + index, text="ช่วยเหลือ"
+            )
             tokens[item["webhookEventId"]] = token
             raw = events.body([item], destination=BOT_ID)
             headers = {"content-type": "application/json", "x-line-signature": signature.sign(SECRET, raw)}
@@ -234,7 +256,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             with engine.connect() as connection:
                 inbox = connection.execute(text("SELECT count(*) FROM inbox_event WHERE status = 'pending'")).scalar()
                 outbox = connection.execute(
-                    text("SELECT count(*) FROM outbox_message WHERE status IN ('pending', 'sending')")).scalar()
+                    text("SELECT count(*) FROM outbox_message WHERE status IN ('pending', 'sending')")
+                ).scalar()
             return int(inbox or 0) + int(outbox or 0)
 
         deadline = time.monotonic() + args.drain_seconds
@@ -244,14 +267,17 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         workers.stop()
 
         with engine.connect() as connection:
-            inbox_rows = connection.execute(
-                text("SELECT id, webhook_event_id, status FROM inbox_event")).all()
+            inbox_rows = connection.execute(text("SELECT id, webhook_event_id, status FROM inbox_event")).all()
             outbox_rows = connection.execute(
-                text("SELECT source_event_id, retry_key, status, kind, last_error FROM outbox_message")).all()
+                text("SELECT source_event_id, retry_key, status, kind, last_error FROM outbox_message")
+            ).all()
         if args.debug:
             with engine.connect() as connection:
-                print(connection.execute(text("SELECT kind, created_at, reply_expires_at, sent_at, attempts "
-                                              "FROM outbox_message LIMIT 3")).all())
+                print(
+                    connection.execute(
+                        text("SELECT kind, created_at, reply_expires_at, sent_at, attempts FROM outbox_message LIMIT 3")
+                    ).all()
+                )
         engine.dispose()
 
     by_id = {row.id: row for row in inbox_rows}
@@ -264,22 +290,34 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     for event_id in acknowledged:
         rows = rows_of.get(event_id, [])
         count = line.reply_deliveries[tokens[event_id]] + sum(
-            line.accepted_retry_keys.deliveries[row.retry_key] for row in rows)
+            line.accepted_retry_keys.deliveries[row.retry_key] for row in rows
+        )
         delivered += count >= 1
         duplicated += count > max(1, len(rows))
         lost += count < max(1, len(rows))
     uncertain = [row for row in outbox_rows if row.status == "sent_uncertain"]
     uncertain_delivered = sum(
-        1 for row in uncertain if row.source_event_id in by_id
-        and line.reply_deliveries[tokens.get(by_id[row.source_event_id].webhook_event_id, "")])
+        1
+        for row in uncertain
+        if row.source_event_id in by_id
+        and line.reply_deliveries[tokens.get(by_id[row.source_event_id].webhook_event_id, "")]
+    )
     return {
-        "events": args.events, "users": args.users, "kills": workers.kills, "load_seconds": round(load_seconds, 1),
-        "acknowledged": len(acknowledged), "processed": processed, "delivered": delivered,
-        "duplicated": duplicated, "lost": lost, "sent_uncertain": len(uncertain),
+        "events": args.events,
+        "users": args.users,
+        "kills": workers.kills,
+        "load_seconds": round(load_seconds, 1),
+        "acknowledged": len(acknowledged),
+        "processed": processed,
+        "delivered": delivered,
+        "duplicated": duplicated,
+        "lost": lost,
+        "sent_uncertain": len(uncertain),
         "sent_uncertain_delivered_by_line": uncertain_delivered,
         "outbox_by_status": dict(Counter(f"{row.kind}:{row.status}" for row in outbox_rows)),
         "outbox_errors": dict(Counter((row.last_error or "")[:60] for row in outbox_rows).most_common(5)),
-        "faults_injected": dict(sorted(line.injected.items())), "reply_faults": args.reply_faults,
+        "faults_injected": dict(sorted(line.injected.items())),
+        "reply_faults": args.reply_faults,
     }
 
 
@@ -293,16 +331,22 @@ def main() -> None:
     parser.add_argument("--drain-seconds", type=float, default=240.0)
     parser.add_argument("--fault-rate", type=float, default=0.15)
     parser.add_argument("--reply-faults", choices=["after-accept", "all"], default="after-accept")
-    parser.add_argument("--min-uptime", type=float, default=8.0,
-                        help="kill only workers up this long (booted; raise it on a slow machine)")
+    parser.add_argument(
+        "--min-uptime",
+        type=float,
+        default=8.0,
+        help="kill only workers up this long (booted; raise it on a slow machine)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--debug", action="store_true")
     parser.add_argument("--postgres", default=POSTGRES_SERVER)
     parser.add_argument("--log-dir", default="fault_kill_logs")
     result = run(parser.parse_args())
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    print("acknowledged {acknowledged} / processed {processed} / delivered {delivered} / duplicated {duplicated}"
-          " / lost {lost}  ({kills} kills)".format(**result))
+    print(
+        "acknowledged {acknowledged} / processed {processed} / delivered {delivered} / duplicated {duplicated}"
+        " / lost {lost}  ({kills} kills)".format(**result)
+    )
 
 
 if __name__ == "__main__":

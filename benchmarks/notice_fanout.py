@@ -141,8 +141,6 @@ def _free_port() -> int:
 # --- the databases --------------------------------------------------------------------------------
 
 
-
-
 class BenchSettings(Settings):
     """The settings, plus the notice pacing the lead is asked to add to bot/config.py."""
 
@@ -153,9 +151,18 @@ def seed(engine: Any, residents: int, villages: list[int]) -> None:
     now = utcnow()
     with engine.begin() as connection:
         for start in range(0, residents, 5000):
-            rows = [{"line_user_id": "U" + uuid.uuid4().hex, "status": "following", "created_at": now,
-                     "followed_at": now, "consent_version": "bench", "consented_at": now,
-                     "village_no": villages[i % len(villages)]} for i in range(start, min(residents, start + 5000))]
+            rows = [
+                {
+                    "line_user_id": "U" + uuid.uuid4().hex,
+                    "status": "following",
+                    "created_at": now,
+                    "followed_at": now,
+                    "consent_version": "bench",
+                    "consented_at": now,
+                    "village_no": villages[i % len(villages)],
+                }
+                for i in range(start, min(residents, start + 5000))
+            ]
             connection.execute(insert(Resident), rows)
 
 
@@ -166,10 +173,16 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     with database(kind, args.postgres_url) as url, fake_line(args.rate) as line_url:
         engine = make_engine(url)
         migrate.upgrade(engine)
-        settings = BenchSettings(_env_file=None, database_url=url, line_channel_secret="bench-secret-0123456789",
-                                 line_channel_access_token=ACCESS_TOKEN, line_api_base_url=line_url,
-                                 notice_multicast_per_second=args.pace or args.rate,
-                                 worker_poll_seconds=args.poll, tambon_tips_key=Fernet.generate_key().decode())
+        settings = BenchSettings(
+            _env_file=None,
+            database_url=url,
+            line_channel_secret="bench-secret-0123456789",
+            line_channel_access_token=ACCESS_TOKEN,
+            line_api_base_url=line_url,
+            notice_multicast_per_second=args.pace or args.rate,
+            worker_poll_seconds=args.poll,
+            tambon_tips_key=Fernet.generate_key().decode(),
+        )
         villages = [v.number for v in settings.organisation.villages]
         seed(engine, args.residents, villages)
         with Session(engine) as session:
@@ -179,8 +192,11 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         app = create_app(settings, engine, run_worker=True)
         logging.getLogger("httpx").setLevel(logging.WARNING)  # not every poll of the fake LINE, please
         with TestClient(app) as client:
-            body = {"title": "ประกาศทดสอบ", "text": "ขอเชิญร่วมประชุมประจำเดือน",
-                    "audience": {"kind": "villages", "villages": villages}}
+            body = {
+                "title": "ประกาศทดสอบ",
+                "text": "ขอเชิญร่วมประชุมประจำเดือน",
+                "audience": {"kind": "villages", "villages": villages},
+            }
             notice = client.post("/api/v1/notices", json=body, headers=headers).json()
             recipients = notice["recipient_count"]
             expected_calls = math.ceil(recipients / 500)
@@ -197,41 +213,77 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(0.5)  # anything arriving late (a duplicate would) is counted too
             stats = httpx.get(f"{line_url}/_bench/stats").json()
         with Session(engine) as session:
-            outbox = dict(session.exec(select(OutboxMessage.status, func.count())
-                                       .where(OutboxMessage.kind == "multicast")
-                                       .group_by(OutboxMessage.status)).all())
-            errors = sorted({row.last_error[:160] for row in session.exec(
-                select(OutboxMessage).where(OutboxMessage.kind == "multicast", OutboxMessage.last_error != None)  # noqa: E711
-            ).all() if row.last_error})
+            outbox = dict(
+                session.exec(
+                    select(OutboxMessage.status, func.count())
+                    .where(OutboxMessage.kind == "multicast")
+                    .group_by(OutboxMessage.status)
+                ).all()
+            )
+            errors = sorted(
+                {
+                    row.last_error[:160]
+                    for row in session.exec(
+                        select(OutboxMessage).where(OutboxMessage.kind == "multicast", OutboxMessage.last_error != None)  # noqa: E711
+                    ).all()
+                    if row.last_error
+                }
+            )
         engine.dispose()
     seconds = (stats["last"] or time.monotonic()) - started
     bound = expected_calls / args.rate
     return {
-        "database": kind, "residents": args.residents, "recipients": recipients, "rate_limit_per_s": args.rate,
-        "pace_per_s": args.pace or args.rate, "worker_poll_s": args.poll, "expected_calls": expected_calls,
-        "accepted_calls": stats["accepted"], "answered_429": stats["limited"], "answered_409": stats["conflicts"],
-        "largest_call": stats.get("largest", 0), "reached": stats["recipients"], "reached_twice": stats["duplicates"],
-        "outbox": outbox, "errors": errors[:5], "send_api_s": round(api_seconds, 3), "seconds": round(seconds, 3),
-        "bound_s": round(bound, 3), "ratio": round(seconds / bound, 3),
+        "database": kind,
+        "residents": args.residents,
+        "recipients": recipients,
+        "rate_limit_per_s": args.rate,
+        "pace_per_s": args.pace or args.rate,
+        "worker_poll_s": args.poll,
+        "expected_calls": expected_calls,
+        "accepted_calls": stats["accepted"],
+        "answered_429": stats["limited"],
+        "answered_409": stats["conflicts"],
+        "largest_call": stats.get("largest", 0),
+        "reached": stats["recipients"],
+        "reached_twice": stats["duplicates"],
+        "outbox": outbox,
+        "errors": errors[:5],
+        "send_api_s": round(api_seconds, 3),
+        "seconds": round(seconds, 3),
+        "bound_s": round(bound, 3),
+        "ratio": round(seconds / bound, 3),
     }
 
 
 def report(result: dict[str, Any]) -> bool:
-    ok = (result["accepted_calls"] == result["expected_calls"] and result["reached"] == result["recipients"]
-          and result["reached_twice"] == 0 and result["largest_call"] <= 500 and result["ratio"] <= TARGET_RATIO)
+    ok = (
+        result["accepted_calls"] == result["expected_calls"]
+        and result["reached"] == result["recipients"]
+        and result["reached_twice"] == 0
+        and result["largest_call"] <= 500
+        and result["ratio"] <= TARGET_RATIO
+    )
     print(f"\n== {result['database']}: one notice to {result['recipients']:,} residents ==")
-    print(f"fake LINE limit {result['rate_limit_per_s']} multicast/s (token bucket, burst 1 s); "
-          f"notices paced at {result['pace_per_s']}/s; worker poll {result['worker_poll_s']} s")
-    print(f"multicast calls accepted {result['accepted_calls']} (⌈N/500⌉ = {result['expected_calls']}), "
-          f"largest {result['largest_call']} ids; 429 answers {result['answered_429']}, 409 answers "
-          f"{result['answered_409']}")
-    print(f"residents reached {result['reached']:,}, reached twice {result['reached_twice']}; "
-          f"outbox multicast rows {result['outbox']}")
+    print(
+        f"fake LINE limit {result['rate_limit_per_s']} multicast/s (token bucket, burst 1 s); "
+        f"notices paced at {result['pace_per_s']}/s; worker poll {result['worker_poll_s']} s"
+    )
+    print(
+        f"multicast calls accepted {result['accepted_calls']} (⌈N/500⌉ = {result['expected_calls']}), "
+        f"largest {result['largest_call']} ids; 429 answers {result['answered_429']}, 409 answers "
+        f"{result['answered_409']}"
+    )
+    print(
+        f"residents reached {result['reached']:,}, reached twice {result['reached_twice']}; "
+        f"outbox multicast rows {result['outbox']}"
+    )
     for error in result["errors"]:
         print(f"  last error seen: {error}")
-    print(f"/send answered in {result['send_api_s']} s; last chunk accepted {result['seconds']} s after /send; "
-          f"bound {result['bound_s']} s ⇒ ratio {result['ratio']} (target ≤ {TARGET_RATIO}) "
-          f"{'OK' if ok else 'FAIL'}")
+    print(
+        f"/send answered in {result['send_api_s']} s; last chunk accepted {result['seconds']} s after /send; "
+        f"bound {result['bound_s']} s ⇒ ratio {result['ratio']} (target ≤ {TARGET_RATIO}) "
+        f"{'OK' if ok else 'FAIL'}"
+    )
     return ok
 
 
@@ -240,8 +292,12 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=50.0, help="multicast calls a second the fake LINE admits")
     parser.add_argument("--pace", type=float, default=None, help="our notice_multicast_per_second (default: --rate)")
-    parser.add_argument("--poll", type=float, default=Settings().worker_poll_seconds,
-                        help="the worker's idle poll (worker_poll_seconds)")
+    parser.add_argument(
+        "--poll",
+        type=float,
+        default=Settings().worker_poll_seconds,
+        help="the worker's idle poll (worker_poll_seconds)",
+    )
     parser.add_argument("--databases", default="sqlite", help="comma-separated: sqlite,postgres")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up waiting after this many seconds")

@@ -56,13 +56,21 @@ TARGET = 1.5
 
 def definition_data() -> dict[str, Any]:
     return {
-        "key": "bench", "title": "แบบสำรวจทดสอบความเร็ว", "short_title": "ทดสอบ", "audience": "residents",
+        "key": "bench",
+        "title": "แบบสำรวจทดสอบความเร็ว",
+        "short_title": "ทดสอบ",
+        "audience": "residents",
         "dimensions": [{"key": "process", "title": "ขั้นตอน"}, {"key": "staff", "title": "เจ้าหน้าที่"}],
-        "questions": [{"key": f"q{i}", "type": "satisfaction", "text": f"ข้อ {i}",
-                       "dimension": "process" if i <= ITEMS // 2 else "staff"} for i in range(1, ITEMS + 1)],
+        "questions": [
+            {
+                "key": f"q{i}",
+                "type": "satisfaction",
+                "text": f"ข้อ {i}",
+                "dimension": "process" if i <= ITEMS // 2 else "staff",
+            }
+            for i in range(1, ITEMS + 1)
+        ],
     }
-
-
 
 
 def load(engine: Engine, answers: int) -> int:
@@ -80,13 +88,32 @@ def load(engine: Engine, answers: int) -> int:
     for rid in range(1, respondents + 1):
         month = rng.choice(months)
         quarter = ((month % 100 - 10) % 12) // 3 + 1
-        responses.append((rid, survey_id, 1, f"paper:{rid}", rng.choice(("line", "paper", "web")), "complete",
-                          rng.randint(1, 8), 2570, quarter, month, stamp, stamp))
+        responses.append(
+            (
+                rid,
+                survey_id,
+                1,
+                f"paper:{rid}",
+                rng.choice(("line", "paper", "web")),
+                "complete",
+                rng.randint(1, 8),
+                2570,
+                quarter,
+                month,
+                stamp,
+                stamp,
+            )
+        )
     weights = (0.03, 0.07, 0.2, 0.4, 0.3)
-    rows = [(rid, f"q{i}", rng.choices((1, 2, 3, 4, 5), weights)[0])
-            for rid in range(1, respondents + 1) for i in range(1, ITEMS + 1)]
-    columns = ("id, survey_id, version, respondent_key, channel, status, village_no, fiscal_year, quarter, month, "
-               "started_at, submitted_at")
+    rows = [
+        (rid, f"q{i}", rng.choices((1, 2, 3, 4, 5), weights)[0])
+        for rid in range(1, respondents + 1)
+        for i in range(1, ITEMS + 1)
+    ]
+    columns = (
+        "id, survey_id, version, respondent_key, channel, status, village_no, fiscal_year, quarter, month, "
+        "started_at, submitted_at"
+    )
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -116,8 +143,10 @@ def plain_aggregate(engine: Engine, survey_id: int, key_sets: list[list[str]], b
     """The aggregates as SQL text on a raw DBAPI cursor: what the summary cannot do without — each item's
     moments, and each respondent's top-2 share over the survey and each dimension (the satisfaction interval
     counts people, not answers), as `surveys.summary` asks for them."""
-    queries = [scoring.item_moments_query(survey_id, 2570, by),
-               scoring.respondent_top2_query(survey_id, key_sets, 2570, by)]
+    queries = [
+        scoring.item_moments_query(survey_id, 2570, by),
+        scoring.respondent_top2_query(survey_id, key_sets, 2570, by),
+    ]
     sqls = [str(q.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})) for q in queries]
 
     def run() -> Any:
@@ -166,6 +195,7 @@ def measure(kind: str, url: str, answers: int, repeat: int) -> list[tuple[str, f
     headers = {"Authorization": f"Bearer {token}"}
     results = []
     for by in (None, "village"):
+
         def function(by: str | None = by) -> None:
             with Session(engine) as session:
                 summary.summarise(session, survey, definition, now=NOW, fiscal_year=2570, by=by)
@@ -176,10 +206,15 @@ def measure(kind: str, url: str, answers: int, repeat: int) -> list[tuple[str, f
             assert response.status_code == 200 and response.json()["n"] == answers // ITEMS
 
         scored = [q.key for q in definition.scored_questions]
-        key_sets = [scored, *([q.key for q in definition.scored_questions if q.dimension == d.key]
-                              for d in definition.dimensions)]
-        contenders = {"aggregate": plain_aggregate(engine, survey_id, key_sets, by), "summary()": function,
-                      "GET summary": endpoint}
+        key_sets = [
+            scored,
+            *([q.key for q in definition.scored_questions if q.dimension == d.key] for d in definition.dimensions),
+        ]
+        contenders = {
+            "aggregate": plain_aggregate(engine, survey_id, key_sets, by),
+            "summary()": function,
+            "GET summary": endpoint,
+        }
         for fn in contenders.values():
             fn()  # warm-up: caches, plans, the app's first request
         samples: dict[str, list[float]] = {name: [] for name in contenders}
@@ -204,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     options = parser.parse_args(argv)
     worst = 0.0
-    print(f"survey summary over {options.answers:,} answers ({ITEMS} items × {options.answers // ITEMS:,} "
-          f"respondents), median of {options.repeat} runs")
+    print(
+        f"survey summary over {options.answers:,} answers ({ITEMS} items × {options.answers // ITEMS:,} "
+        f"respondents), median of {options.repeat} runs"
+    )
     for kind in options.databases.split(","):
         with database(kind, options.postgres_url, prefix="tambon_bench_surveys") as url:
             rows = measure(kind, url, options.answers, options.repeat)

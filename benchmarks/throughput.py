@@ -105,17 +105,30 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default=POSTGRES_SERVER)
     parser.add_argument("--drain-timeout", type=float, default=180.0)
-    parser.add_argument("--paced", type=float, default=0,
-                        help="events/s: each connection waits between requests so that all together send about this "
-                             "many (a burst at a set rate, e.g. --paced 200 --duration 60), instead of as fast as "
-                             "the server answers")
-    parser.add_argument("--worker-process", action="store_true",
-                        help="`tambon serve --worker-process`: the worker in a child process on SQLite too")
-    parser.add_argument("--workers", default="",
-                        help="also, on PostgreSQL: `tambon serve --no-worker` with N `tambon worker` processes, "
-                             "for each N in this comma-separated list (the cost curve, e.g. 1,4,16)")
-    parser.add_argument("--web-only", action="store_true",
-                        help="also measure `tambon serve --no-worker` (acknowledgements alone, nothing answered)")
+    parser.add_argument(
+        "--paced",
+        type=float,
+        default=0,
+        help="events/s: each connection waits between requests so that all together send about this "
+        "many (a burst at a set rate, e.g. --paced 200 --duration 60), instead of as fast as "
+        "the server answers",
+    )
+    parser.add_argument(
+        "--worker-process",
+        action="store_true",
+        help="`tambon serve --worker-process`: the worker in a child process on SQLite too",
+    )
+    parser.add_argument(
+        "--workers",
+        default="",
+        help="also, on PostgreSQL: `tambon serve --no-worker` with N `tambon worker` processes, "
+        "for each N in this comma-separated list (the cost curve, e.g. 1,4,16)",
+    )
+    parser.add_argument(
+        "--web-only",
+        action="store_true",
+        help="also measure `tambon serve --no-worker` (acknowledgements alone, nothing answered)",
+    )
     return parser.parse_args()
 
 
@@ -132,8 +145,10 @@ def write_bodies(path: Path, users: list[str], tokens: list[str] | None, count: 
 def wrk(url: str, bodies: Path, opts: argparse.Namespace, script: Path) -> tuple[str, float, float]:
     began = time.monotonic()
     pause = opts.connections / opts.paced * 1000 if opts.paced else 0  # ms each connection waits between requests
-    out = os.popen(f"wrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s --latency "
-                   f"-s {script} {url} -- {bodies} {opts.threads} {pause:.1f} 2>&1").read()
+    out = os.popen(
+        f"wrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s --latency "
+        f"-s {script} {url} -- {bodies} {opts.threads} {pause:.1f} 2>&1"
+    ).read()
     return out, began, time.monotonic()
 
 
@@ -196,8 +211,16 @@ def served(argv: list[str], env: dict[str, str], base: str, log: Path) -> Iterat
         yield
 
 
-def measure(name: str, url: str, line: FakeLine | None, opts: argparse.Namespace, work: Path,
-            script: Path, counting_replies: bool, destination: str) -> Figures:
+def measure(
+    name: str,
+    url: str,
+    line: FakeLine | None,
+    opts: argparse.Namespace,
+    work: Path,
+    script: Path,
+    counting_replies: bool,
+    destination: str,
+) -> Figures:
     expected = 12000 * opts.duration if not counting_replies else 1500 * opts.duration
     if opts.paced:  # bodies for the set rate and some over, not for the fastest server
         expected = int(opts.paced * opts.duration * 1.5)
@@ -213,8 +236,9 @@ def measure(name: str, url: str, line: FakeLine | None, opts: argparse.Namespace
     if line and tokens:
         token_set = set(tokens)
         result.replies_per_s, _ = replies_during(line, token_set, began, ended)
-        result.pushes_after, result.unanswered = drain(line, token_set, set(users),
-                                                       min(sent, expected) - result.non_2xx, opts.drain_timeout)
+        result.pushes_after, result.unanswered = drain(
+            line, token_set, set(users), min(sent, expected) - result.non_2xx, opts.drain_timeout
+        )
     return result
 
 
@@ -227,39 +251,104 @@ def main() -> int:
         script.write_text(WRK_SCRIPT + (PACING if opts.paced else ""))
         line_port = free_port()
         line = FakeLine(f"http://127.0.0.1:{line_port}")
-        env = server_env(LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
-                         LINE_API_BASE_URL=line.url, LINE_DATA_API_BASE_URL=line.url, LINE_BOT_USER_ID=BOT_USER_ID,
-                         TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=", LOG_FORMAT="json")
-        with running([sys.executable, str(HERE / "fake_line.py"), "--port", str(line_port), "--access-token",
-                      ACCESS_TOKEN], env, HERE.parent, work / "line.log") as process:
+        env = server_env(
+            LINE_CHANNEL_SECRET=SECRET,
+            LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
+            LINE_API_BASE_URL=line.url,
+            LINE_DATA_API_BASE_URL=line.url,
+            LINE_BOT_USER_ID=BOT_USER_ID,
+            TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=",
+            LOG_FORMAT="json",
+        )
+        with running(
+            [sys.executable, str(HERE / "fake_line.py"), "--port", str(line_port), "--access-token", ACCESS_TOKEN],
+            env,
+            HERE.parent,
+            work / "line.log",
+        ) as process:
             asyncio.run(wait_ready(line.url, process, work / "line.log"))
             port = free_port()
-            with served([sys.executable, str(HERE / "bare_app.py"), "--port", str(port)], env,
-                        f"http://127.0.0.1:{port}", work / "bare.log"):
-                results.append(measure("bare endpoint", f"http://127.0.0.1:{port}/line/webhook", None, opts, work,
-                                       script, False, BOT_USER_ID))
+            with served(
+                [sys.executable, str(HERE / "bare_app.py"), "--port", str(port)],
+                env,
+                f"http://127.0.0.1:{port}",
+                work / "bare.log",
+            ):
+                results.append(
+                    measure(
+                        "bare endpoint",
+                        f"http://127.0.0.1:{port}/line/webhook",
+                        None,
+                        opts,
+                        work,
+                        script,
+                        False,
+                        BOT_USER_ID,
+                    )
+                )
             port = free_port()
-            with running([sys.executable, str(HERE / "sdk_example" / "serve.py"), "--port", str(port),
-                          "--line-url", line.url], env, HERE.parent, work / "sdk.log"):
+            with running(
+                [sys.executable, str(HERE / "sdk_example" / "serve.py"), "--port", str(port), "--line-url", line.url],
+                env,
+                HERE.parent,
+                work / "sdk.log",
+            ):
                 wait_listening(port)
-                results.append(measure("SDK example fastapi-echo", f"http://127.0.0.1:{port}/callback", line, opts,
-                                       work, script, True, BOT_USER_ID))
+                results.append(
+                    measure(
+                        "SDK example fastapi-echo",
+                        f"http://127.0.0.1:{port}/callback",
+                        line,
+                        opts,
+                        work,
+                        script,
+                        True,
+                        BOT_USER_ID,
+                    )
+                )
             for kind in opts.databases.split(","):
                 if opts.web_only:
                     with database(kind, opts.postgres_url, prefix="tambon_throughput") as url:
                         port = free_port()
-                        with served([sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--port", str(port)],
-                                    {**env, "DATABASE_URL": url}, f"http://127.0.0.1:{port}", work / f"{kind}-web.log"):
-                            results.append(measure(f"tambon serve --no-worker, {kind}",
-                                                   f"http://127.0.0.1:{port}/line/webhook", None, opts, work, script,
-                                                   False, BOT_USER_ID))
+                        with served(
+                            [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--port", str(port)],
+                            {**env, "DATABASE_URL": url},
+                            f"http://127.0.0.1:{port}",
+                            work / f"{kind}-web.log",
+                        ):
+                            results.append(
+                                measure(
+                                    f"tambon serve --no-worker, {kind}",
+                                    f"http://127.0.0.1:{port}/line/webhook",
+                                    None,
+                                    opts,
+                                    work,
+                                    script,
+                                    False,
+                                    BOT_USER_ID,
+                                )
+                            )
                 with database(kind, opts.postgres_url, prefix="tambon_throughput") as url:
                     port = free_port()
                     extra = ["--worker-process"] if opts.worker_process else []
-                    with served([sys.executable, "-m", "bot.cli", "serve", "--port", str(port), *extra],
-                                {**env, "DATABASE_URL": url}, f"http://127.0.0.1:{port}", work / f"{kind}.log"):
-                        results.append(measure(f"tambon serve{' ' + extra[0] if extra else ''}, {kind}", f"http://127.0.0.1:{port}/line/webhook",
-                                               line, opts, work, script, True, BOT_USER_ID))
+                    with served(
+                        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), *extra],
+                        {**env, "DATABASE_URL": url},
+                        f"http://127.0.0.1:{port}",
+                        work / f"{kind}.log",
+                    ):
+                        results.append(
+                            measure(
+                                f"tambon serve{' ' + extra[0] if extra else ''}, {kind}",
+                                f"http://127.0.0.1:{port}/line/webhook",
+                                line,
+                                opts,
+                                work,
+                                script,
+                                True,
+                                BOT_USER_ID,
+                            )
+                        )
             for count in [int(n) for n in opts.workers.split(",") if n]:
                 results.append(with_workers(count, line, opts, work, script, env))
     report(results, opts)
@@ -275,41 +364,68 @@ def wait_started(logs: list[Path], timeout: float = 180) -> None:
         time.sleep(0.5)
 
 
-def with_workers(count: int, line: FakeLine, opts: argparse.Namespace, work: Path, script: Path,
-                 env: dict[str, str]) -> Figures:
+def with_workers(
+    count: int, line: FakeLine, opts: argparse.Namespace, work: Path, script: Path, env: dict[str, str]
+) -> Figures:
     """The production layout's halves apart: one web process and `count` worker processes, on PostgreSQL."""
     with database("postgres", opts.postgres_url, prefix="tambon_throughput") as url:
         env = {**env, "DATABASE_URL": url}
         port = free_port()
-        with served([sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--port", str(port)], env,
-                    f"http://127.0.0.1:{port}", work / f"workers-{count}-web.log"), contextlib.ExitStack() as stack:
+        with (
+            served(
+                [sys.executable, "-m", "bot.cli", "serve", "--no-worker", "--port", str(port)],
+                env,
+                f"http://127.0.0.1:{port}",
+                work / f"workers-{count}-web.log",
+            ),
+            contextlib.ExitStack() as stack,
+        ):
             logs = [work / f"workers-{count}-{index}.log" for index in range(count)]
             for log in logs:
                 stack.enter_context(running([sys.executable, "-m", "bot.cli", "worker"], env, HERE.parent, log))
             wait_started(logs)
-            return measure(f"web + {count} worker{'s' if count > 1 else ''}, postgres",
-                           f"http://127.0.0.1:{port}/line/webhook", line, opts, work, script, True, BOT_USER_ID)
+            return measure(
+                f"web + {count} worker{'s' if count > 1 else ''}, postgres",
+                f"http://127.0.0.1:{port}/line/webhook",
+                line,
+                opts,
+                work,
+                script,
+                True,
+                BOT_USER_ID,
+            )
 
 
 def report(results: list[Figures], opts: argparse.Namespace) -> None:
     bare = results[0]
     example = next(r for r in results if r.target.startswith("SDK"))
     paced = f", paced at {opts.paced:.0f} events/s" if opts.paced else ""
-    print(f"\nwrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s{paced}, unique signed text events, "
-          f"{opts.residents} residents\n")
-    print(f"{'target':28} {'acks/s':>9} {'× bare':>7} {'p50 ms':>8} {'p99 ms':>8} {'replies/s during':>17} "
-          f"{'× example':>9} {'pushes after':>13} {'unanswered':>10}")
+    print(
+        f"\nwrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s{paced}, unique signed text events, "
+        f"{opts.residents} residents\n"
+    )
+    print(
+        f"{'target':28} {'acks/s':>9} {'× bare':>7} {'p50 ms':>8} {'p99 ms':>8} {'replies/s during':>17} "
+        f"{'× example':>9} {'pushes after':>13} {'unanswered':>10}"
+    )
     for r in results:
         replies = f"{r.replies_per_s:.0f}" if r.replies_per_s is not None else "—"
-        vs_example = f"{r.replies_per_s / example.replies_per_s:.2f}" \
-            if r.replies_per_s is not None and example.replies_per_s else "—"
+        vs_example = (
+            f"{r.replies_per_s / example.replies_per_s:.2f}"
+            if r.replies_per_s is not None and example.replies_per_s
+            else "—"
+        )
         pushes = "—" if r.pushes_after is None else str(r.pushes_after)
         unanswered = "—" if r.unanswered is None else str(r.unanswered)
-        print(f"{r.target:28} {r.acks_per_s:9.0f} {r.acks_per_s / bare.acks_per_s:7.2f} {r.p50_ms:8.1f} "
-              f"{r.p99_ms:8.1f} {replies:>17} {vs_example:>9} {pushes:>13} {unanswered:>10}")
+        print(
+            f"{r.target:28} {r.acks_per_s:9.0f} {r.acks_per_s / bare.acks_per_s:7.2f} {r.p50_ms:8.1f} "
+            f"{r.p99_ms:8.1f} {replies:>17} {vs_example:>9} {pushes:>13} {unanswered:>10}"
+        )
     if bare.acks_per_s < 2000 and not opts.paced:
-        print(f"\nWARNING: the bare endpoint reached only {bare.acks_per_s:.0f} requests/s: the machine (or the load "
-              "generator) is the bottleneck; the ratios above are not trustworthy.")
+        print(
+            f"\nWARNING: the bare endpoint reached only {bare.acks_per_s:.0f} requests/s: the machine (or the load "
+            "generator) is the bottleneck; the ratios above are not trustworthy."
+        )
     print("\n" + json.dumps([r.__dict__ for r in results], ensure_ascii=False))
 
 

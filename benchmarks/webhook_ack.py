@@ -72,8 +72,7 @@ class Options:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000, help="measured webhooks per target")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured webhooks sent first")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight at once")
@@ -81,10 +80,17 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument("--reply-requests", type=int, default=300, help="webhooks in the paced phase")
     parser.add_argument("--reply-rate", type=float, default=20.0, help="webhooks/s in the paced phase")
     parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite,postgres")
-    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
-                        help="maintenance database used to create and drop the benchmark's database")
-    parser.add_argument("--phase-seconds", type=float, default=45.0,
-                        help="stop sending a phase's webhooks after this (a slow service still ends)")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="maintenance database used to create and drop the benchmark's database",
+    )
+    parser.add_argument(
+        "--phase-seconds",
+        type=float,
+        default=45.0,
+        help="stop sending a phase's webhooks after this (a slow service still ends)",
+    )
     parser.add_argument("--drain-timeout", type=float, default=60.0, help="max seconds to await replies")
     parser.add_argument("--time-limit", type=float, default=540.0, help="abort the whole run after this")
     parser.add_argument("--quick", action="store_true", help="a tenth of the requests, for a smoke test")
@@ -174,13 +180,24 @@ class AckResult:
     ratio_vs_bare: float | None = None
 
     @classmethod
-    def of(cls, database: str, target: str, samples: Sequence[Sample], seconds: float, cpu: Cpu,
-           warmup: Sequence[Sample]) -> AckResult:
+    def of(
+        cls, database: str, target: str, samples: Sequence[Sample], seconds: float, cpu: Cpu, warmup: Sequence[Sample]
+    ) -> AckResult:
         latencies = [(s.end - s.start) * 1000 for s in samples]
-        return cls(database, target, len(samples), seconds, len(samples) / seconds,
-                   percentile(latencies, 50), percentile(latencies, 99), max(latencies),
-                   cpu.server * 1000 / len(samples), cpu.client * 100 / seconds,
-                   status_counts(samples), status_counts(warmup))
+        return cls(
+            database,
+            target,
+            len(samples),
+            seconds,
+            len(samples) / seconds,
+            percentile(latencies, 50),
+            percentile(latencies, 99),
+            max(latencies),
+            cpu.server * 1000 / len(samples),
+            cpu.client * 100 / seconds,
+            status_counts(samples),
+            status_counts(warmup),
+        )
 
 
 @dataclass(frozen=True)
@@ -218,9 +235,16 @@ class ReplyResult:
         latencies = [(arrived - s.start) * 1000 for s, arrived in matched]
         pushed = sum(1 for _, t in arrivals.pushes if t >= first)
         span = max((arrived for _, arrived in matched), default=first) - first
-        return cls(phase, len(samples), len(matched), pushed, percentile(latencies, 50),
-                   percentile(latencies, 99), max(latencies, default=math.nan),
-                   len(matched) / span if span > 0 else math.nan)
+        return cls(
+            phase,
+            len(samples),
+            len(matched),
+            pushed,
+            percentile(latencies, 50),
+            percentile(latencies, 99),
+            max(latencies, default=math.nan),
+            len(matched) / span if span > 0 else math.nan,
+        )
 
 
 @dataclass
@@ -393,8 +417,9 @@ async def post(client: httpx.AsyncClient, url: str, webhook: Webhook) -> Sample:
     return Sample(webhook.token, start, time.monotonic(), status, error)
 
 
-async def closed_loop(client: httpx.AsyncClient, url: str, webhooks: Sequence[Webhook], concurrency: int,
-                      max_seconds: float) -> tuple[list[Sample], float]:
+async def closed_loop(
+    client: httpx.AsyncClient, url: str, webhooks: Sequence[Webhook], concurrency: int, max_seconds: float
+) -> tuple[list[Sample], float]:
     """`concurrency` senders, each posting the next webhook as soon as its last one is answered,
     until all are sent or `max_seconds` have passed."""
     pending = iter(webhooks)
@@ -411,8 +436,7 @@ async def closed_loop(client: httpx.AsyncClient, url: str, webhooks: Sequence[We
     return samples, time.monotonic() - began
 
 
-async def paced(client: httpx.AsyncClient, url: str, webhooks: Sequence[Webhook],
-                rate: float) -> list[Sample]:
+async def paced(client: httpx.AsyncClient, url: str, webhooks: Sequence[Webhook], rate: float) -> list[Sample]:
     """Open loop: webhook i leaves at i/rate s whether or not earlier ones were answered, as LINE does."""
     began = time.monotonic()
 
@@ -481,10 +505,11 @@ async def measure_bare(database: str, opts: Options, users: Sequence[str], workd
         await wait_ready(base, process, log_path)
         url = f"{base}/line/webhook"
         async with load_client(opts.concurrency) as client:
-            warm = await warm_up(client, url, webhooks[:opts.warmup], opts)
+            warm = await warm_up(client, url, webhooks[: opts.warmup], opts)
             before = Cpu.read(process.pid)
-            samples, seconds = await closed_loop(client, url, webhooks[opts.warmup:], opts.concurrency,
-                                                 opts.phase_seconds)
+            samples, seconds = await closed_loop(
+                client, url, webhooks[opts.warmup :], opts.concurrency, opts.phase_seconds
+            )
             cpu = Cpu.read(process.pid).since(before)
         result = AckResult.of(database, "bare FastAPI", samples, seconds, cpu, warm)
         result.peak_rss_mib = peak_rss_mib(process.pid)
@@ -500,30 +525,39 @@ class Burst:
     replies: ReplyResult
 
 
-async def burst(client: httpx.AsyncClient, url: str, pid: int, webhooks: Sequence[Webhook], opts: Options,
-                fake: FakeLine) -> Burst:
+async def burst(
+    client: httpx.AsyncClient, url: str, pid: int, webhooks: Sequence[Webhook], opts: Options, fake: FakeLine
+) -> Burst:
     before = Cpu.read(pid)
     samples, seconds = await closed_loop(client, url, webhooks, opts.concurrency, opts.phase_seconds)
     ack_cpu = Cpu.read(pid).since(before)
     arrivals = await fake.await_answers(samples, opts.drain_timeout)
-    return Burst(samples, seconds, ack_cpu, Cpu.read(pid).since(before),
-                 ReplyResult.of("after the burst", samples, arrivals))
+    return Burst(
+        samples, seconds, ack_cpu, Cpu.read(pid).since(before), ReplyResult.of("after the burst", samples, arrivals)
+    )
 
 
-async def steady(client: httpx.AsyncClient, url: str, webhooks: Sequence[Webhook], opts: Options,
-                 fake: FakeLine) -> tuple[ReplyResult, Arrivals]:
+async def steady(
+    client: httpx.AsyncClient, url: str, webhooks: Sequence[Webhook], opts: Options, fake: FakeLine
+) -> tuple[ReplyResult, Arrivals]:
     samples = await paced(client, url, webhooks, opts.reply_rate)
     arrivals = await fake.await_answers(samples, opts.drain_timeout / 2)
     return ReplyResult.of(f"paced {opts.reply_rate:g}/s", samples, arrivals), arrivals
 
 
 def tambon_env(db_url: str, fake_url: str) -> dict[str, str]:
-    return server_env(DATABASE_URL=db_url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
-                      LINE_API_BASE_URL=fake_url, LINE_DATA_API_BASE_URL=fake_url)
+    return server_env(
+        DATABASE_URL=db_url,
+        LINE_CHANNEL_SECRET=SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
+        LINE_API_BASE_URL=fake_url,
+        LINE_DATA_API_BASE_URL=fake_url,
+    )
 
 
-async def measure_tambon(database: str, db_url: str, opts: Options, users: Sequence[str], fake: FakeLine,
-                         workdir: Path) -> TambonResult:
+async def measure_tambon(
+    database: str, db_url: str, opts: Options, users: Sequence[str], fake: FakeLine, workdir: Path
+) -> TambonResult:
     port, log_path = free_port(), workdir / f"{database}-tambon.log"
     argv = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
     statuses_before = (await fake.arrivals()).statuses  # the fake LINE outlives each section
@@ -536,16 +570,22 @@ async def measure_tambon(database: str, db_url: str, opts: Options, users: Seque
             # tokens are issued just before each phase: the bot refuses to reply with stale ones.
             warm = await warm_up(client, url, await fake.webhooks(senders(users, opts.warmup)), opts)
             await fake.await_answers(warm, WARMUP_SECONDS)
-            loaded = await burst(client, url, process.pid, await fake.webhooks(senders(users, opts.requests)),
-                                 opts, fake)
+            loaded = await burst(
+                client, url, process.pid, await fake.webhooks(senders(users, opts.requests)), opts, fake
+            )
             paced_replies, arrivals = await steady(
-                client, url, await fake.webhooks(senders(users, opts.reply_requests)), opts, fake)
+                client, url, await fake.webhooks(senders(users, opts.reply_requests)), opts, fake
+            )
         ack = AckResult.of(database, "tambon webhook", loaded.samples, loaded.seconds, loaded.ack_cpu, warm)
         ack.peak_rss_mib = peak_rss_mib(process.pid)
-    return TambonResult(ack, [loaded.replies, paced_replies],
-                        loaded.end_to_end_cpu.server * 1000 / len(loaded.samples),
-                        counter_delta(arrivals.statuses, statuses_before), store_counts(db_url),
-                        scan_log(log_path))
+    return TambonResult(
+        ack,
+        [loaded.replies, paced_replies],
+        loaded.end_to_end_cpu.server * 1000 / len(loaded.samples),
+        counter_delta(arrivals.statuses, statuses_before),
+        store_counts(db_url),
+        scan_log(log_path),
+    )
 
 
 def counter_delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
@@ -589,8 +629,7 @@ async def run(opts: Options, workdir: Path, sections: list[Section]) -> None:
     """Measure each database in turn, appending to `sections` (kept if the time limit cuts us short)."""
     users = [events.new_user_id() for _ in range(opts.users)]
     fake_port, fake_log = free_port(), workdir / "fake-line.log"
-    fake_argv = [sys.executable, str(HERE / "fake_line.py"), "--port", str(fake_port),
-                 "--access-token", ACCESS_TOKEN]
+    fake_argv = [sys.executable, str(HERE / "fake_line.py"), "--port", str(fake_port), "--access-token", ACCESS_TOKEN]
     with running(fake_argv, server_env(), workdir, fake_log) as fake_process:
         fake = FakeLine(f"http://127.0.0.1:{fake_port}")
         try:
@@ -603,8 +642,9 @@ async def run(opts: Options, workdir: Path, sections: list[Section]) -> None:
                     print(f"[{kind}] tambon serve ...", file=sys.stderr, flush=True)
                     tambon = await measure_tambon(kind, db_url, opts, users, fake, workdir)
                 tambon.ack.ratio_vs_bare = tambon.ack.rps / bare.rps
-                sections.append(Section(kind, bare, tambon, (load_before, os.getloadavg()[0]),
-                                        cut_short(opts, bare, tambon)))
+                sections.append(
+                    Section(kind, bare, tambon, (load_before, os.getloadavg()[0]), cut_short(opts, bare, tambon))
+                )
         finally:
             await fake.client.aclose()
 
@@ -614,8 +654,10 @@ def cut_short(opts: Options, *results: AckResult | TambonResult) -> list[str]:
     for result in results:
         ack = result.ack if isinstance(result, TambonResult) else result
         if ack.requests < opts.requests:
-            notes.append(f"{ack.target}: stopped after {opts.phase_seconds:g} s (--phase-seconds), "
-                         f"{ack.requests} of {opts.requests} webhooks sent")
+            notes.append(
+                f"{ack.target}: stopped after {opts.phase_seconds:g} s (--phase-seconds), "
+                f"{ack.requests} of {opts.requests} webhooks sent"
+            )
     return notes
 
 
@@ -638,12 +680,14 @@ def non_2xx(statuses: dict[str, int]) -> int:
 
 
 def report(sections: Sequence[Section], opts: Options) -> str:
-    out = [f"revision {source_revision()}: {opts.requests} webhooks per target after {opts.warmup} warm-up, "
-           f"concurrency {opts.concurrency}, {opts.users} users; client, servers, fake LINE and PostgreSQL "
-           f"share {os.cpu_count()} cores",
-           "",
-           f"{'database':<10} {'target':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
-           f"{'srv CPU ms/req':>14} {'client CPU':>10}  ratio vs bare"]
+    out = [
+        f"revision {source_revision()}: {opts.requests} webhooks per target after {opts.warmup} warm-up, "
+        f"concurrency {opts.concurrency}, {opts.users} users; client, servers, fake LINE and PostgreSQL "
+        f"share {os.cpu_count()} cores",
+        "",
+        f"{'database':<10} {'target':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
+        f"{'srv CPU ms/req':>14} {'client CPU':>10}  ratio vs bare",
+    ]
     for section in sections:
         out.extend(ack_row(ack) for ack in (section.bare, section.tambon.ack))
     out.append("")
@@ -657,31 +701,43 @@ def ack_row(ack: AckResult) -> str:
     if ack.ratio_vs_bare is not None:
         verdict = "meets" if ack.ratio_vs_bare >= TARGET_RATIO else "below"
         ratio = f"{ack.ratio_vs_bare:.2f}×  ({verdict} the {TARGET_RATIO}× target)"
-    return (f"{ack.database:<10} {ack.target:<16} {ack.rps:>7.0f} {ms(ack.p50_ms):>7} {ms(ack.p99_ms):>7} "
-            f"{non_2xx(ack.statuses):>7} {ack.server_cpu_ms_per_request:>14.2f} "
-            f"{ack.client_cpu_percent:>9.0f}%  {ratio}")
+    return (
+        f"{ack.database:<10} {ack.target:<16} {ack.rps:>7.0f} {ms(ack.p50_ms):>7} {ms(ack.p99_ms):>7} "
+        f"{non_2xx(ack.statuses):>7} {ack.server_cpu_ms_per_request:>14.2f} "
+        f"{ack.client_cpu_percent:>9.0f}%  {ratio}"
+    )
 
 
 def section_details(section: Section) -> list[str]:
     tambon = section.tambon
     before, after = section.load_average
-    lines = [f"[{section.database}]  (machine load average {before:.1f} before, {after:.1f} after)",
-             *(f"  note: {note}" for note in section.notes)]
+    lines = [
+        f"[{section.database}]  (machine load average {before:.1f} before, {after:.1f} after)",
+        *(f"  note: {note}" for note in section.notes),
+    ]
     for reply in tambon.replies:
-        lines.append(f"  reply latency (webhook → reply at fake LINE), {reply.phase}: "
-                     f"p50 {ms(reply.p50_ms)} ms, p99 {ms(reply.p99_ms)} ms, max {ms(reply.max_ms)} ms")
-        lines.append(f"      (replied {reply.replied}/{reply.sent}, {reply.replies_per_s:.0f} replies/s; "
-                     f"{reply.pushes_during_phase} pushes arrived meanwhile)")
-    lines.append(f"  peak RSS of tambon serve: {mib(tambon.ack.peak_rss_mib)} "
-                 f"(bare FastAPI: {mib(section.bare.peak_rss_mib)})")
-    lines.append(f"  server CPU per webhook, acknowledgement + worker + reply: "
-                 f"{tambon.cpu_ms_per_webhook_end_to_end:.2f} ms")
+        lines.append(
+            f"  reply latency (webhook → reply at fake LINE), {reply.phase}: "
+            f"p50 {ms(reply.p50_ms)} ms, p99 {ms(reply.p99_ms)} ms, max {ms(reply.max_ms)} ms"
+        )
+        lines.append(
+            f"      (replied {reply.replied}/{reply.sent}, {reply.replies_per_s:.0f} replies/s; "
+            f"{reply.pushes_during_phase} pushes arrived meanwhile)"
+        )
+    lines.append(
+        f"  peak RSS of tambon serve: {mib(tambon.ack.peak_rss_mib)} (bare FastAPI: {mib(section.bare.peak_rss_mib)})"
+    )
+    lines.append(
+        f"  server CPU per webhook, acknowledgement + worker + reply: {tambon.cpu_ms_per_webhook_end_to_end:.2f} ms"
+    )
     lines.append(f"  webhook statuses: measured {tambon.ack.statuses}, warm-up {tambon.ack.warmup_statuses}")
     lines.append(f"  fake LINE answered: {tambon.fake_line_statuses}")
     lines.append(f"  store afterwards: {tambon.store}")
     log = tambon.log
-    lines.append(f"  serve log: {log['lines']} lines, {log['tracebacks']} tracebacks, "
-                 f"{log['database_is_locked']} 'database is locked'")
+    lines.append(
+        f"  serve log: {log['lines']} lines, {log['tracebacks']} tracebacks, "
+        f"{log['database_is_locked']} 'database is locked'"
+    )
     lines.extend(f"    {n:>5} × {event}" for event, n in log["events"].items())
     lines.extend(f"    {n:>5} × {exception}" for exception, n in log["exceptions"].items())
     return lines
@@ -693,9 +749,11 @@ def mib(value: float | None) -> str:
 
 def source_revision() -> str:
     """The commit measured, marked dirty when the service's code differs from it."""
+
     def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(HERE.parent), *args], capture_output=True, text=True,
-                              timeout=10, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(HERE.parent), *args], capture_output=True, text=True, timeout=10, check=False
+        )
         return done.stdout.strip()
 
     revision = git("rev-parse", "--short", "HEAD") or "unknown"
@@ -705,9 +763,14 @@ def source_revision() -> str:
 def write_json(sections: Sequence[Section], opts: Options, seconds: float) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "webhook_ack.json"
-    payload = {"revision": source_revision(), "options": asdict(opts), "cpu_count": os.cpu_count(),
-               "wall_seconds": round(seconds, 1), "target_ratio": TARGET_RATIO,
-               "sections": [asdict(section) for section in sections]}
+    payload = {
+        "revision": source_revision(),
+        "options": asdict(opts),
+        "cpu_count": os.cpu_count(),
+        "wall_seconds": round(seconds, 1),
+        "target_ratio": TARGET_RATIO,
+        "sections": [asdict(section) for section in sections],
+    }
     path.write_text(json.dumps(finite(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     return path
 
@@ -739,8 +802,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     print(report(sections, opts))
     path = write_json(sections, opts, time.monotonic() - began)
-    print(f"\nfigures written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} "
-          f"in {time.monotonic() - began:.0f} s")
+    print(
+        f"\nfigures written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} "
+        f"in {time.monotonic() - began:.0f} s"
+    )
     return status
 
 

@@ -46,9 +46,13 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     no_worker: Annotated[bool, typer.Option("--no-worker", help="web only; run `tambon worker` apart")] = False,
-    worker_process: Annotated[bool | None, typer.Option(
-        "--worker-process/--in-process-worker",
-        help="the worker in a process of its own (default on PostgreSQL) or inside the web process")] = None,
+    worker_process: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker-process/--in-process-worker",
+            help="the worker in a process of its own (default on PostgreSQL) or inside the web process",
+        ),
+    ] = None,
 ) -> None:
     """Run migrations, then the web app and (unless --no-worker) the background worker.
 
@@ -65,10 +69,13 @@ def serve(
     base = f"http://{_local_host(host)}:{port}"
     simulator_api = None
     if settings.simulator_mode:
-        simulator_api = settings.line_api_base_url if "line_api_base_url" in settings.model_fields_set \
-            else f"{base}/simulator/line"
-        typer.secho("โหมดจำลอง LINE (simulator mode): no LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN set.",
-                    fg=typer.colors.YELLOW)
+        simulator_api = (
+            settings.line_api_base_url if "line_api_base_url" in settings.model_fields_set else f"{base}/simulator/line"
+        )
+        typer.secho(
+            "โหมดจำลอง LINE (simulator mode): no LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN set.",
+            fg=typer.colors.YELLOW,
+        )
         typer.secho(f"Open the LINE simulator: {base}/simulator", fg=typer.colors.GREEN, bold=True)
         from bot.line.simulator import address
 
@@ -124,8 +131,9 @@ def worker(
 
     settings = Settings()
     if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
-        typer.secho("Simulator mode: set LINE_API_BASE_URL to http://<serve host>:<port>/simulator/line",
-                    fg=typer.colors.RED)
+        typer.secho(
+            "Simulator mode: set LINE_API_BASE_URL to http://<serve host>:<port>/simulator/line", fg=typer.colors.RED
+        )
         raise typer.Exit(2)
     configure_logging(json_lines=settings.json_logs)
     runtime = Runtime.build(settings, make_engine(settings.database_url))
@@ -166,8 +174,9 @@ def _install_defaults(settings: Settings, engine: Engine) -> None:
     added = install_defaults_into(engine, settings.organisation)
     if added:
         opened = [key for key in added if key in settings.organisation.surveys.open]
-        typer.echo(f"installed the shipped surveys: {', '.join(added)}"
-                   + (f" (open: {', '.join(opened)})" if opened else ""))
+        typer.echo(
+            f"installed the shipped surveys: {', '.join(added)}" + (f" (open: {', '.join(opened)})" if opened else "")
+        )
 
 
 @staff_app.command("add")
@@ -200,8 +209,16 @@ def staff_add(
             except accounts.AccountError as error:
                 typer.secho(str(error), fg=typer.colors.RED, err=True)
                 raise typer.Exit(2) from error
-        service.audit(session, actor=None, actor_name="cli", action="staff.create", record_type="staff_member",
-                      record_id=member.id, now=utcnow(), detail={"role": role})
+        service.audit(
+            session,
+            actor=None,
+            actor_name="cli",
+            action="staff.create",
+            record_type="staff_member",
+            record_id=member.id,
+            now=utcnow(),
+            detail={"role": role},
+        )
         session.commit()
         typer.echo(f"created {member.role} #{member.id} {member.name}; API token (shown once):")
         if username is not None:
@@ -238,8 +255,15 @@ def staff_password(username: Annotated[str, typer.Argument(help="the console sig
         except accounts.AccountError as error:
             typer.secho(str(error), fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from error
-        service.audit(session, actor=None, actor_name="cli", action="staff.password", record_type="staff_member",
-                      record_id=member.id, now=utcnow())
+        service.audit(
+            session,
+            actor=None,
+            actor_name="cli",
+            action="staff.password",
+            record_type="staff_member",
+            record_id=member.id,
+            now=utcnow(),
+        )
         session.commit()
     typer.echo(f"password set for {username}; their other sessions are signed out")
 
@@ -257,17 +281,23 @@ def richmenu_deploy(
 
         running = address.recalled(make_engine(settings.database_url))
         if running is None:
-            typer.secho("Simulator mode: `tambon serve` deploys the rich menu itself when it starts. To deploy again, "
-                        "start `tambon serve` first (or set LINE_API_BASE_URL and LINE_DATA_API_BASE_URL to "
-                        "http://<serve host>:<port>/simulator/line)", fg=typer.colors.RED)
+            typer.secho(
+                "Simulator mode: `tambon serve` deploys the rich menu itself when it starts. To deploy again, "
+                "start `tambon serve` first (or set LINE_API_BASE_URL and LINE_DATA_API_BASE_URL to "
+                "http://<serve host>:<port>/simulator/line)",
+                fg=typer.colors.RED,
+            )
             raise typer.Exit(2)
         typer.echo(f"Simulator mode: deploying to the running server's emulated LINE API, {running}")
         settings = settings.model_copy(update={"line_api_base_url": running, "line_data_api_base_url": running})
     try:
         rich_menu_id = asyncio.run(richmenu.deploy(settings, image_out=image_out))
     except richmenu.RichMenuError as error:
-        typer.secho(f"{error} (is `tambon serve` running?)" if settings.simulator_mode else str(error),
-                    fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"{error} (is `tambon serve` running?)" if settings.simulator_mode else str(error),
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(1) from None
     typer.echo(f"rich menu {rich_menu_id} is now the default")
 

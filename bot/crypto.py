@@ -48,8 +48,9 @@ class Sealer:
             raise ValueError("at least one key is needed")
         self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
         # One blind-index key per Fernet key, derived (never the key itself), newest first.
-        self._blind_keys = [hmac.new(base64.urlsafe_b64decode(k.encode()), _BLIND_LABEL, hashlib.sha256).digest()
-                            for k in keys]
+        self._blind_keys = [
+            hmac.new(base64.urlsafe_b64decode(k.encode()), _BLIND_LABEL, hashlib.sha256).digest() for k in keys
+        ]
 
     def seal(self, value: Any) -> str:
         """JSON-encode and encrypt `value`; the result is safe to store anywhere.
@@ -96,10 +97,12 @@ def load_sealer(configured: str | None, key_file: Path) -> Sealer:
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(Fernet.generate_key().decode() + "\n")
-        log.warning("tips.key_file_created", path=str(key_file),
-                    advice="set TAMBON_TIPS_KEY in production (see README)")
+        log.warning(
+            "tips.key_file_created", path=str(key_file), advice="set TAMBON_TIPS_KEY in production (see README)"
+        )
     else:
-        log.warning("tips.key_from_local_file", path=str(key_file),
-                    advice="set TAMBON_TIPS_KEY in production (see README)")
+        log.warning(
+            "tips.key_from_local_file", path=str(key_file), advice="set TAMBON_TIPS_KEY in production (see README)"
+        )
     keys = [line.strip() for line in key_file.read_text().splitlines() if line.strip()]
     return Sealer(keys)

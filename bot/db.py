@@ -88,8 +88,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for our workload: WAL + busy timeout on SQLite, pre-ping on PostgreSQL."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
-                               **kwargs)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}, **kwargs
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -134,8 +135,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"
-    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5, "options": options},
-                           **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5, "options": options}, **kwargs)
 
     @event.listens_for(engine, "begin")
     def _postgresql_begin(connection: Any) -> None:

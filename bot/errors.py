@@ -11,8 +11,9 @@ from __future__ import annotations
 class DomainError(Exception):
     """A request the rules refuse; `str(error)` is the Thai message shown to the person."""
 
-    def __init__(self, message: str = "", *, problems: list[str] | None = None,
-                 allowed: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str = "", *, problems: list[str] | None = None, allowed: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = list(problems or [])  # several named problems (e.g. every fault of a definition)
         self.allowed = allowed  # a refused change of status: where the record may go instead

@@ -94,7 +94,7 @@ SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]
 
 
 class ErrorItem(BaseModel):
-    loc: list[str | int] = Field(default_factory=list, description="where: e.g. [\"query\", \"offset\"]")
+    loc: list[str | int] = Field(default_factory=list, description='where: e.g. ["query", "offset"]')
     msg: str
     type: str
 
@@ -103,56 +103,100 @@ class ErrorBody(BaseModel):
     """Every error answered by /api (and /line, /simulator): a message for people, a code for programs."""
 
     detail: str = Field(description="what went wrong, in Thai, for the person who sent the request")
-    code: str = Field(description="not_found, conflict, invalid, unauthorized, forbidden, unavailable, "
-                                  "validation, bad_request, method_not_allowed, too_large, error")
+    code: str = Field(
+        description="not_found, conflict, invalid, unauthorized, forbidden, unavailable, "
+        "validation, bad_request, method_not_allowed, too_large, error"
+    )
     errors: list[ErrorItem] = Field(default_factory=list, description="each problem, for 422 answers")
-    allowed: list[str] | None = Field(default=None, description="a refused change of status (409): the "
-                                                                "statuses the record may move to; absent otherwise")
+    allowed: list[str] | None = Field(
+        default=None,
+        description="a refused change of status (409): the statuses the record may move to; absent otherwise",
+    )
 
 
 STATUS_OF_KIND = {"not_found": 404, "conflict": 409, "invalid": UNPROCESSABLE, "unavailable": 503}
-CODE_OF_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation",
-                  503: "unavailable"}
+CODE_OF_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation",
+    503: "unavailable",
+}
 DATABASE_DOWN = "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้งในอีกสักครู่"
 # Connection-level failures: the database is down, unreachable, restarting, or too slow to answer.
-OUTAGES: tuple[type[BaseException], ...] = (sa.OperationalError, sa.InterfaceError, sa.DisconnectionError,
-                                            sa.TimeoutError, TimeoutError)
+OUTAGES: tuple[type[BaseException], ...] = (
+    sa.OperationalError,
+    sa.InterfaceError,
+    sa.DisconnectionError,
+    sa.TimeoutError,
+    TimeoutError,
+)
 # Errors of the standalone `surveys` package, which imports nothing from `bot` and so cannot use bot.errors.
-SURVEY_ERRORS: dict[type[Exception], str] = {SurveyConflict: "conflict", AnswerError: "invalid",
-                                             DefinitionError: "invalid"}
+SURVEY_ERRORS: dict[type[Exception], str] = {
+    SurveyConflict: "conflict",
+    AnswerError: "invalid",
+    DefinitionError: "invalid",
+}
 
 
 def _describe(error: Exception) -> tuple[int, ErrorBody, dict[str, str] | None]:
     """The status, body and headers for an error, or re-raise what we cannot answer for (a real bug)."""
     if isinstance(error, errors.DomainError):
         kind = errors.kind(error)
-        return STATUS_OF_KIND[kind], ErrorBody(detail=str(error), code=kind, errors=[
-            ErrorItem(msg=problem, type=kind) for problem in error.problems], allowed=error.allowed), None
+        return (
+            STATUS_OF_KIND[kind],
+            ErrorBody(
+                detail=str(error),
+                code=kind,
+                errors=[ErrorItem(msg=problem, type=kind) for problem in error.problems],
+                allowed=error.allowed,
+            ),
+            None,
+        )
     for cls, kind in SURVEY_ERRORS.items():
         if isinstance(error, cls):
             problems = getattr(error, "problems", None) or []
             detail = "; ".join(problems) if problems else str(error)
-            return STATUS_OF_KIND[kind], ErrorBody(detail=detail, code=kind, errors=[
-                ErrorItem(msg=p, type=kind) for p in problems]), None
+            return (
+                STATUS_OF_KIND[kind],
+                ErrorBody(detail=detail, code=kind, errors=[ErrorItem(msg=p, type=kind) for p in problems]),
+                None,
+            )
     if isinstance(error, RequestValidationError):
-        items = [ErrorItem(loc=[str(part) if not isinstance(part, int) else part for part in e.get("loc", ())],
-                           msg=str(e.get("msg", "")), type=str(e.get("type", ""))) for e in error.errors()]
+        items = [
+            ErrorItem(
+                loc=[str(part) if not isinstance(part, int) else part for part in e.get("loc", ())],
+                msg=str(e.get("msg", "")),
+                type=str(e.get("type", "")),
+            )
+            for e in error.errors()
+        ]
         where = ", ".join(".".join(str(p) for p in item.loc[1:] or item.loc) for item in items)
-        return UNPROCESSABLE, ErrorBody(detail=f"ข้อมูลที่ส่งมาไม่ถูกต้อง: {where}" if where else
-                                        "ข้อมูลที่ส่งมาไม่ถูกต้อง", code="validation", errors=items), None
+        return (
+            UNPROCESSABLE,
+            ErrorBody(
+                detail=f"ข้อมูลที่ส่งมาไม่ถูกต้อง: {where}" if where else "ข้อมูลที่ส่งมาไม่ถูกต้อง", code="validation", errors=items
+            ),
+            None,
+        )
     if isinstance(error, StarletteHTTPException):
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
-        return error.status_code, ErrorBody(detail=detail, code=CODE_OF_STATUS.get(error.status_code, "error")), \
-            dict(error.headers) if error.headers else None
+        return (
+            error.status_code,
+            ErrorBody(detail=detail, code=CODE_OF_STATUS.get(error.status_code, "error")),
+            dict(error.headers) if error.headers else None,
+        )
     if isinstance(error, OUTAGES):
         log.warning("database unavailable: %s", type(error).__name__)
         return 503, ErrorBody(detail=DATABASE_DOWN, code="unavailable"), {"Retry-After": "5"}
     if isinstance(error, sa.DataError | OverflowError):  # a value the database refuses (out of range…): the caller's
         return UNPROCESSABLE, ErrorBody(detail="ข้อมูลที่ส่งมาไม่ถูกต้อง", code="invalid"), None
     if isinstance(error, sa.IntegrityError):  # a duplicate that slipped past the service's own check
-        return 409, ErrorBody(detail="ข้อมูลนี้ขัดกับข้อมูลที่มีอยู่แล้ว กรุณาโหลดข้อมูลใหม่แล้วลองอีกครั้ง",
-                              code="conflict"), None
+        return 409, ErrorBody(detail="ข้อมูลนี้ขัดกับข้อมูลที่มีอยู่แล้ว กรุณาโหลดข้อมูลใหม่แล้วลองอีกครั้ง", code="conflict"), None
     raise error
 
 
@@ -171,11 +215,13 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     runtime: Runtime | None = getattr(request.app.state, "runtime", None)
     org = escape(runtime.org.name) if runtime is not None else ""
     title = {404: "ไม่พบหน้านี้", 503: "ระบบไม่พร้อมให้บริการชั่วคราว"}.get(status, "ไม่สามารถแสดงหน้านี้ได้")
-    html = ("<!doctype html><html lang='th'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-            f"<title>{escape(title)}</title></head><body style='font-family:sans-serif;max-width:40rem;"
-            f"margin:2rem auto;padding:0 1rem'><p>{org}</p><h1>{escape(title)}</h1><p>{escape(message)}</p>"
-            "<p><a href='/public/complaints'>กลับสู่หน้าหลัก</a></p></body></html>")
+    html = (
+        "<!doctype html><html lang='th'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{escape(title)}</title></head><body style='font-family:sans-serif;max-width:40rem;"
+        f"margin:2rem auto;padding:0 1rem'><p>{org}</p><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+        "<p><a href='/public/complaints'>กลับสู่หน้าหลัก</a></p></body></html>"
+    )
     return HTMLResponse(html, status_code=status)
 
 
@@ -214,8 +260,9 @@ def _literal_path_of_other_methods(request: Request, error: Exception) -> bool:
         return False
     if not any(tuple(e.get("loc", ()))[:1] == ("path",) for e in error.errors()):
         return False
-    return any(template == request.url.path and request.method not in methods
-               for template, methods in _routes(request.app))
+    return any(
+        template == request.url.path and request.method not in methods for template, methods in _routes(request.app)
+    )
 
 
 async def handle_error(request: Request, error: Exception) -> Response:
@@ -234,8 +281,15 @@ async def handle_error(request: Request, error: Exception) -> Response:
     return JSONResponse(jsonable_encoder(body, exclude_none=True), status_code=status, headers=headers)
 
 
-HANDLED: tuple[type[Exception], ...] = (errors.DomainError, *SURVEY_ERRORS, RequestValidationError,
-                                        StarletteHTTPException, sa.SQLAlchemyError, TimeoutError, OverflowError)
+HANDLED: tuple[type[Exception], ...] = (
+    errors.DomainError,
+    *SURVEY_ERRORS,
+    RequestValidationError,
+    StarletteHTTPException,
+    sa.SQLAlchemyError,
+    TimeoutError,
+    OverflowError,
+)
 
 
 # --- text no database stores ----------------------------------------------------------------------
@@ -336,8 +390,10 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 codes |= {"401", "403", "404"}
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
-                responses[code] = {"description": ERROR_DESCRIPTIONS[code],
-                                   "content": json_error if is_json else html_error}
+                responses[code] = {
+                    "description": ERROR_DESCRIPTIONS[code],
+                    "content": json_error if is_json else html_error,
+                }
     return schema
 
 
@@ -359,8 +415,9 @@ class DirectRoute:
     (it reads its raw body and handles its own errors). The route stays declared on its router for the
     OpenAPI document."""
 
-    def __init__(self, app: ASGIApp, method: str, path: str,
-                 endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+    def __init__(
+        self, app: ASGIApp, method: str, path: str, endpoint: Callable[[Request], Awaitable[Response]]
+    ) -> None:
         self.app, self.method, self.path, self.endpoint = app, method, path, endpoint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -17,8 +17,22 @@ from typing import Any
 import structlog
 
 # Never logged, whoever passes them: bodies, texts and credentials.
-REDACTED_KEYS = frozenset({"text", "body", "payload", "message", "messages", "token", "reply_token", "signature",
-                           "authorization", "password", "secret", "access_token"})
+REDACTED_KEYS = frozenset(
+    {
+        "text",
+        "body",
+        "payload",
+        "message",
+        "messages",
+        "token",
+        "reply_token",
+        "signature",
+        "authorization",
+        "password",
+        "secret",
+        "access_token",
+    }
+)
 
 
 def drop_sensitive(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -42,8 +56,9 @@ def configure_logging(level: int = logging.INFO, *, json_lines: bool = False) ->
     ]
     if json_lines:
         # show_locals=False: structlog's default dict_tracebacks would print every frame's variables.
-        processors.append(structlog.processors.ExceptionRenderer(
-            structlog.tracebacks.ExceptionDictTransformer(show_locals=False)))
+        processors.append(
+            structlog.processors.ExceptionRenderer(structlog.tracebacks.ExceptionDictTransformer(show_locals=False))
+        )
     structlog.configure(
         processors=[*processors, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),

@@ -116,10 +116,14 @@ CHAT_ROUTERS: list[Router] = [
 # a typed problem or question offered and accepted, and who reads a choice typed at a list.
 CHAT_WIRING = commands.Wiring(
     needs_consent=resident_dialogs.ask_consent,
-    offers={commands.Offer.COMPLAINT: complaint_dialogs.file_offered_text,
-            commands.Offer.QUESTION: inquiry_dialogs.ask_offered_question},
-    list_choices={survey_dialogs.SurveyStep.LISTED: survey_dialogs.typed_list_choice,
-                  staff_dialogs.StaffTestStep.LISTED: staff_dialogs.typed_list_choice},
+    offers={
+        commands.Offer.COMPLAINT: complaint_dialogs.file_offered_text,
+        commands.Offer.QUESTION: inquiry_dialogs.ask_offered_question,
+    },
+    list_choices={
+        survey_dialogs.SurveyStep.LISTED: survey_dialogs.typed_list_choice,
+        staff_dialogs.StaffTestStep.LISTED: staff_dialogs.typed_list_choice,
+    },
 )
 
 # Every button payload the chat reads back, by its prefix (bot.chat.callbacks). Buttons already sent stay in
@@ -193,8 +197,6 @@ HTTP_ROUTERS: list[APIRouter] = [
 ]
 
 
-
-
 def _forget_webhook_payloads(session: Session, resident: Resident, now: datetime) -> None:
     privacy.forget_user(session, resident.line_user_id, f"erased-{resident.id}")
 
@@ -224,8 +226,11 @@ def _tips_job(session: Session, now: datetime, runtime: Runtime) -> Any:
 
 
 def _notices_job(session: Session, now: datetime, runtime: Runtime) -> Any:
-    return {"handled": notices_scheduler.run_due(session, now, forum_audiences.FOR_NOTICES,
-                                                 runtime.settings.notice_multicast_per_second)}
+    return {
+        "handled": notices_scheduler.run_due(
+            session, now, forum_audiences.FOR_NOTICES, runtime.settings.notice_multicast_per_second
+        )
+    }
 
 
 def _survey_reminders_job(session: Session, now: datetime, runtime: Runtime) -> Any:
@@ -307,8 +312,9 @@ async def work(runtime: Runtime, stop: asyncio.Event, line_host: str | None = No
     from bot.worker import InboxProcessor, run_worker
 
     processor = InboxProcessor(runtime, build_dispatcher(runtime))
-    await run_worker(runtime, processor, build_sender(runtime, line_host), stop,
-                     build_fetcher(runtime, line_host), JOBS)
+    await run_worker(
+        runtime, processor, build_sender(runtime, line_host), stop, build_fetcher(runtime, line_host), JOBS
+    )
 
 
 def create_app(

@@ -20,15 +20,26 @@ from sqlalchemy.exc import SQLAlchemyError
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 WEBHOOK_SECONDS = Histogram(
-    "tambon_webhook_seconds", "Time to acknowledge a LINE webhook (signature, store, commit)",
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5), registry=REGISTRY)
+    "tambon_webhook_seconds",
+    "Time to acknowledge a LINE webhook (signature, store, commit)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5),
+    registry=REGISTRY,
+)
 HANDLER_SECONDS = Histogram(
-    "tambon_handler_seconds", "Time to process one inbox event (dialog, domain change, commit)",
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5), registry=REGISTRY)
-LINE_CALLS = Counter("tambon_line_calls", "Calls to the LINE Messaging API by kind and HTTP status",
-                     ["kind", "status"], registry=REGISTRY)
-PUSH_FALLBACKS = Counter("tambon_reply_push_fallbacks", "Answers sent by push because the reply token was too old",
-                         registry=REGISTRY)
+    "tambon_handler_seconds",
+    "Time to process one inbox event (dialog, domain change, commit)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5),
+    registry=REGISTRY,
+)
+LINE_CALLS = Counter(
+    "tambon_line_calls",
+    "Calls to the LINE Messaging API by kind and HTTP status",
+    ["kind", "status"],
+    registry=REGISTRY,
+)
+PUSH_FALLBACKS = Counter(
+    "tambon_reply_push_fallbacks", "Answers sent by push because the reply token was too old", registry=REGISTRY
+)
 
 _INBOX_BY_STATUS = "SELECT status, count(*) FROM inbox_event GROUP BY status"
 _INBOX_LAG = "SELECT min(received_at) FROM inbox_event WHERE status = 'pending'"
@@ -58,8 +69,9 @@ class StoreCollector(Collector):
     def _read(self) -> list[Metric]:
         events = GaugeMetricFamily("tambon_inbox_events", "Webhook events stored, by status", labels=["status"])
         lag = GaugeMetricFamily("tambon_inbox_lag_seconds", "Age of the oldest event waiting to be processed")
-        outbox = GaugeMetricFamily("tambon_outbox_messages", "Messages owed to LINE, by kind and status",
-                                   labels=["kind", "status"])
+        outbox = GaugeMetricFamily(
+            "tambon_outbox_messages", "Messages owed to LINE, by kind and status", labels=["kind", "status"]
+        )
         with self.engine.connect() as connection:
             for status, count in connection.execute(text(_INBOX_BY_STATUS)):
                 events.add_metric([str(status)], int(count))

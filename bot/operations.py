@@ -26,8 +26,12 @@ def _from_loopback(request: Request) -> bool:
         return host == "testclient"  # Starlette's TestClient
 
 
-@router.get("/metrics", summary="Prometheus metrics (METRICS_TOKEN bearer, or loopback when unset)",
-            response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, 404: {}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (METRICS_TOKEN bearer, or loopback when unset)",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, 404: {}},
+)
 def metrics(request: Request, runtime: RuntimeDep) -> Response:
     token = runtime.settings.metrics_token
     if token is not None:

@@ -167,6 +167,7 @@ class Organisation(BaseModel):
 
     def tip_type(self, key: str) -> TipType | None:
         return next((t for t in self.tip_types if t.key == key), None)
+
     def category(self, key: str) -> Category | None:
         return next((c for c in self.categories if c.key == key), None)
 

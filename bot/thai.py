@@ -8,12 +8,32 @@ BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")  # Thailand has no daylig
 BE_OFFSET = 543
 
 MONTHS = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 )
 MONTHS_SHORT = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 )
 
 
@@ -64,8 +84,10 @@ def half_year_bounds(fy_be: int, half: int) -> tuple[datetime, datetime]:
     first, _ = fiscal_year_bounds(fy_be)
     april, october = date(first.year + 1, 4, 1), date(first.year + 1, 10, 1)
     start, end = (first, april) if half == 1 else (april, october)
-    return (datetime.combine(start, datetime.min.time(), tzinfo=BANGKOK).astimezone(UTC),
-            datetime.combine(end, datetime.min.time(), tzinfo=BANGKOK).astimezone(UTC))
+    return (
+        datetime.combine(start, datetime.min.time(), tzinfo=BANGKOK).astimezone(UTC),
+        datetime.combine(end, datetime.min.time(), tzinfo=BANGKOK).astimezone(UTC),
+    )
 
 
 def half_year_period(fy_be: int, half: int | None) -> str:

@@ -93,8 +93,7 @@ class InboxProcessor:
         except Exception:
             raise _Redo from None
 
-    def _handle(self, session: Session, row: InboxEvent, careful: bool,
-                batch: Prefetched) -> tuple[str, bool] | None:
+    def _handle(self, session: Session, row: InboxEvent, careful: bool, batch: Prefetched) -> tuple[str, bool] | None:
         """One event of the batch; returns why it failed (and whether the turn was sealed), or None.
         Not `careful`, a failure raises _Redo instead (nothing logged: the careful run will say it)."""
         started = time.perf_counter()
@@ -164,7 +163,8 @@ class InboxProcessor:
         row.status = InboxStatus.DONE
         sealed = turn.sealed or arrived_sealed
         reply_expires_at = min(incoming.at, row.received_at) + timedelta(
-            seconds=self.runtime.settings.reply_token_ttl_seconds)
+            seconds=self.runtime.settings.reply_token_ttl_seconds
+        )
         if sealed:  # a confidential dialog: keep no trace linking this person to what they said, or when
             sealed_inbox.redact(row, sealer, now)
         elif turn.forget_event:  # e.g. ไม่ยินยอม: nothing they sent is kept, this message included
@@ -224,8 +224,13 @@ class InboxProcessor:
         resident = session.exec(select(Resident).where(Resident.line_user_id == user_id)).first() if user_id else None
         if not user_id or (resident is not None and not resident.can_receive):
             return
-        rows = outbox.enqueue_push(session, resident_id=None, user_id=self.runtime.sealer.seal_recipient(user_id),
-                                   messages=[processing_failed(self.runtime.org)], now=now)
+        rows = outbox.enqueue_push(
+            session,
+            resident_id=None,
+            user_id=self.runtime.sealer.seal_recipient(user_id),
+            messages=[processing_failed(self.runtime.org)],
+            now=now,
+        )
         for row in rows:
             row.scrub_after_send = True
         _coarsen(rows, now)
@@ -250,8 +255,14 @@ def _where(error: BaseException) -> str:
     return " > ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in shown)
 
 
-async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender, stop: asyncio.Event,
-                     fetcher: ContentFetcher, jobs: Sequence[tuple[str, Job]]) -> None:
+async def run_worker(
+    runtime: Runtime,
+    processor: InboxProcessor,
+    sender: Sender,
+    stop: asyncio.Event,
+    fetcher: ContentFetcher,
+    jobs: Sequence[tuple[str, Job]],
+) -> None:
     """Process the inbox, deliver the outbox, fetch photos and run due `jobs` until `stop` is set."""
     poll = runtime.settings.worker_poll_seconds
     runtime.loop = asyncio.get_running_loop()
@@ -298,8 +309,11 @@ async def run_worker(runtime: Runtime, processor: InboxProcessor, sender: Sender
             await asyncio.wait_for(stop.wait(), timeout=2.0)
 
     async with sender:
-        await asyncio.gather(_guard("inbox", inbox_step, stop), _guard("outbox", outbox_step, stop),
-                             _guard("periodic", periodic_step, stop))
+        await asyncio.gather(
+            _guard("inbox", inbox_step, stop),
+            _guard("outbox", outbox_step, stop),
+            _guard("periodic", periodic_step, stop),
+        )
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError, TimeoutError)
@@ -331,13 +345,18 @@ class LoopHealth:
 
     def succeeded(self) -> None:
         if self.failing_since is not None:
-            log.warning("worker.loop_recovered", loop=self.name, failures=self.failures,
-                        seconds=round(time.monotonic() - self.failing_since, 1))
+            log.warning(
+                "worker.loop_recovered",
+                loop=self.name,
+                failures=self.failures,
+                seconds=round(time.monotonic() - self.failing_since, 1),
+            )
         self.failing_since, self.failures, self.error = None, 0, ""
 
 
-async def _guard(name: str, step: Callable[[], Awaitable[object]], stop: asyncio.Event,
-                 health: LoopHealth | None = None) -> None:
+async def _guard(
+    name: str, step: Callable[[], Awaitable[object]], stop: asyncio.Event, health: LoopHealth | None = None
+) -> None:
     """Run one loop's step until `stop`, across errors (the database restarting, say), backing off."""
     health = health or LoopHealth(name)
     while not stop.is_set():

@@ -88,16 +88,18 @@ def nginx(run: Path, port: int, web1: int, web2: int) -> Iterator[None]:
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     conf = run / "nginx.conf"
     conf.write_text(NGINX_SITE.format(run=run, port=port, web1=web1, web2=web2))
-    with running([binary, "-p", str(run), "-c", str(conf), "-g", "daemon off;"], os.environ.copy(), run,
-                 run / "nginx.log"):
+    with running(
+        [binary, "-p", str(run), "-c", str(conf), "-g", "daemon off;"], os.environ.copy(), run, run / "nginx.log"
+    ):
         yield
 
 
 async def send_all(base: str, fake_line: str, residents: list[str], per_resident: int) -> Counter[int]:
     """Each resident's events in order, one at a time; all residents at once. Returns answers by status."""
     async with httpx.AsyncClient(timeout=30) as client:
-        issued = await client.post(f"{fake_line}/_bench/issue",
-                                   json={"user_ids": [u for u in residents for _ in range(per_resident)]})
+        issued = await client.post(
+            f"{fake_line}/_bench/issue", json={"user_ids": [u for u in residents for _ in range(per_resident)]}
+        )
         issued.raise_for_status()
         tokens = iter(issued.json()["tokens"])
         plan = {user: [next(tokens) for _ in range(per_resident)] for user in residents}
@@ -107,8 +109,13 @@ async def send_all(base: str, fake_line: str, residents: list[str], per_resident
 
         async def resident(user: str) -> None:
             for index, token in enumerate(plan[user]):
-                event = events.event("text", user, reply_token=token, timestamp_ms=int(time.time() * 1000),
-                                     text=f"เมนู {index}" if index % 2 else "เมนู")
+                event = events.event(
+                    "text",
+                    user,
+                    reply_token=token,
+                    timestamp_ms=int(time.time() * 1000),
+                    text=f"เมนู {index}" if index % 2 else "เมนู",
+                )
                 raw = events.body([event], destination=BOT_USER_ID)
                 headers = {"content-type": "application/json", "x-line-signature": signature.sign(SECRET, raw)}
                 for _ in range(5):  # LINE redelivers what was not acknowledged
@@ -129,9 +136,12 @@ def wait_processed(url: str, expected: int, timeout: float) -> None:
     try:
         while time.monotonic() < deadline:
             with engine.connect() as connection:
-                pending = connection.execute(text(
-                    "SELECT (SELECT count(*) FROM inbox_event WHERE status IN ('pending', 'processing')),"
-                    " (SELECT count(*) FROM outbox_message WHERE status IN ('pending', 'sending'))")).one()
+                pending = connection.execute(
+                    text(
+                        "SELECT (SELECT count(*) FROM inbox_event WHERE status IN ('pending', 'processing')),"
+                        " (SELECT count(*) FROM outbox_message WHERE status IN ('pending', 'sending'))"
+                    )
+                ).one()
                 stored = connection.execute(text("SELECT count(*) FROM inbox_event")).scalar_one()
             if stored >= expected and pending == (0, 0):
                 return
@@ -145,11 +155,15 @@ def check(url: str, fake_line: str, residents: list[str], per_resident: int) -> 
     failures: list[str] = []
     engine = create_engine(normalise_url(url))
     with engine.connect() as connection:
-        inbox = connection.execute(text(
-            "SELECT id, source_key, event_ts, status, attempts, processed_at FROM inbox_event")).all()
-        per_event = connection.execute(text(
-            "SELECT source_event_id, count(*) FROM outbox_message WHERE source_event_id IS NOT NULL"
-            " GROUP BY source_event_id")).all()
+        inbox = connection.execute(
+            text("SELECT id, source_key, event_ts, status, attempts, processed_at FROM inbox_event")
+        ).all()
+        per_event = connection.execute(
+            text(
+                "SELECT source_event_id, count(*) FROM outbox_message WHERE source_event_id IS NOT NULL"
+                " GROUP BY source_event_id"
+            )
+        ).all()
     engine.dispose()
     expected = len(residents) * per_resident
     if len(inbox) != expected:
@@ -176,9 +190,11 @@ def check(url: str, fake_line: str, residents: list[str], per_resident: int) -> 
     refused = {k: v for k, v in arrivals["statuses"].items() if not k.rsplit(" ", 1)[-1].startswith("2")}
     if refused:
         failures.append(f"LINE answered {refused}")
-    print(f"  events {len(inbox)} · done {statuses.get('done', 0)} (after a failed attempt: {retried}) · "
-          f"answers at LINE {delivered} (replies {len(arrivals['replies'])}, pushes {len(arrivals['pushes'])}) · "
-          f"residents {len(by_resident)} · out of order {out_of_order}")
+    print(
+        f"  events {len(inbox)} · done {statuses.get('done', 0)} (after a failed attempt: {retried}) · "
+        f"answers at LINE {delivered} (replies {len(arrivals['replies'])}, pushes {len(arrivals['pushes'])}) · "
+        f"residents {len(by_resident)} · out of order {out_of_order}"
+    )
     return failures
 
 
@@ -186,25 +202,49 @@ def main() -> int:
     args = parse_args()
     per_resident = max(1, args.events // args.residents)
     residents = [events.new_user_id() for _ in range(args.residents)]
-    with tempfile.TemporaryDirectory(prefix="tambon-layout-") as folder, \
-            database("postgres", args.postgres_url, prefix="tambon_layout") as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="tambon-layout-") as folder,
+        database("postgres", args.postgres_url, prefix="tambon_layout") as url,
+    ):
         run = Path(folder)
         ports = {name: free_port() for name in ("line", "web1", "web2", "nginx")}
         fake_line = f"http://127.0.0.1:{ports['line']}"
-        env = server_env(DATABASE_URL=url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
-                         LINE_API_BASE_URL=fake_line, LINE_DATA_API_BASE_URL=fake_line,
-                         LINE_BOT_USER_ID=BOT_USER_ID, TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=")
+        env = server_env(
+            DATABASE_URL=url,
+            LINE_CHANNEL_SECRET=SECRET,
+            LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
+            LINE_API_BASE_URL=fake_line,
+            LINE_DATA_API_BASE_URL=fake_line,
+            LINE_BOT_USER_ID=BOT_USER_ID,
+            TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=",
+        )
         tambon = [sys.executable, "-m", "bot.cli"]
         logs = {name: run / f"{name}.log" for name in ("line", "web1", "web2", "worker1", "worker2")}
         migrated = os.system(f"cd {ROOT} && DATABASE_URL='{url}' {sys.executable} -m bot.cli db upgrade >/dev/null")
         if migrated != 0:
             raise SystemExit("tambon db upgrade failed")
         with contextlib.ExitStack() as stack:
-            line = stack.enter_context(running(
-                [sys.executable, str(ROOT / "benchmarks" / "fake_line.py"), "--port", str(ports["line"]),
-                 "--access-token", ACCESS_TOKEN], env, ROOT, logs["line"]))
-            webs = [stack.enter_context(running([*tambon, "serve", "--no-worker", "--port", str(ports[n])],
-                                                env, ROOT, logs[n])) for n in ("web1", "web2")]
+            line = stack.enter_context(
+                running(
+                    [
+                        sys.executable,
+                        str(ROOT / "benchmarks" / "fake_line.py"),
+                        "--port",
+                        str(ports["line"]),
+                        "--access-token",
+                        ACCESS_TOKEN,
+                    ],
+                    env,
+                    ROOT,
+                    logs["line"],
+                )
+            )
+            webs = [
+                stack.enter_context(
+                    running([*tambon, "serve", "--no-worker", "--port", str(ports[n])], env, ROOT, logs[n])
+                )
+                for n in ("web1", "web2")
+            ]
             for n in ("worker1", "worker2"):
                 stack.enter_context(running([*tambon, "worker"], env, ROOT, logs[n]))
             asyncio.run(wait_ready(fake_line, line, logs["line"]))
@@ -213,18 +253,23 @@ def main() -> int:
             stack.enter_context(nginx(run, ports["nginx"], ports["web1"], ports["web2"]))
             base = f"http://127.0.0.1:{ports['nginx']}"
             asyncio.run(wait_ready(base, webs[0], logs["web1"]))
-            print(f"layout: nginx → 2 × tambon serve --no-worker, 2 × tambon worker, PostgreSQL; "
-                  f"{per_resident * len(residents)} events from {len(residents)} residents")
+            print(
+                f"layout: nginx → 2 × tambon serve --no-worker, 2 × tambon worker, PostgreSQL; "
+                f"{per_resident * len(residents)} events from {len(residents)} residents"
+            )
             began = time.monotonic()
             statuses = asyncio.run(send_all(base, fake_line, residents, per_resident))
             sent = time.monotonic() - began
             wait_processed(url, per_resident * len(residents), args.timeout)
-            print(f"  webhook answers {dict(statuses)} in {sent:.1f} s; all answered after "
-                  f"{time.monotonic() - began:.1f} s")
+            print(
+                f"  webhook answers {dict(statuses)} in {sent:.1f} s; all answered after "
+                f"{time.monotonic() - began:.1f} s"
+            )
             failures = check(url, fake_line, residents, per_resident)
             for name, path in logs.items():
-                bad = [line for line in path.read_text(errors="replace").splitlines()
-                       if any(p in line for p in PROBLEMS)]
+                bad = [
+                    line for line in path.read_text(errors="replace").splitlines() if any(p in line for p in PROBLEMS)
+                ]
                 if bad:
                     failures.append(f"{name} log: {len(bad)} problem lines, e.g. {bad[0][:200]}\n{tail(path, 15)}")
     for failure in failures:

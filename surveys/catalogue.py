@@ -32,8 +32,9 @@ def all_surveys(session: Session) -> list[Survey]:
 def definition_of(session: Session, survey: Survey, version: int | None = None) -> Definition:
     """The survey's definition, as it was in `version` (default: the current one)."""
     row = session.exec(
-        select(SurveyVersion).where(SurveyVersion.survey_id == survey.id,
-                                    SurveyVersion.version == (version or survey.version))
+        select(SurveyVersion).where(
+            SurveyVersion.survey_id == survey.id, SurveyVersion.version == (version or survey.version)
+        )
     ).one()
     return row.parsed()
 
@@ -42,8 +43,9 @@ def install(session: Session, definition: Definition, now: datetime) -> Survey:
     """A new survey (a draft) from a definition; refused if the key is taken."""
     if get(session, definition.key) is not None:
         raise SurveyConflict(f"มีแบบสอบถามรหัส {definition.key} อยู่แล้ว")
-    survey = Survey(key=definition.key, salt=secrets.token_hex(16), created_at=now, updated_at=now,
-                    **_copied(definition))
+    survey = Survey(
+        key=definition.key, salt=secrets.token_hex(16), created_at=now, updated_at=now, **_copied(definition)
+    )
     session.add(survey)
     session.flush()
     _add_version(session, survey, definition, now)
@@ -84,8 +86,9 @@ def revise(session: Session, survey: Survey, definition: Definition, now: dateti
     return survey
 
 
-def open_survey(survey: Survey, now: datetime, opens_at: datetime | None = None,
-                closes_at: datetime | None = None) -> None:
+def open_survey(
+    survey: Survey, now: datetime, opens_at: datetime | None = None, closes_at: datetime | None = None
+) -> None:
     """Open (or re-open) for answers, optionally between dates. Opening a survey that takes answers now,
     with no new dates, changes nothing (it used to drop the closing date silently)."""
     if closes_at is not None and closes_at <= (opens_at or now):
@@ -108,24 +111,39 @@ def close_survey(survey: Survey, now: datetime) -> None:
 
 def accepting(session: Session, audience: str, now: datetime) -> list[Survey]:
     """Surveys of an audience that take answers now."""
-    rows = session.exec(select(Survey).where(Survey.audience == audience, Survey.status == SurveyStatus.OPEN)
-                        .order_by(col(Survey.id))).all()
+    rows = session.exec(
+        select(Survey).where(Survey.audience == audience, Survey.status == SurveyStatus.OPEN).order_by(col(Survey.id))
+    ).all()
     return [s for s in rows if s.accepts_answers(now)]
 
 
 def _copied(definition: Definition) -> dict[str, object]:
-    return {"title": definition.title, "audience": definition.audience, "kind": definition.kind,
-            "official_method": definition.official_method, "target": definition.target,
-            "anonymous": definition.anonymous}
+    return {
+        "title": definition.title,
+        "audience": definition.audience,
+        "kind": definition.kind,
+        "official_method": definition.official_method,
+        "target": definition.target,
+        "anonymous": definition.anonymous,
+    }
 
 
 def _add_version(session: Session, survey: Survey, definition: Definition, now: datetime) -> None:
-    session.add(SurveyVersion(survey_id=survey.id or 0, version=survey.version, created_at=now,
-                              definition=json.dumps(definition.to_data(), ensure_ascii=False)))
+    session.add(
+        SurveyVersion(
+            survey_id=survey.id or 0,
+            version=survey.version,
+            created_at=now,
+            definition=json.dumps(definition.to_data(), ensure_ascii=False),
+        )
+    )
 
 
 def _answered_keys(session: Session, survey: Survey) -> set[str]:
-    query = (select(SurveyAnswer.question_key).distinct()
-             .join(SurveyResponse, col(SurveyResponse.id) == SurveyAnswer.response_id)
-             .where(SurveyResponse.survey_id == survey.id))
+    query = (
+        select(SurveyAnswer.question_key)
+        .distinct()
+        .join(SurveyResponse, col(SurveyResponse.id) == SurveyAnswer.response_id)
+        .where(SurveyResponse.survey_id == survey.id)
+    )
     return set(session.exec(query).all())

@@ -172,8 +172,9 @@ def _problems(d: Definition) -> list[str]:
         problems.extend(f"questions '{q.key}': {p}" for p in _question_problems(q, d, dimension_keys, earlier))
         earlier[q.key] = q
     if d.official_method not in METHODS_BY_KIND[d.kind]:
-        problems.append(f"official_method: '{d.official_method}' ใช้กับแบบ {d.kind} ไม่ได้ "
-                        f"(ใช้ได้: {', '.join(METHODS_BY_KIND[d.kind])})")
+        problems.append(
+            f"official_method: '{d.official_method}' ใช้กับแบบ {d.kind} ไม่ได้ (ใช้ได้: {', '.join(METHODS_BY_KIND[d.kind])})"
+        )
     if d.kind == "satisfaction" and not any(q.type == "satisfaction" for q in d.questions):
         problems.append("questions: แบบสำรวจความพึงพอใจต้องมีคำถามระดับความพึงพอใจอย่างน้อย 1 ข้อ")
     if d.is_quiz and not d.scored_questions:

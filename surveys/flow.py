@@ -34,8 +34,9 @@ def visible_questions(definition: Definition, answers: Answers) -> list[Question
     return shown
 
 
-def next_question(definition: Definition, answers: Answers, after: str | None = None,
-                  revising: bool = False) -> Question | None:
+def next_question(
+    definition: Definition, answers: Answers, after: str | None = None, revising: bool = False
+) -> Question | None:
     """The visible question after `after` (from the start when None): when filling in, the next one not
     answered yet (a skipped optional question stays behind); when revising, simply the next one."""
     shown = visible_questions(definition, answers)
@@ -69,8 +70,10 @@ def check_value(question: Question, value: Any) -> Any:
         return value
     if kind == "multiple":
         picked = [value] if isinstance(value, str) else value
-        if not isinstance(picked, list) or not picked or any(
-            not isinstance(k, str) or question.choice(k) is None for k in picked
+        if (
+            not isinstance(picked, list)
+            or not picked
+            or any(not isinstance(k, str) or question.choice(k) is None for k in picked)
         ):
             raise AnswerError(f"ข้อ {question.key}: เลือกได้เฉพาะ {', '.join(c.key for c in question.choices)}")
         return [c.key for c in question.choices if c.key in picked]  # definition order, no repeats

@@ -28,8 +28,15 @@ class IndicatorStatus:
     target_reduction_percent: int | None = None
 
 
-def record(session: Session, fiscal_year: int, *, ita_score: float | None, corruption_cases: int | None,
-           now: datetime, staff_id: int | None) -> PlanIndicator:
+def record(
+    session: Session,
+    fiscal_year: int,
+    *,
+    ita_score: float | None,
+    corruption_cases: int | None,
+    now: datetime,
+    staff_id: int | None,
+) -> PlanIndicator:
     """Set one fiscal year's figures (None leaves a figure as it was)."""
     row = session.get(PlanIndicator, fiscal_year)
     if row is None:
@@ -54,19 +61,30 @@ def statuses(session: Session, fiscal_year: int) -> list[IndicatorStatus]:
     cases = row.corruption_cases if row else None
     reduction = CASE_REDUCTION_TARGETS.get(fiscal_year)
     # "Down 30 %" from a baseline of 7 allows at most 4.9 → 4 cases.
-    max_cases = None if baseline is None or reduction is None else math.floor(baseline * (100 - reduction) / 100
-                                                                             + 1e-9)
+    max_cases = None if baseline is None or reduction is None else math.floor(baseline * (100 - reduction) / 100 + 1e-9)
     achieved = None
     if cases is not None and baseline:
         achieved = (baseline - cases) / baseline * 100
     return [
-        IndicatorStatus("ita_score", fiscal_year, ita_target, ita, _judge(ita, ita_target, ita is not None
-                                                                         and ita_target is not None
-                                                                         and ita >= ita_target)),
-        IndicatorStatus("corruption_cases", fiscal_year, max_cases, cases,
-                        "no_baseline" if reduction is not None and baseline is None else
-                        _judge(cases, max_cases, cases is not None and max_cases is not None and cases <= max_cases),
-                        baseline=baseline, reduction_percent=achieved, target_reduction_percent=reduction),
+        IndicatorStatus(
+            "ita_score",
+            fiscal_year,
+            ita_target,
+            ita,
+            _judge(ita, ita_target, ita is not None and ita_target is not None and ita >= ita_target),
+        ),
+        IndicatorStatus(
+            "corruption_cases",
+            fiscal_year,
+            max_cases,
+            cases,
+            "no_baseline"
+            if reduction is not None and baseline is None
+            else _judge(cases, max_cases, cases is not None and max_cases is not None and cases <= max_cases),
+            baseline=baseline,
+            reduction_percent=achieved,
+            target_reduction_percent=reduction,
+        ),
     ]
 
 

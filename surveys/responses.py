@@ -62,20 +62,24 @@ def respondent_key(survey: Survey, respondent: Respondent, link: Link | None = N
     return base
 
 
-def find(session: Session, survey: Survey, respondent: Respondent, now: datetime,
-         link: Link | None = None) -> SurveyResponse | None:
+def find(
+    session: Session, survey: Survey, respondent: Respondent, now: datetime, link: Link | None = None
+) -> SurveyResponse | None:
     """The respondent's response for the fiscal year `now` falls in, if any."""
     if not respondent.known:
         return None
-    return session.exec(select(SurveyResponse).where(
-        SurveyResponse.survey_id == survey.id,
-        SurveyResponse.fiscal_year == period_of(now).fiscal_year,
-        SurveyResponse.respondent_key == respondent_key(survey, respondent, link),
-    )).first()
+    return session.exec(
+        select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id,
+            SurveyResponse.fiscal_year == period_of(now).fiscal_year,
+            SurveyResponse.respondent_key == respondent_key(survey, respondent, link),
+        )
+    ).first()
 
 
-def begin(session: Session, survey: Survey, respondent: Respondent, channel: Channel, now: datetime,
-          link: Link | None = None) -> tuple[SurveyResponse, bool]:
+def begin(
+    session: Session, survey: Survey, respondent: Respondent, channel: Channel, now: datetime, link: Link | None = None
+) -> tuple[SurveyResponse, bool]:
     """The respondent's response this period, started now if there is none (and whether it was)."""
     if not survey.accepts_answers(now):
         raise SurveyClosed("แบบสอบถามนี้ปิดรับคำตอบแล้ว")
@@ -84,11 +88,20 @@ def begin(session: Session, survey: Survey, respondent: Respondent, channel: Cha
         return existing, False
     period = period_of(now)
     response = SurveyResponse(
-        survey_id=survey.id or 0, version=survey.version, respondent_key=respondent_key(survey, respondent, link),
-        resident_id=None if survey.anonymous else respondent.resident_id, staff_id=respondent.staff_id,
-        channel=channel, status=ResponseStatus.IN_PROGRESS, village_no=respondent.village_no,
-        fiscal_year=period.fiscal_year, quarter=period.quarter, month=period.month,
-        link_type=link[0] if link else None, link_id=link[1] if link else None, started_at=now,
+        survey_id=survey.id or 0,
+        version=survey.version,
+        respondent_key=respondent_key(survey, respondent, link),
+        resident_id=None if survey.anonymous else respondent.resident_id,
+        staff_id=respondent.staff_id,
+        channel=channel,
+        status=ResponseStatus.IN_PROGRESS,
+        village_no=respondent.village_no,
+        fiscal_year=period.fiscal_year,
+        quarter=period.quarter,
+        month=period.month,
+        link_type=link[0] if link else None,
+        link_id=link[1] if link else None,
+        started_at=now,
     )
     session.add(response)
     session.flush()
@@ -105,8 +118,15 @@ def answers_of(session: Session, response: SurveyResponse, definition: Definitio
     return answers
 
 
-def save_answer(session: Session, survey: Survey, response: SurveyResponse, definition: Definition,
-                question: Question, value: Any, now: datetime) -> Answers:
+def save_answer(
+    session: Session,
+    survey: Survey,
+    response: SurveyResponse,
+    definition: Definition,
+    question: Question,
+    value: Any,
+    now: datetime,
+) -> Answers:
     """Record one answer (replacing an earlier one) and drop answers the change has made hidden."""
     if not survey.accepts_answers(now):
         raise SurveyClosed("แบบสอบถามนี้ปิดรับคำตอบแล้ว")
@@ -114,12 +134,13 @@ def save_answer(session: Session, survey: Survey, response: SurveyResponse, defi
     answers = answers_of(session, response, definition)
     answers[question.key] = value
     kept = flow.prune(definition, answers)
-    session.exec(delete(SurveyAnswer).where(
-        col(SurveyAnswer.response_id) == response.id,
-        col(SurveyAnswer.question_key).in_([question.key, *(set(answers) - set(kept))]),
-    ))
-    session.add(SurveyAnswer(response_id=response.id or 0, question_key=question.key,
-                             **flow.encode(question, value)))
+    session.exec(
+        delete(SurveyAnswer).where(
+            col(SurveyAnswer.response_id) == response.id,
+            col(SurveyAnswer.question_key).in_([question.key, *(set(answers) - set(kept))]),
+        )
+    )
+    session.add(SurveyAnswer(response_id=response.id or 0, question_key=question.key, **flow.encode(question, value)))
     if response.status == ResponseStatus.COMPLETE:
         response.revised_at = now
     return kept
@@ -130,8 +151,11 @@ def adopt_version(session: Session, survey: Survey, response: SurveyResponse, de
     if response.version == survey.version:
         return
     kept = flow.prune(definition, answers_of(session, response, definition))
-    session.exec(delete(SurveyAnswer).where(
-        col(SurveyAnswer.response_id) == response.id, col(SurveyAnswer.question_key).not_in(list(kept))))
+    session.exec(
+        delete(SurveyAnswer).where(
+            col(SurveyAnswer.response_id) == response.id, col(SurveyAnswer.question_key).not_in(list(kept))
+        )
+    )
     response.version = survey.version
 
 
@@ -143,9 +167,18 @@ def finish(response: SurveyResponse, now: datetime) -> None:
     response.submitted_at = now
 
 
-def submit(session: Session, survey: Survey, definition: Definition, respondent: Respondent,
-           given: dict[str, Any], channel: Channel, now: datetime, *, entered_by: int | None = None,
-           link: Link | None = None) -> tuple[SurveyResponse, bool]:
+def submit(
+    session: Session,
+    survey: Survey,
+    definition: Definition,
+    respondent: Respondent,
+    given: dict[str, Any],
+    channel: Channel,
+    now: datetime,
+    *,
+    entered_by: int | None = None,
+    link: Link | None = None,
+) -> tuple[SurveyResponse, bool]:
     """A whole response at once, checked in full before anything is written; returns it and whether it
     revised an earlier one."""
     answers = flow.check_answers(definition, given)
@@ -162,8 +195,16 @@ def submit(session: Session, survey: Survey, definition: Definition, respondent:
     return response, revised
 
 
-def record_rating(session: Session, survey: Survey, definition: Definition, respondent: Respondent,
-                  score: int, link: Link, now: datetime, channel: Channel = Channel.LINE) -> SurveyResponse:
+def record_rating(
+    session: Session,
+    survey: Survey,
+    definition: Definition,
+    respondent: Respondent,
+    score: int,
+    link: Link,
+    now: datetime,
+    channel: Channel = Channel.LINE,
+) -> SurveyResponse:
     """A one-tap rating linked to a record (e.g. a closed complaint): fills the survey's rating question
     of that record's response, which counts as complete; rating again changes it."""
     question = definition.rating_target()

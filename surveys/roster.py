@@ -48,8 +48,9 @@ class SurveyRosterMember(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("survey_id", "staff_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    survey_id: int = Field(sa_column=Column(Integer, ForeignKey("survey.id", ondelete="CASCADE"), nullable=False,
-                                            index=True))
+    survey_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("survey.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     position: int
     name: str = Field(sa_type=String(200))
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
@@ -90,8 +91,11 @@ class Member:
 
 
 def members(session: Session, survey: Survey) -> list[SurveyRosterMember]:
-    query = select(SurveyRosterMember).where(col(SurveyRosterMember.survey_id) == survey.id).order_by(
-        col(SurveyRosterMember.position))
+    query = (
+        select(SurveyRosterMember)
+        .where(col(SurveyRosterMember.survey_id) == survey.id)
+        .order_by(col(SurveyRosterMember.position))
+    )
     return list(session.scalars(query).all())
 
 
@@ -117,11 +121,15 @@ def replace(session: Session, survey: Survey, given: list[Member]) -> list[Surve
     rows = []
     for i, m in enumerate(given):
         old = by_staff.get(m.staff_id) if m.staff_id is not None else by_name.pop(_name_key(m.name), None)
-        row = SurveyRosterMember(survey_id=survey.id or 0, position=i, name=m.name.strip(), staff_id=m.staff_id,
-                                 group=m.group)
+        row = SurveyRosterMember(
+            survey_id=survey.id or 0, position=i, name=m.name.strip(), staff_id=m.staff_id, group=m.group
+        )
         if old is not None:
-            row.person_key, row.invite_hash, row.invite_expires_at = old.person_key, old.invite_hash, \
-                old.invite_expires_at
+            row.person_key, row.invite_hash, row.invite_expires_at = (
+                old.person_key,
+                old.invite_hash,
+                old.invite_expires_at,
+            )
             row.resident_id, row.reminded_fiscal_year = old.resident_id, old.reminded_fiscal_year
         if row.staff_id is None and row.person_key is None:
             row.person_key = secrets.token_hex(8)
@@ -145,8 +153,8 @@ def respondent_of(member: SurveyRosterMember) -> Respondent:
 def find_member(session: Session, survey: Survey, respondent: Respondent) -> SurveyRosterMember | None:
     for member in members(session, survey):
         if (member.staff_id is not None and member.staff_id == respondent.staff_id) or (
-                member.staff_id is None and respondent.roster_key is not None
-                and member.person_key == respondent.roster_key):
+            member.staff_id is None and respondent.roster_key is not None and member.person_key == respondent.roster_key
+        ):
             return member
     return None
 
@@ -155,8 +163,9 @@ def _invite_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace(" ", "").replace("-", "").encode()).hexdigest()
 
 
-def issue_invitations(session: Session, survey: Survey, now: datetime, fiscal_year: int,
-                      only_missing: bool = True) -> list[tuple[SurveyRosterMember, str, datetime]]:
+def issue_invitations(
+    session: Session, survey: Survey, now: datetime, fiscal_year: int, only_missing: bool = True
+) -> list[tuple[SurveyRosterMember, str, datetime]]:
     """A fresh personal one-time code for each rostered person without a console account (by default only
     those who have not answered this year), replacing earlier codes; with when each expires. Never commits."""
     expires = now + INVITE_TTL
@@ -196,8 +205,9 @@ def use_invitation(member: SurveyRosterMember, resident_id: int | None = None) -
 
 def linked_to(session: Session, resident_id: int) -> list[SurveyRosterMember]:
     """Roster places a LINE account was linked to by a personal code (people without a console account)."""
-    query = select(SurveyRosterMember).where(col(SurveyRosterMember.resident_id) == resident_id,
-                                             col(SurveyRosterMember.staff_id).is_(None))
+    query = select(SurveyRosterMember).where(
+        col(SurveyRosterMember.resident_id) == resident_id, col(SurveyRosterMember.staff_id).is_(None)
+    )
     return list(session.scalars(query.order_by(col(SurveyRosterMember.id))).all())
 
 
@@ -243,9 +253,15 @@ def _scores(session: Session, survey: Survey, fiscal_year: int, keys: list[str])
     query = (
         select(response.c.respondent_key, percent)
         .select_from(response.join(answer, answer.c.response_id == response.c.id))
-        .where(and_(response.c.survey_id == survey.id, response.c.fiscal_year == fiscal_year,
-                    response.c.status == ResponseStatus.COMPLETE, response.c.respondent_key.in_(keys),
-                    answer.c.score.is_not(None)))
+        .where(
+            and_(
+                response.c.survey_id == survey.id,
+                response.c.fiscal_year == fiscal_year,
+                response.c.status == ResponseStatus.COMPLETE,
+                response.c.respondent_key.in_(keys),
+                answer.c.score.is_not(None),
+            )
+        )
         .group_by(response.c.id, response.c.respondent_key)
     )
     return {str(key): float(score) for key, score in session.execute(query).all()}
@@ -256,17 +272,29 @@ def has_answered(session: Session, survey: Survey, staff_id: int, fiscal_year: i
 
 
 def has_answered_as(session: Session, survey: Survey, respondent: Respondent, fiscal_year: int) -> bool:
-    query = select(func.count()).select_from(SurveyResponse).where(
-        col(SurveyResponse.survey_id) == survey.id,
-        col(SurveyResponse.respondent_key) == respondent_key(survey, respondent),
-        col(SurveyResponse.fiscal_year) == fiscal_year, col(SurveyResponse.status) == ResponseStatus.COMPLETE)
+    query = (
+        select(func.count())
+        .select_from(SurveyResponse)
+        .where(
+            col(SurveyResponse.survey_id) == survey.id,
+            col(SurveyResponse.respondent_key) == respondent_key(survey, respondent),
+            col(SurveyResponse.fiscal_year) == fiscal_year,
+            col(SurveyResponse.status) == ResponseStatus.COMPLETE,
+        )
+    )
     return bool(session.execute(query).scalar_one())
 
 
-def allow_retake(session: Session, survey: Survey, staff_id: int, fiscal_year: int, now: datetime,
-                 allowed_by: int | None) -> SurveyRetake:
-    retake = SurveyRetake(survey_id=survey.id or 0, staff_id=staff_id, fiscal_year=fiscal_year, allowed_at=now,
-                          allowed_by_staff_id=allowed_by)
+def allow_retake(
+    session: Session, survey: Survey, staff_id: int, fiscal_year: int, now: datetime, allowed_by: int | None
+) -> SurveyRetake:
+    retake = SurveyRetake(
+        survey_id=survey.id or 0,
+        staff_id=staff_id,
+        fiscal_year=fiscal_year,
+        allowed_at=now,
+        allowed_by_staff_id=allowed_by,
+    )
     session.add(retake)
     session.flush()
     return retake
@@ -274,9 +302,16 @@ def allow_retake(session: Session, survey: Survey, staff_id: int, fiscal_year: i
 
 def use_retake(session: Session, survey: Survey, staff_id: int, fiscal_year: int, now: datetime) -> bool:
     """Consume one unused retake permission; False when there is none."""
-    query = select(SurveyRetake).where(
-        col(SurveyRetake.survey_id) == survey.id, col(SurveyRetake.staff_id) == staff_id,
-        col(SurveyRetake.fiscal_year) == fiscal_year, col(SurveyRetake.used_at).is_(None)).limit(1)
+    query = (
+        select(SurveyRetake)
+        .where(
+            col(SurveyRetake.survey_id) == survey.id,
+            col(SurveyRetake.staff_id) == staff_id,
+            col(SurveyRetake.fiscal_year) == fiscal_year,
+            col(SurveyRetake.used_at).is_(None),
+        )
+        .limit(1)
+    )
     retake = session.scalars(query).first()
     if retake is None:
         return False

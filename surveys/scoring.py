@@ -61,14 +61,22 @@ def item_moments_query(survey_id: int, fiscal_year: int | None = None, by: str |
     )
 
 
-def item_moments(session: Session, survey_id: int, fiscal_year: int | None = None,
-                 by: str | None = None) -> list[ItemMoments]:
+def item_moments(
+    session: Session, survey_id: int, fiscal_year: int | None = None, by: str | None = None
+) -> list[ItemMoments]:
     width = len(BREAKDOWNS[by]) if by else 0
     rows = session.execute(item_moments_query(survey_id, fiscal_year, by)).all()
     return [
-        ItemMoments(tuple(row[:width]), row[width],
-                    Moments(int(row[width + 1]), float(row[width + 2] or 0), float(row[width + 3] or 0),
-                            tuple(int(c or 0) for c in row[width + 4 : width + 9])))
+        ItemMoments(
+            tuple(row[:width]),
+            row[width],
+            Moments(
+                int(row[width + 1]),
+                float(row[width + 2] or 0),
+                float(row[width + 3] or 0),
+                tuple(int(c or 0) for c in row[width + 4 : width + 9]),
+            ),
+        )
         for row in rows
     ]
 
@@ -82,8 +90,9 @@ class RespondentScores:
     passed: int
 
 
-def respondent_scores(session: Session, survey_id: int, pass_mark: float, fiscal_year: int | None = None,
-                      by: str | None = None) -> list[RespondentScores]:
+def respondent_scores(
+    session: Session, survey_id: int, pass_mark: float, fiscal_year: int | None = None, by: str | None = None
+) -> list[RespondentScores]:
     groups = _group_columns(by)
     percent = (literal(100.0) * func.sum(ANSWER.c.score) / func.count(ANSWER.c.score)).label("percent")
     per_response = (
@@ -95,12 +104,16 @@ def respondent_scores(session: Session, survey_id: int, pass_mark: float, fiscal
     )
     outer = [per_response.c[column.name] for column in groups]
     p = per_response.c.percent
-    query = select(*outer, func.count(p), func.sum(p), func.sum(p * p),
-                   func.sum(case((p >= pass_mark - 1e-9, 1), else_=0))).group_by(*outer)
+    query = select(
+        *outer, func.count(p), func.sum(p), func.sum(p * p), func.sum(case((p >= pass_mark - 1e-9, 1), else_=0))
+    ).group_by(*outer)
     width = len(groups)
     return [
-        RespondentScores(tuple(row[:width]), Moments(int(row[width]), float(row[width + 1] or 0),
-                                                     float(row[width + 2] or 0)), int(row[width + 3] or 0))
+        RespondentScores(
+            tuple(row[:width]),
+            Moments(int(row[width]), float(row[width + 1] or 0), float(row[width + 2] or 0)),
+            int(row[width + 3] or 0),
+        )
         for row in session.execute(query).all()
     ]
 
@@ -115,8 +128,9 @@ class RespondentShares:
     most_answers: int
 
 
-def respondent_top2_query(survey_id: int, key_sets: list[list[str]], fiscal_year: int | None = None,
-                          by: str | None = None) -> Select[Any]:
+def respondent_top2_query(
+    survey_id: int, key_sets: list[list[str]], fiscal_year: int | None = None, by: str | None = None
+) -> Select[Any]:
     """Per breakdown group and for each set of items (the whole survey, each dimension): the count, sum and
     sum of squares of respondents' top-2 shares over that set, and the most answers one respondent gave to it
     — every set in one pass over the answers (the SQL `respondent_top2` runs; benchmarks/survey_summary.py
@@ -128,8 +142,10 @@ def respondent_top2_query(survey_id: int, key_sets: list[list[str]], fiscal_year
         in_set = ANSWER.c.question_key.in_(keys)
         answered = func.sum(case((in_set, 1), else_=0))
         top = func.sum(case((and_(in_set, score >= 4), 1), else_=0))
-        shares += [(literal(1.0) * top / func.nullif(answered, 0)).label(f"share{index}"),
-                   answered.label(f"answers{index}")]
+        shares += [
+            (literal(1.0) * top / func.nullif(answered, 0)).label(f"share{index}"),
+            answered.label(f"answers{index}"),
+        ]
     every_key = sorted({key for keys in key_sets for key in keys})
     per_response = (
         select(*groups, *shares)
@@ -146,8 +162,9 @@ def respondent_top2_query(survey_id: int, key_sets: list[list[str]], fiscal_year
     return select(*outer, *figures).group_by(*outer)
 
 
-def respondent_top2(session: Session, survey_id: int, key_sets: list[list[str]], fiscal_year: int | None = None,
-                    by: str | None = None) -> list[list[RespondentShares]]:
+def respondent_top2(
+    session: Session, survey_id: int, key_sets: list[list[str]], fiscal_year: int | None = None, by: str | None = None
+) -> list[list[RespondentShares]]:
     """For each set of items, per breakdown group: respondents' top-2 shares over the set, so an interval
     counts people, not answers (one person's answers to several items are not independent). Groups where
     nobody answered the set are left out."""
@@ -159,8 +176,11 @@ def respondent_top2(session: Session, survey_id: int, key_sets: list[list[str]],
     where = [index for index, keys in enumerate(key_sets) if keys]
     for row in session.execute(respondent_top2_query(survey_id, sets, fiscal_year, by)).all():
         for position, index in enumerate(where):
-            n, total, squares, most = row[width + 4 * position: width + 4 * position + 4]
+            n, total, squares, most = row[width + 4 * position : width + 4 * position + 4]
             if n:
-                found[index].append(RespondentShares(tuple(row[:width]), Moments(int(n), float(total or 0),
-                                                                                float(squares or 0)), int(most or 0)))
+                found[index].append(
+                    RespondentShares(
+                        tuple(row[:width]), Moments(int(n), float(total or 0), float(squares or 0)), int(most or 0)
+                    )
+                )
     return found

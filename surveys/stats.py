@@ -15,9 +15,36 @@ Z95 = NormalDist().inv_cdf(0.975)
 Interval = tuple[float, float]
 # Two-sided 95 % critical values of Student's t for 1–30 degrees of freedom (standard tables).
 _T975 = (
-    12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-    2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-    2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+    12.7062,
+    4.3027,
+    3.1824,
+    2.7764,
+    2.5706,
+    2.4469,
+    2.3646,
+    2.3060,
+    2.2622,
+    2.2281,
+    2.2010,
+    2.1788,
+    2.1604,
+    2.1448,
+    2.1314,
+    2.1199,
+    2.1098,
+    2.1009,
+    2.0930,
+    2.0860,
+    2.0796,
+    2.0739,
+    2.0687,
+    2.0639,
+    2.0595,
+    2.0555,
+    2.0518,
+    2.0484,
+    2.0452,
+    2.0423,
 )
 # Thai report convention for a 5-level mean (shown to two decimals): lower bound of each band.
 BANDS = ((4.21, "มากที่สุด"), (3.41, "มาก"), (2.61, "ปานกลาง"), (1.81, "น้อย"), (1.00, "น้อยที่สุด"))
@@ -33,8 +60,12 @@ class Moments:
     levels: tuple[int, ...] = field(default=(0, 0, 0, 0, 0))  # how many scored 1, 2, 3, 4, 5
 
     def __add__(self, other: Moments) -> Moments:
-        return Moments(self.n + other.n, self.total + other.total, self.total_sq + other.total_sq,
-                       tuple(a + b for a, b in zip(self.levels, other.levels, strict=True)))
+        return Moments(
+            self.n + other.n,
+            self.total + other.total,
+            self.total_sq + other.total_sq,
+            tuple(a + b for a, b in zip(self.levels, other.levels, strict=True)),
+        )
 
     @property
     def mean(self) -> float | None:
@@ -60,8 +91,12 @@ def t_critical(df: int) -> float:
     if df <= len(_T975):
         return _T975[df - 1]
     z = Z95
-    return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
+    return (
+        z
+        + (z**3 + z) / (4 * df)
+        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
+    )
 
 
 def mean_interval(mean: float | None, sd: float | None, n: int, bounds: Interval) -> Interval | None:
@@ -140,4 +175,3 @@ def yamane(population: int, e: float = 0.05) -> int:
     if population <= 0:
         return 0
     return math.ceil(population / (1 + population * e * e))
-

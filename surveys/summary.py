@@ -24,8 +24,10 @@ from surveys.stats import Interval, Moments
 
 MIN_GROUP = 5  # breakdown groups with fewer respondents are hidden
 WHOLE = "รวมทุกด้าน"  # the row of the whole survey (a dimension may itself be called ภาพรวม: the overall question)
-CI_METHOD = ("95 %: mean – Student t (n−1 df); shares – Wilson score; dimensions and the whole survey count "
-             "each respondent once (n = largest item n), which is conservative")
+CI_METHOD = (
+    "95 %: mean – Student t (n−1 df); shares – Wilson score; dimensions and the whole survey count "
+    "each respondent once (n = largest item n), which is conservative"
+)
 
 
 @dataclass
@@ -105,11 +107,18 @@ def satisfaction_figures(m: Moments, respondents: int, shares: scoring.Responden
     top2_ci = stats.wilson(top2, respondents)
     if shares is not None and shares.moments.n:
         top2 = shares.moments.mean
-        top2_ci = (stats.wilson(top2, shares.moments.n) if shares.most_answers <= 1 else
-                   stats.mean_interval(top2, shares.moments.sd, shares.moments.n, (0.0, 1.0)))
+        top2_ci = (
+            stats.wilson(top2, shares.moments.n)
+            if shares.most_answers <= 1
+            else stats.mean_interval(top2, shares.moments.sd, shares.moments.n, (0.0, 1.0))
+        )
     mean_ci = stats.mean_interval(mean, sd, respondents, (1.0, 5.0))
     return Figures(
-        n=respondents, answers=m.n, mean=mean, sd=sd, band=stats.band(mean),
+        n=respondents,
+        answers=m.n,
+        mean=mean,
+        sd=sd,
+        band=stats.band(mean),
         mean_percent=None if mean is None else mean / 5 * 100,
         top2_share=None if top2 is None else top2 * 100,
         levels={level: m.levels[level - 1] / m.n * 100 for level in range(1, 6)} if m.n else None,
@@ -122,9 +131,17 @@ def correct_share_figures(m: Moments, respondents: int) -> Figures:
     """Quiz items and dimensions: the share of right answers (scores 0/1)."""
     share = m.mean
     ci = stats.wilson(share, respondents)
-    return Figures(n=respondents, answers=m.n, mean=share, sd=m.sd, band=None,
-                   mean_percent=None if share is None else share * 100, top2_share=None, levels=None,
-                   ci95={"mean": ci, "mean_percent": _percent(ci, 100.0)})
+    return Figures(
+        n=respondents,
+        answers=m.n,
+        mean=share,
+        sd=m.sd,
+        band=None,
+        mean_percent=None if share is None else share * 100,
+        top2_share=None,
+        levels=None,
+        ci95={"mean": ci, "mean_percent": _percent(ci, 100.0)},
+    )
 
 
 def quiz_overall_figures(scores: scoring.RespondentScores | None) -> Figures:
@@ -133,10 +150,19 @@ def quiz_overall_figures(scores: scoring.RespondentScores | None) -> Figures:
     mean_ci = stats.mean_interval(m.mean, m.sd, m.n, (0.0, 100.0))
     passed = scores.passed / m.n if scores and m.n else None
     return Figures(
-        n=m.n, answers=m.n, mean=None if m.mean is None else m.mean / 100, sd=None if m.sd is None else m.sd / 100,
-        band=None, mean_percent=m.mean, top2_share=None, levels=None,
-        ci95={"mean": _percent(mean_ci, 0.01), "mean_percent": mean_ci,
-              "pass_share": _percent(stats.wilson(passed, m.n), 100.0)},
+        n=m.n,
+        answers=m.n,
+        mean=None if m.mean is None else m.mean / 100,
+        sd=None if m.sd is None else m.sd / 100,
+        band=None,
+        mean_percent=m.mean,
+        top2_share=None,
+        levels=None,
+        ci95={
+            "mean": _percent(mean_ci, 0.01),
+            "mean_percent": mean_ci,
+            "pass_share": _percent(stats.wilson(passed, m.n), 100.0),
+        },
         pass_share=None if passed is None else passed * 100,
     )
 
@@ -173,32 +199,35 @@ def summarise(
     scored = [q.key for q in definition.scored_questions]
     item_figures = correct_share_figures if definition.is_quiz else satisfaction_figures
 
-    dimension_keys = {d.key: [q.key for q in definition.scored_questions if q.dimension == d.key]
-                      for d in definition.dimensions}
+    dimension_keys = {
+        d.key: [q.key for q in definition.scored_questions if q.dimension == d.key] for d in definition.dimensions
+    }
     top2: dict[Group, scoring.RespondentShares] = {}
     dimension_top2: dict[str, list[scoring.RespondentShares]] = {}
     if not definition.is_quiz:  # the whole survey by group, and each dimension, in one query
-        whole_rows, *dimension_rows = scoring.respondent_top2(session, survey.id or 0,
-                                                              [scored, *dimension_keys.values()], fiscal_year, by)
+        whole_rows, *dimension_rows = scoring.respondent_top2(
+            session, survey.id or 0, [scored, *dimension_keys.values()], fiscal_year, by
+        )
         top2 = {row.group: row for row in whole_rows}
         dimension_top2 = dict(zip(dimension_keys, dimension_rows, strict=True))
 
     def all_top2(rows: list[scoring.RespondentShares]) -> scoring.RespondentShares:
-        return scoring.RespondentShares((), sum((r.moments for r in rows), Moments()),
-                                        max((r.most_answers for r in rows), default=0))
+        return scoring.RespondentShares(
+            (), sum((r.moments for r in rows), Moments()), max((r.most_answers for r in rows), default=0)
+        )
 
     quiz_scores: dict[Group, scoring.RespondentScores] = {}
     if definition.is_quiz:
-        for score_row in scoring.respondent_scores(session, survey.id or 0, definition.pass_mark or 0,
-                                                   fiscal_year, by):
+        for score_row in scoring.respondent_scores(session, survey.id or 0, definition.pass_mark or 0, fiscal_year, by):
             quiz_scores[score_row.group] = score_row
 
     def whole(items: dict[str, Moments], group: Group | None) -> Figures:
         if definition.is_quiz:
             if group is None:
                 merged = list(quiz_scores.values())
-                total = scoring.RespondentScores((), sum((s.moments for s in merged), Moments()),
-                                                 sum(s.passed for s in merged))
+                total = scoring.RespondentScores(
+                    (), sum((s.moments for s in merged), Moments()), sum(s.passed for s in merged)
+                )
                 return quiz_overall_figures(total if merged else None)
             return quiz_overall_figures(quiz_scores.get(group))
         pooled, respondents = _pooled(items, scored)
@@ -208,16 +237,27 @@ def summarise(
     overall = whole(per_item, None)
     method = survey.official_method
     official_ci = overall.ci95.get(method)
-    official_value = {"mean_percent": overall.mean_percent, "top2_share": overall.top2_share,
-                      "pass_share": overall.pass_share}[method]
+    official_value = {
+        "mean_percent": overall.mean_percent,
+        "top2_share": overall.top2_share,
+        "pass_share": overall.pass_share,
+    }[method]
     summary = Summary(
-        survey_key=survey.key, title=survey.title, kind=definition.kind, version=survey.version,
+        survey_key=survey.key,
+        title=survey.title,
+        kind=definition.kind,
+        version=survey.version,
         fiscal_year=fiscal_year,
         provisional=survey.accepts_answers(now) and (fiscal_year is None or now < fiscal_year_end(fiscal_year)),
-        overall=overall, target=survey.target, official_method=method, official_value=official_value,
-        official_ci95=official_ci, status=stats.target_status(official_ci, survey.target),
+        overall=overall,
+        target=survey.target,
+        official_method=method,
+        official_value=official_value,
+        official_ci95=official_ci,
+        status=stats.target_status(official_ci, survey.target),
         more_responses_needed=_more_needed(overall, method, survey.target, definition.is_quiz),
-        population=population, sample_required=stats.yamane(population) if population else None,
+        population=population,
+        sample_required=stats.yamane(population) if population else None,
         by=by,
     )
     for dimension in definition.dimensions:
@@ -254,8 +294,11 @@ def _more_needed(overall: Figures, method: str, target: float, quiz: bool) -> in
         sd = None if overall.sd is None else overall.sd * (100 if quiz else 20)
         if sd is None:
             sd = (bounds[1] - bounds[0]) / 2
-        return stats.more_for_mean(overall.mean_percent, sd, max(overall.n, 2), target, bounds) \
-            if overall.n >= 2 else _plus(stats.more_for_mean(overall.mean_percent, sd, 2, target, bounds), 1)
+        return (
+            stats.more_for_mean(overall.mean_percent, sd, max(overall.n, 2), target, bounds)
+            if overall.n >= 2
+            else _plus(stats.more_for_mean(overall.mean_percent, sd, 2, target, bounds), 1)
+        )
     shares = overall.top2_respondents
     if method == "top2_share" and shares is not None and shares.most_answers > 1:
         m = shares.moments

@@ -107,8 +107,9 @@ def harness(database_url: str, engine: Engine, fake_line: FakeLine) -> Iterator[
 
 
 @pytest.fixture(scope="session")
-def service_engine(pg_database: str | None, sqlite_template: Path,
-                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def service_engine(
+    pg_database: str | None, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """One migrated database shared by the service tests (no webhook, worker or fake LINE)."""
     if pg_database:
         url = pg_database

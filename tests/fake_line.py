@@ -31,8 +31,14 @@ class FakeLine:
         async def validate_against_spec(request: Request, call_next):  # type: ignore[no-untyped-def]
             body = await request.body()
             host = "https://api-data.line.me" if request.url.path.endswith(DATA_HOST_PATHS) else "https://api.line.me"
-            mock = MockRequest(host, request.method.lower(), request.url.path, data=body or None,
-                               headers=dict(request.headers), content_type=request.headers.get("content-type"))
+            mock = MockRequest(
+                host,
+                request.method.lower(),
+                request.url.path,
+                data=body or None,
+                headers=dict(request.headers),
+                content_type=request.headers.get("content-type"),
+            )
             try:
                 self.spec.validate_request(mock)
             except Exception as error:  # record, let the test fail on it at teardown

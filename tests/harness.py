@@ -116,8 +116,9 @@ class Harness:
         return self._turn(self.event("postback", user_id, data=data), user_id)
 
     def say_location(self, user_id: str, latitude: float, longitude: float, address: str = "") -> list[str]:
-        return self._turn(self.event("location", user_id, latitude=latitude, longitude=longitude, address=address),
-                          user_id)
+        return self._turn(
+            self.event("location", user_id, latitude=latitude, longitude=longitude, address=address), user_id
+        )
 
     def follow(self, user_id: str) -> list[str]:
         return self._turn(self.event("follow", user_id), user_id)

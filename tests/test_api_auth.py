@@ -25,8 +25,12 @@ def hidden(path: str) -> bool:
 
 def admin_operations(harness: Harness) -> list[tuple[str, str]]:
     paths = harness.app.openapi()["paths"]
-    return [(method.upper(), path) for path, operations in paths.items() if path.startswith("/api/v1")
-            for method in operations]
+    return [
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1")
+        for method in operations
+    ]
 
 
 def test_there_are_admin_routes_to_check(harness: Harness) -> None:

@@ -17,16 +17,26 @@ FIRST_DAY_2570 = datetime(2026, 9, 30, 18, 0, tzinfo=UTC)  # 01.00 Thai time, 1 
 
 
 def complaint(harness: Harness, officer: dict[str, str], category: str) -> str:
-    response = harness.client.post("/api/v1/complaints", headers=officer, json={
-        "source_channel": "phone", "category": category, "description": f"เรื่อง {category}"})
+    response = harness.client.post(
+        "/api/v1/complaints",
+        headers=officer,
+        json={"source_channel": "phone", "category": category, "description": f"เรื่อง {category}"},
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["code"])
 
 
 def tip(harness: Harness, integrity: dict[str, str], type_key: str | None) -> str:
     with Session(harness.engine) as session:
-        filed = tips.file_tip(session, sealer=harness.runtime.sealer, settings=harness.settings,
-                              line_user_id="U" + "0" * 32, anonymous=True, what="เบาะแส", now=harness.clock())
+        filed = tips.file_tip(
+            session,
+            sealer=harness.runtime.sealer,
+            settings=harness.settings,
+            line_user_id="U" + "0" * 32,
+            anonymous=True,
+            what="เบาะแส",
+            now=harness.clock(),
+        )
         session.commit()
         code = filed.code
     if type_key is not None:
@@ -56,25 +66,50 @@ def test_outcome_indicators_against_hand_counts_across_the_fiscal_year_boundary(
     harness.clock.now = FIRST_DAY_2570
     complaint(harness, officer, "procurement")
     duplicate = complaint(harness, officer, "procurement")
-    assert harness.client.post(f"/api/v1/complaints/{duplicate}/transitions", headers=officer,
-                               json={"status": "duplicate", "public_note": "ซ้ำกับเรื่องก่อนหน้า"}).status_code == 200
+    assert (
+        harness.client.post(
+            f"/api/v1/complaints/{duplicate}/transitions",
+            headers=officer,
+            json={"status": "duplicate", "public_note": "ซ้ำกับเรื่องก่อนหน้า"},
+        ).status_code
+        == 200
+    )
     complaint(harness, officer, "service")
     wrong = complaint(harness, officer, "roads")  # the resident picked the wrong category
-    assert harness.client.post(f"/api/v1/complaints/{wrong}/category", headers=officer,
-                               json={"category": "nope"}).status_code == 422
-    moved = harness.client.post(f"/api/v1/complaints/{wrong}/category", headers=officer,
-                                json={"category": "service", "reason": "เจ้าหน้าที่พูดจาไม่สุภาพ"})
+    assert (
+        harness.client.post(
+            f"/api/v1/complaints/{wrong}/category", headers=officer, json={"category": "nope"}
+        ).status_code
+        == 422
+    )
+    moved = harness.client.post(
+        f"/api/v1/complaints/{wrong}/category",
+        headers=officer,
+        json={"category": "service", "reason": "เจ้าหน้าที่พูดจาไม่สุภาพ"},
+    )
     assert moved.status_code == 200 and moved.json()["category"] == "service"
     assert moved.json()["timeline"][-1]["kind"] == "reclassified"
     tip(harness, integrity, "embezzlement")
-    assert harness.client.post(f"/api/v1/tips/{tip(harness, integrity, None)}/type", json={"type": "x"},
-                               headers=integrity).status_code == 422
+    assert (
+        harness.client.post(
+            f"/api/v1/tips/{tip(harness, integrity, None)}/type", json={"type": "x"}, headers=integrity
+        ).status_code
+        == 422
+    )
     assert harness.client.put("/api/v1/outcomes/2570", json={"bribery": 0}, headers=manager).status_code == 422
     assert harness.client.put("/api/v1/outcomes/2565", json={}, headers=manager).status_code == 422
-    assert harness.client.put("/api/v1/outcomes/2565", json={"corruption_cases": 10, "procurement": 4},
-                              headers=officer).status_code == 403
-    assert harness.client.put("/api/v1/outcomes/2565", json={"corruption_cases": 10, "procurement": 4},
-                              headers=manager).status_code == 200
+    assert (
+        harness.client.put(
+            "/api/v1/outcomes/2565", json={"corruption_cases": 10, "procurement": 4}, headers=officer
+        ).status_code
+        == 403
+    )
+    assert (
+        harness.client.put(
+            "/api/v1/outcomes/2565", json={"corruption_cases": 10, "procurement": 4}, headers=manager
+        ).status_code
+        == 200
+    )
     with Session(harness.engine) as session:
         actions = [a.action for a in session.exec(select(AuditEntry)).all()]
     assert {"complaint.reclassify", "tip.classify", "outcome.record"} <= set(actions)
@@ -91,14 +126,23 @@ def test_outcome_indicators_against_hand_counts_across_the_fiscal_year_boundary(
     }
     for key, (count, previous, baseline, change, target, status) in expected.items():
         row = now[key]
-        assert (row["fiscal_year"], row["count"], row["previous_count"], row["baseline_count"],
-                row["change_percent"], row["target"], row["status"]) == (2570, count, previous, baseline, change,
-                                                                          target, status), key
+        assert (
+            row["fiscal_year"],
+            row["count"],
+            row["previous_count"],
+            row["baseline_count"],
+            row["change_percent"],
+            row["target"],
+            row["status"],
+        ) == (2570, count, previous, baseline, change, target, status), key
 
     last_year = outcome(harness, manager, 2569)  # over now: judged for good
     assert (last_year["bribery"]["count"], last_year["bribery"]["status"]) == (1, "not_met")
-    assert (last_year["corruption_cases"]["count"], last_year["corruption_cases"]["target"],
-            last_year["corruption_cases"]["status"]) == (3, 6, "met")  # 40 % fewer than 10 allows 6
+    assert (
+        last_year["corruption_cases"]["count"],
+        last_year["corruption_cases"]["target"],
+        last_year["corruption_cases"]["status"],
+    ) == (3, 6, "met")  # 40 % fewer than 10 allows 6
     assert (last_year["procurement"]["previous_count"], last_year["procurement"]["status"]) == (0, "not_met")
 
     page = harness.client.get("/public/targets", params={"fiscal_year": 2570})

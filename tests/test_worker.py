@@ -21,8 +21,9 @@ def test_concurrent_workers_process_each_event_once_in_order_per_user(harness: H
     batch = [harness.event("text", users[i % 5], text="ช่วยเหลือ") | {"timestamp": base + i} for i in range(60)]
     for start in range(0, 60, 10):
         harness.post_events(*batch[start : start + 10])
-    workers = [InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
-               for _ in range(4)]
+    workers = [
+        InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock) for _ in range(4)
+    ]
     errors: list[BaseException] = []
 
     def work(processor: InboxProcessor) -> None:

@@ -28,8 +28,9 @@ def stored(harness: Harness) -> list[InboxEvent]:
 def test_a_batch_takes_one_event_per_resident_and_commits_once(harness: Harness) -> None:
     users = [harness.new_user(f"u{i}") for i in range(6)]
     base = int(harness.clock().timestamp() * 1000)
-    harness.post_events(*[harness.event("text", users[i % 6], text="ช่วยเหลือ") | {"timestamp": base + i}
-                          for i in range(12)])
+    harness.post_events(
+        *[harness.event("text", users[i % 6], text="ช่วยเหลือ") | {"timestamp": base + i} for i in range(12)]
+    )
     commits = [0]
     event.listen(harness.engine, "commit", lambda _: commits.__setitem__(0, commits[0] + 1))
     assert harness.processor.process_batch(20) == 6  # the second event of each resident waits its turn
@@ -45,8 +46,9 @@ def test_a_batch_without_failures_runs_straight_through_with_one_sealed_dialog_l
         harness.onboard(user)  # known residents; the fifth is new
     harness.post_events(*[harness.event("text", user, text="ช่วยเหลือ") for user in users])
     statements: list[str] = []
-    event.listen(harness.engine, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: statements.append(statement.upper()))
+    event.listen(
+        harness.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: statements.append(statement.upper())
+    )
     assert harness.processor.process_batch(20) == 5
     # Savepoints only when a handler has failed, and one around the newcomers' INSERT (another process may
     # have created one of them meanwhile).
@@ -115,10 +117,15 @@ def test_concurrent_batches_never_hold_two_events_of_one_resident(harness: Harne
     users = [harness.new_user(f"u{i}") for i in range(4)]
     base = int(harness.clock().timestamp() * 1000)
     for start in range(0, 80, 20):
-        harness.post_events(*[harness.event("text", users[i % 4], text="ช่วยเหลือ") | {"timestamp": base + i}
-                              for i in range(start, start + 20)])
-    workers = [InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
-               for _ in range(3)]
+        harness.post_events(
+            *[
+                harness.event("text", users[i % 4], text="ช่วยเหลือ") | {"timestamp": base + i}
+                for i in range(start, start + 20)
+            ]
+        )
+    workers = [
+        InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock) for _ in range(3)
+    ]
     handled: list[tuple[str, Any]] = []  # (resident, LINE timestamp) in the order handlers ran
     for worker in workers:
         real = worker.dispatcher.handle

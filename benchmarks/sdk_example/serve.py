@@ -1,6 +1,6 @@
 """Serve LINE's unmodified fastapi-echo example against a fake LINE.
 
-    LINE_CHANNEL_SECRET=… LINE_CHANNEL_ACCESS_TOKEN=… python benchmarks/sdk_example/serve.py --port P --line-url URL
+LINE_CHANNEL_SECRET=… LINE_CHANNEL_ACCESS_TOKEN=… python benchmarks/sdk_example/serve.py --port P --line-url URL
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ def main() -> None:
     parser.add_argument("--line-url", required=True)
     args = parser.parse_args()
     Configuration.__init__ = functools.partialmethod(Configuration.__init__, host=args.line_url)  # type: ignore[method-assign]
-    uvicorn.run(LazyExample(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False,
-                lifespan="off")
+    uvicorn.run(LazyExample(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False, lifespan="off")
 
 
 if __name__ == "__main__":

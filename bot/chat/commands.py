@@ -139,8 +139,10 @@ def _answer(turn: Turn, typed: str, intent: Intent, wiring: Wiring) -> None:
 
 
 def _offer_buttons(yes_label: str) -> tuple[m.Action, m.Action]:
-    return (m.postback(yes_label, TakeOffer(True).pack(), yes_label),
-            m.postback("ไม่ใช่", TakeOffer(False).pack(), "ไม่ใช่"))
+    return (
+        m.postback(yes_label, TakeOffer(True).pack(), yes_label),
+        m.postback("ไม่ใช่", TakeOffer(False).pack(), "ไม่ใช่"),
+    )
 
 
 def took_offer(turn: Turn, tapped: TakeOffer, wiring: Wiring) -> None:
@@ -175,7 +177,8 @@ def hooks(wiring: Wiring) -> Hooks:
     global_commands.entry("เมนู", "menu", "เริ่ม", needs_consent=False)(show_menu)
     global_commands.entry("ช่วยเหลือ", "help", "วิธีใช้", needs_consent=False)(show_help)
     global_commands.tap(TakeOffer, states=(ChatStep.OFFERED,), needs_consent=False)(
-        functools.partial(took_offer, wiring=wiring))
+        functools.partial(took_offer, wiring=wiring)
+    )
     return Hooks(
         global_commands=global_commands,
         needs_consent=wiring.needs_consent,

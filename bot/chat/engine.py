@@ -215,7 +215,12 @@ def normalise(text: str) -> str:
 
 class Dispatcher:
     def __init__(
-        self, routers: Sequence[Router], hooks: Hooks, settings: Settings, sealer: Sealer, people: People,
+        self,
+        routers: Sequence[Router],
+        hooks: Hooks,
+        settings: Settings,
+        sealer: Sealer,
+        people: People,
         callbacks: Callbacks,
     ) -> None:
         self.routers = [hooks.global_commands, *routers]
@@ -223,8 +228,10 @@ class Dispatcher:
         for router in self.routers:
             for entry in router.entries:
                 if entry.callback is not None and entry.callback not in callbacks:
-                    raise ValueError(f"router {router.name!r} takes {entry.callback.__name__} taps, which the "
-                                     "callbacks it was given cannot read")
+                    raise ValueError(
+                        f"router {router.name!r} takes {entry.callback.__name__} taps, which the "
+                        "callbacks it was given cannot read"
+                    )
         self.people = people
         self.hooks = hooks
         self.settings = settings
@@ -244,8 +251,15 @@ class Dispatcher:
         not_sealed = set(user_ids) - conversation_state.sealed_user_ids(session, self.sealer, user_ids)
         return Prefetched(residents, conversations, not_sealed)
 
-    def handle(self, session: Session, org: Organisation, incoming: Incoming, now: datetime,
-               batch: Prefetched | None = None, careful: bool = True) -> Turn:
+    def handle(
+        self,
+        session: Session,
+        org: Organisation,
+        incoming: Incoming,
+        now: datetime,
+        batch: Prefetched | None = None,
+        careful: bool = True,
+    ) -> Turn:
         """Route one event; the caller commits the session with the outbox rows for `turn.replies`.
         `batch`: what the caller looked up for this user beforehand (`prefetch`), saving the lookups here.
         Not `careful`: a refusal raises (see `_refusable`)."""
@@ -255,8 +269,14 @@ class Dispatcher:
         if resident is None:  # not in the batch's lookup (a sealed arrival's user is not named there)
             resident = self.people.find_or_create(session, user_id, now)
         conversation, dialog = conversation_state.load(
-            session, resident.id or 0, now, self.sealer, user_id,
-            sealed_possible=not (batch and user_id in batch.not_sealed), prefetched=prefetched)
+            session,
+            resident.id or 0,
+            now,
+            self.sealer,
+            user_id,
+            sealed_possible=not (batch and user_id in batch.not_sealed),
+            prefetched=prefetched,
+        )
         turn = Turn(session, now, org, self.settings, self.sealer, resident, incoming, dialog, self.people)
         if incoming.kind is EventKind.FOLLOW:
             for router in self.routers:

@@ -91,9 +91,14 @@ class Lexicon:
     def __init__(self, categories: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
         self.tags: dict[str, set[str]] = {}
         general = {
-            "greeting": texts.GREETINGS, "thanks": texts.THANKS, "problem": texts.PROBLEM_WORDS,
-            "question": texts.QUESTION_WORDS, "ask": texts.QUESTION_OPENERS, "yes": texts.YES_WORDS,
-            "no": texts.NO_WORDS, "particle": texts.PARTICLES,
+            "greeting": texts.GREETINGS,
+            "thanks": texts.THANKS,
+            "problem": texts.PROBLEM_WORDS,
+            "question": texts.QUESTION_WORDS,
+            "ask": texts.QUESTION_OPENERS,
+            "yes": texts.YES_WORDS,
+            "no": texts.NO_WORDS,
+            "particle": texts.PARTICLES,
         }
         for tag, words in general.items():
             for word in words:
@@ -108,7 +113,7 @@ class Lexicon:
         i = 0
         while i < len(words):
             for size in range(min(MAX_PHRASE_TOKENS, len(words) - i), 0, -1):
-                phrase = "".join(words[i: i + size])
+                phrase = "".join(words[i : i + size])
                 if phrase in self.tags:
                     found.append((phrase, self.tags[phrase]))
                     i += size

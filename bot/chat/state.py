@@ -69,9 +69,15 @@ class Stored:
 current_dialog: ContextVar[DialogState | None] = ContextVar("current_dialog", default=None)
 
 
-def load(session: Session, resident_id: int, now: datetime, sealer: Sealer, user_id: str = "",
-         sealed_possible: bool = True, prefetched: dict[int, Conversation] | None = None,
-         ) -> tuple[Stored, DialogState]:
+def load(
+    session: Session,
+    resident_id: int,
+    now: datetime,
+    sealer: Sealer,
+    user_id: str = "",
+    sealed_possible: bool = True,
+    prefetched: dict[int, Conversation] | None = None,
+) -> tuple[Stored, DialogState]:
     """The resident's dialog state (its row locked); an expired state is dropped.
 
     A sealed dialog in progress (found by the LINE `user_id`) wins over the resident's own row, which a
@@ -105,8 +111,12 @@ def lock_many(session: Session, resident_ids: list[int]) -> dict[int, Conversati
     overlapping sets in the same order). A resident without one has none to lock: `save` creates it."""
     if not resident_ids:
         return {}
-    query = (select(Conversation).where(col(Conversation.resident_id).in_(resident_ids))
-             .order_by(col(Conversation.resident_id)).with_for_update())
+    query = (
+        select(Conversation)
+        .where(col(Conversation.resident_id).in_(resident_ids))
+        .order_by(col(Conversation.resident_id))
+        .with_for_update()
+    )
     return {row.resident_id: row for row in session.exec(query)}
 
 

@@ -62,12 +62,21 @@ def list_complaints(
     offset: Offset = 0,
 ) -> ComplaintPage:
     now = runtime.clock()
-    wanted = QueueFilter(status=status_, category=category, village=village, unit=unit, overdue=overdue,
-                         source_channel=source_channel, fiscal_year=fiscal_year, q=q)
+    wanted = QueueFilter(
+        status=status_,
+        category=category,
+        village=village,
+        unit=unit,
+        overdue=overdue,
+        source_channel=source_channel,
+        fiscal_year=fiscal_year,
+        q=q,
+    )
     rows, total = queue.search(session, wanted, now=now, limit=limit, offset=offset)
     photos = queries.stored_photo_counts(session, rows)
-    return ComplaintPage(items=[_out(c, now, photos.get(c.id or 0, 0)) for c in rows], total=total, limit=limit,
-                         offset=offset)
+    return ComplaintPage(
+        items=[_out(c, now, photos.get(c.id or 0, 0)) for c in rows], total=total, limit=limit, offset=offset
+    )
 
 
 @router.post("", response_model=ComplaintOut, status_code=status.HTTP_201_CREATED)
@@ -75,9 +84,19 @@ def record_complaint(body: ComplaintIn, member: OfficeStaff, session: SessionDep
     """A complaint that came by phone, walk-in, letter or the 1567 centre, with its channel kept."""
     now = runtime.clock()
     complaint = service.file_complaint(
-        session, org=runtime.org, settings=runtime.settings, category=body.category,
-        description=body.description, now=now, source=body.source_channel, village_no=body.village_no,
-        address=body.address, phone=body.phone, contact_name=body.contact_name, actor=member)
+        session,
+        org=runtime.org,
+        settings=runtime.settings,
+        category=body.category,
+        description=body.description,
+        now=now,
+        source=body.source_channel,
+        village_no=body.village_no,
+        address=body.address,
+        phone=body.phone,
+        contact_name=body.contact_name,
+        actor=member,
+    )
     return _out(complaint, now)
 
 
@@ -92,29 +111,45 @@ def complaint_detail(code: Code, _: CaseReader, session: SessionDep, runtime: Ru
     complaint = queries.found(session, code)
     photos = queries.stored_photo_ids(session, complaint)
     base = _out(complaint, runtime.clock(), len(photos))
-    return ComplaintDetail(**base.model_dump(), photo_ids=photos, timeline=[
-        UpdateOut.model_validate(u, from_attributes=True) for u in queries.timeline(session, complaint)])
+    return ComplaintDetail(
+        **base.model_dump(),
+        photo_ids=photos,
+        timeline=[UpdateOut.model_validate(u, from_attributes=True) for u in queries.timeline(session, complaint)],
+    )
 
 
 @router.post("/{code}/transitions", response_model=ComplaintDetail)
-def move(code: Code, body: TransitionIn, member: OfficeStaff, session: SessionDep,
-         runtime: RuntimeDep) -> ComplaintDetail:
+def move(
+    code: Code, body: TransitionIn, member: OfficeStaff, session: SessionDep, runtime: RuntimeDep
+) -> ComplaintDetail:
     complaint = queries.found(session, code)
     if body.assigned_staff_id is not None and session.get(StaffMember, body.assigned_staff_id) is None:
         raise Invalid("ไม่พบเจ้าหน้าที่ที่ระบุ")
-    service.transition(session, complaint, body.status, org=runtime.org, now=runtime.clock(), actor=member,
-                       public_note=body.public_note, internal_note=body.internal_note, unit=body.unit,
-                       assigned_staff_id=body.assigned_staff_id, expected_date=body.expected_date)
+    service.transition(
+        session,
+        complaint,
+        body.status,
+        org=runtime.org,
+        now=runtime.clock(),
+        actor=member,
+        public_note=body.public_note,
+        internal_note=body.internal_note,
+        unit=body.unit,
+        assigned_staff_id=body.assigned_staff_id,
+        expected_date=body.expected_date,
+    )
     return complaint_detail(code, member, session, runtime)
 
 
 @router.post("/{code}/category", response_model=ComplaintDetail)
-def reclassify(code: Code, body: ReclassifyIn, member: OfficeStaff, session: SessionDep,
-               runtime: RuntimeDep) -> ComplaintDetail:
+def reclassify(
+    code: Code, body: ReclassifyIn, member: OfficeStaff, session: SessionDep, runtime: RuntimeDep
+) -> ComplaintDetail:
     """Correct the category (residents pick the wrong one); audited and kept in the timeline."""
     complaint = queries.found(session, code)
-    service.reclassify(session, complaint, body.category, org=runtime.org, actor=member, now=runtime.clock(),
-                       reason=body.reason)
+    service.reclassify(
+        session, complaint, body.category, org=runtime.org, actor=member, now=runtime.clock(), reason=body.reason
+    )
     return complaint_detail(code, member, session, runtime)
 
 

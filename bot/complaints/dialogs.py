@@ -99,8 +99,10 @@ def file_offered_text(turn: Turn) -> None:
 
 
 def _category_buttons(turn: Turn) -> list[m.Action]:
-    return [m.postback(c.short or m.shorten(c.name), PickCategory(c.key).pack(), c.name)
-            for c in turn.org.categories[: m.MAX_QUICK_REPLY_ITEMS]]
+    return [
+        m.postback(c.short or m.shorten(c.name), PickCategory(c.key).pack(), c.name)
+        for c in turn.org.categories[: m.MAX_QUICK_REPLY_ITEMS]
+    ]
 
 
 @router.tap(PickCategory, states=(ComplaintStep.CATEGORY,))
@@ -133,9 +135,16 @@ def _category_chosen(turn: Turn, category: Category | None) -> None:
 
 def _described(turn: Turn, category: str, text: str) -> None:
     kept = turn.data  # after เปลี่ยนหมวด: the photos and place already sent
-    turn.goto(ComplaintStep.ATTACH, category=category, description=text, photos=kept.get("photos", []),
-              latitude=kept.get("latitude"), longitude=kept.get("longitude"), address=kept.get("address"),
-              village=kept.get("village"))
+    turn.goto(
+        ComplaintStep.ATTACH,
+        category=category,
+        description=text,
+        photos=kept.get("photos", []),
+        latitude=kept.get("latitude"),
+        longitude=kept.get("longitude"),
+        address=kept.get("address"),
+        village=kept.get("village"),
+    )
     named = turn.org.category(category)
     turn.reply(texts.category_set(turn.org, named.name if named else category))
     _ask_attachments(turn)
@@ -150,8 +159,9 @@ def described(turn: Turn) -> None:
     if len(text) > service.MAX_DESCRIPTION:
         turn.reply(texts.description_too_long(turn.org, service.MAX_DESCRIPTION))
         return
-    turn.goto(ComplaintStep.ATTACH, description=text, photos=[], latitude=None, longitude=None, address=None,
-              village=None)
+    turn.goto(
+        ComplaintStep.ATTACH, description=text, photos=[], latitude=None, longitude=None, address=None, village=None
+    )
     _ask_attachments(turn)
 
 
@@ -183,8 +193,7 @@ def attached(turn: Turn) -> None:
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
             turn.reply(texts.bad_location(turn.org))
             return
-        turn.goto(ComplaintStep.ATTACH, latitude=lat, longitude=lon,
-                  address=(incoming.address or "")[:300] or None)
+        turn.goto(ComplaintStep.ATTACH, latitude=lat, longitude=lon, address=(incoming.address or "")[:300] or None)
         _ask_attachments(turn)
         return
     if incoming.kind is EventKind.TEXT and (incoming.text or "").strip() in ("ถัดไป", "ข้าม", "เสร็จ"):
@@ -254,10 +263,18 @@ def typed_confirmation(turn: Turn) -> None:
 def _file(turn: Turn) -> None:
     data = turn.data
     complaint = service.file_complaint(
-        turn.session, org=turn.org, settings=turn.settings, category=data["category"],
-        description=data["description"], now=turn.now, resident=turn.resident,
-        village_no=data.get("village") or turn.resident.village_no, latitude=data.get("latitude"),
-        longitude=data.get("longitude"), address=data.get("address"), phone=data.get("phone"),
+        turn.session,
+        org=turn.org,
+        settings=turn.settings,
+        category=data["category"],
+        description=data["description"],
+        now=turn.now,
+        resident=turn.resident,
+        village_no=data.get("village") or turn.resident.village_no,
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        address=data.get("address"),
+        phone=data.get("phone"),
         photo_message_ids=data.get("photos", []),
     )
     turn.end()

@@ -27,8 +27,9 @@ class Status(StrEnum):
 
 
 # Cases no longer waiting for us: they stop the 15-day clock.
-FINISHED = frozenset({Status.RESOLVED, Status.CLOSED, Status.FORWARDED, Status.REJECTED, Status.DUPLICATE,
-                      Status.WITHDRAWN})
+FINISHED = frozenset(
+    {Status.RESOLVED, Status.CLOSED, Status.FORWARDED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}
+)
 NEEDS_PUBLIC_NOTE = frozenset({Status.FORWARDED, Status.REJECTED, Status.RESOLVED, Status.DUPLICATE})
 
 

@@ -52,25 +52,41 @@ def complaints_json(session: SessionDep, runtime: RuntimeDep, fiscal_year: int |
 
 
 @router.get("/complaints", response_class=HTMLResponse)
-def complaints_page(request: Request, session: SessionDep, runtime: RuntimeDep,
-                    fiscal_year: int | None = FiscalYear) -> HTMLResponse:
+def complaints_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, fiscal_year: int | None = FiscalYear
+) -> HTMLResponse:
     now = runtime.clock()
     year = current_fiscal_year(fiscal_year, now)
     s = public_stats(runtime.org, complaint_stats(session, year, now))
     first, last = thai.fiscal_year_bounds(year)
     months = [[m["name"], m["received"], m["completed"]] for m in s["by_month"]]
-    quarters = [[f"ไตรมาส {q['quarter']} ({QUARTER_MONTHS[q['quarter'] - 1]})", q["received"], q["completed"]]
-                for q in s["by_quarter"]]
+    quarters = [
+        [f"ไตรมาส {q['quarter']} ({QUARTER_MONTHS[q['quarter'] - 1]})", q["received"], q["completed"]]
+        for q in s["by_quarter"]
+    ]
     month_chart = charts.columns(
         [thai.MONTHS_SHORT[m["month"] - 1] for m in s["by_month"]],
         [("รับเรื่อง", [m["received"] for m in s["by_month"]]), ("แล้วเสร็จ", [m["completed"] for m in s["by_month"]])],
-        title=f"จำนวนรับเรื่องและแล้วเสร็จรายเดือน ปีงบประมาณ {year}")
-    category_chart = charts.bars(sorted(s["by_category"].items(), key=lambda kv: -kv[1]),
-                                 title=f"เรื่องร้องเรียนแยกตามประเภท ปีงบประมาณ {year}")
-    return render(request, "complaints.html", title=f"สถิติเรื่องร้องทุกข์/ร้องเรียน ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year, now), first=first, last=last, s=s, months=months,
-                  quarters=quarters, month_chart=month_chart, category_chart=category_chart,
-                  due_days=runtime.settings.complaint_due_days)
+        title=f"จำนวนรับเรื่องและแล้วเสร็จรายเดือน ปีงบประมาณ {year}",
+    )
+    category_chart = charts.bars(
+        sorted(s["by_category"].items(), key=lambda kv: -kv[1]), title=f"เรื่องร้องเรียนแยกตามประเภท ปีงบประมาณ {year}"
+    )
+    return render(
+        request,
+        "complaints.html",
+        title=f"สถิติเรื่องร้องทุกข์/ร้องเรียน ปีงบประมาณ {year}",
+        year=year,
+        years=recent_fiscal_years(year, now),
+        first=first,
+        last=last,
+        s=s,
+        months=months,
+        quarters=quarters,
+        month_chart=month_chart,
+        category_chart=category_chart,
+        due_days=runtime.settings.complaint_due_days,
+    )
 
 
 @router.get("/how-to-complain", response_class=HTMLResponse)
@@ -78,5 +94,10 @@ def how_to_complain(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     org = runtime.org
     unit_names = {u.key: u.name for u in org.units}
     units = [[c.name, unit_names.get(c.unit, c.unit)] for c in org.categories]
-    return render(request, "how_to_complain.html", title="วิธีร้องทุกข์/ร้องเรียน", units=units,
-                  due_days=runtime.settings.complaint_due_days)
+    return render(
+        request,
+        "how_to_complain.html",
+        title="วิธีร้องทุกข์/ร้องเรียน",
+        units=units,
+        due_days=runtime.settings.complaint_due_days,
+    )

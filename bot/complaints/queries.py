@@ -31,10 +31,12 @@ def stored_photo_counts(session: Session, complaints: Sequence[Complaint]) -> di
     ids = [c.id for c in complaints if c.id is not None]
     if not ids:
         return {}
-    rows = session.exec(select(ComplaintPhoto.complaint_id, func.count())
-                        .join(MediaFile, col(MediaFile.id) == ComplaintPhoto.media_id)
-                        .where(col(ComplaintPhoto.complaint_id).in_(ids), MediaFile.status == MediaStatus.STORED)
-                        .group_by(col(ComplaintPhoto.complaint_id))).all()
+    rows = session.exec(
+        select(ComplaintPhoto.complaint_id, func.count())
+        .join(MediaFile, col(MediaFile.id) == ComplaintPhoto.media_id)
+        .where(col(ComplaintPhoto.complaint_id).in_(ids), MediaFile.status == MediaStatus.STORED)
+        .group_by(col(ComplaintPhoto.complaint_id))
+    ).all()
     return {complaint_id: int(count) for complaint_id, count in rows}
 
 

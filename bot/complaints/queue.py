@@ -33,13 +33,19 @@ def _late(now: datetime) -> ColumnElement[bool]:
     return col(Complaint.status).not_in([s.value for s in FINISHED]) & (col(Complaint.first_due_at) <= now)
 
 
-def search(session: Session, wanted: QueueFilter, *, now: datetime, limit: int = 50,
-           offset: int = 0) -> tuple[list[Complaint], int]:
+def search(
+    session: Session, wanted: QueueFilter, *, now: datetime, limit: int = 50, offset: int = 0
+) -> tuple[list[Complaint], int]:
     """One page of complaints matching every given filter, newest first, and how many match in all."""
     query = select(Complaint)
-    filters = {Complaint.status: wanted.status, Complaint.category: wanted.category,
-               Complaint.village_no: wanted.village, Complaint.unit: wanted.unit,
-               Complaint.source_channel: wanted.source_channel, Complaint.fiscal_year: wanted.fiscal_year}
+    filters = {
+        Complaint.status: wanted.status,
+        Complaint.category: wanted.category,
+        Complaint.village_no: wanted.village,
+        Complaint.unit: wanted.unit,
+        Complaint.source_channel: wanted.source_channel,
+        Complaint.fiscal_year: wanted.fiscal_year,
+    }
     for column, value in filters.items():
         if value is not None:
             query = query.where(column == value)
@@ -89,16 +95,20 @@ def needs_me(session: Session, member: StaffMember, *, now: datetime) -> NeedsMe
 
 def timeline(session: Session, complaint: Complaint) -> list[ComplaintUpdate]:
     """Every line of the case's history, internal notes included (staff only)."""
-    query = select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id).order_by(
-        col(ComplaintUpdate.id))
+    query = (
+        select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id).order_by(col(ComplaintUpdate.id))
+    )
     return list(session.exec(query).all())
 
 
 def photo_ids(session: Session, complaint: Complaint) -> list[int]:
     """The complaint's photos whose bytes are kept (neither awaiting LINE nor refused)."""
-    query = (select(ComplaintPhoto.id).join(media.MediaFile, col(media.MediaFile.id) == ComplaintPhoto.media_id)
-             .where(ComplaintPhoto.complaint_id == complaint.id, media.MediaFile.status == media.MediaStatus.STORED)
-             .order_by(col(ComplaintPhoto.id)))
+    query = (
+        select(ComplaintPhoto.id)
+        .join(media.MediaFile, col(media.MediaFile.id) == ComplaintPhoto.media_id)
+        .where(ComplaintPhoto.complaint_id == complaint.id, media.MediaFile.status == media.MediaStatus.STORED)
+        .order_by(col(ComplaintPhoto.id))
+    )
     return [i for i in session.exec(query).all() if i is not None]
 
 

@@ -40,21 +40,31 @@ def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int,
     now = runtime.clock()
     report = complaint_report(session, runtime.org, year, now, half)
     period = thai.half_year_period(year, half)
-    return render_html(request, "complaint_report.html", title=_title(year, half), r=report, period=period,
-                       due_days=runtime.settings.complaint_due_days, repeat_at_least=REPEAT_AT_LEAST,
-                       repeat_radius_m=REPEAT_RADIUS_M)
+    return render_html(
+        request,
+        "complaint_report.html",
+        title=_title(year, half),
+        r=report,
+        period=period,
+        due_days=runtime.settings.complaint_due_days,
+        repeat_at_least=REPEAT_AT_LEAST,
+        repeat_radius_m=REPEAT_RADIUS_M,
+    )
 
 
 @public_router.get("/complaints/{fiscal_year}", response_class=HTMLResponse)
-def complaint_report_page(request: Request, session: SessionDep, runtime: RuntimeDep, fiscal_year: Year,
-                          half: Half = None) -> HTMLResponse:
+def complaint_report_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, fiscal_year: Year, half: Half = None
+) -> HTMLResponse:
     return HTMLResponse(_page(request, session, runtime, fiscal_year, half))
 
 
-@router.get("/complaints/{fiscal_year}.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
-def complaint_report_pdf(request: Request, _: Staff, session: SessionDep, runtime: RuntimeDep, fiscal_year: Year,
-                         half: Half = None) -> Response:
+@router.get(
+    "/complaints/{fiscal_year}.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}}
+)
+def complaint_report_pdf(
+    request: Request, _: Staff, session: SessionDep, runtime: RuntimeDep, fiscal_year: Year, half: Half = None
+) -> Response:
     pdf = html_to_pdf(_page(request, session, runtime, fiscal_year, half))
     name = f"complaints_{fiscal_year}{'' if half is None else f'_h{half}'}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
@@ -66,8 +76,9 @@ class Sent(BaseModel):
 
 
 @router.post("/complaints/{fiscal_year}/send", response_model=Sent)
-def send_to_executives(request: Request, member: Manager, session: SessionDep, runtime: RuntimeDep,
-                       fiscal_year: Year, half: Half = None) -> Sent:
+def send_to_executives(
+    request: Request, member: Manager, session: SessionDep, runtime: RuntimeDep, fiscal_year: Year, half: Half = None
+) -> Sent:
     """Push the report's link to every manager who linked their LINE account."""
     now = runtime.clock()
     link = f"{str(request.base_url).rstrip('/')}/public/reports/complaints/{fiscal_year}"
@@ -77,15 +88,25 @@ def send_to_executives(request: Request, member: Manager, session: SessionDep, r
         select(StaffContact.resident_id, Resident.line_user_id)
         .join(StaffMember, col(StaffMember.id) == StaffContact.staff_member_id)
         .join(Resident, col(Resident.id) == StaffContact.resident_id)
-        .where(col(StaffMember.role).in_([Role.MANAGER, Role.ADMIN]), col(StaffMember.active),
-               col(StaffContact.linked_at).is_not(None))).all()
+        .where(
+            col(StaffMember.role).in_([Role.MANAGER, Role.ADMIN]),
+            col(StaffMember.active),
+            col(StaffContact.linked_at).is_not(None),
+        )
+    ).all()
     text = m.text(f"{_title(fiscal_year, half)}\nจัดทำโดย {member.name} ส่งถึงผู้บริหารเพื่อทราบ{runtime.org.particle}\n{link}")
     count = 0
     for resident_id, user_id in linked:
         if user_id:
             outbox.enqueue_push(session, resident_id=resident_id, user_id=user_id, messages=[text], now=now)
             count += 1
-    audit(session, actor=member, action="report.send", record_type="complaint_report", record_id=fiscal_year,
-          now=now, detail={"half": half, "recipients": count})
+    audit(
+        session,
+        actor=member,
+        action="report.send",
+        record_type="complaint_report",
+        record_id=fiscal_year,
+        now=now,
+        detail={"half": half, "recipients": count},
+    )
     return Sent(recipients=count, link=link)
-

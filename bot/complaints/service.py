@@ -40,14 +40,50 @@ RESIDENT = "ผู้ร้องเรียน"
 SYSTEM = "ระบบ"
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.RECEIVED: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.FORWARDED,
-                                Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}),
-    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.FORWARDED,
-                                Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}),
-    Status.IN_PROGRESS: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.FORWARDED,
-                                   Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}),
-    Status.REOPENED: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.FORWARDED,
-                                Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}),
+    Status.RECEIVED: frozenset(
+        {
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.RESOLVED,
+            Status.FORWARDED,
+            Status.REJECTED,
+            Status.DUPLICATE,
+            Status.WITHDRAWN,
+        }
+    ),
+    Status.ASSIGNED: frozenset(
+        {
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.RESOLVED,
+            Status.FORWARDED,
+            Status.REJECTED,
+            Status.DUPLICATE,
+            Status.WITHDRAWN,
+        }
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.RESOLVED,
+            Status.FORWARDED,
+            Status.REJECTED,
+            Status.DUPLICATE,
+            Status.WITHDRAWN,
+        }
+    ),
+    Status.REOPENED: frozenset(
+        {
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.RESOLVED,
+            Status.FORWARDED,
+            Status.REJECTED,
+            Status.DUPLICATE,
+            Status.WITHDRAWN,
+        }
+    ),
     Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
     Status.FORWARDED: frozenset({Status.CLOSED, Status.REOPENED}),
     Status.CLOSED: frozenset(),
@@ -121,20 +157,46 @@ def file_complaint(
     code, _ = sequences.next_code(session, "C", fiscal_year)
     due = _due(now, settings)
     complaint = Complaint(
-        code=code, fiscal_year=fiscal_year, resident_id=resident.id if resident else None, source_channel=source,
-        category=chosen.key, village_no=village_no, description=description, latitude=latitude,
-        longitude=longitude, address=address, phone=phone, contact_name=contact_name, unit=chosen.unit,
-        created_at=now, first_due_at=due, due_at=due,
+        code=code,
+        fiscal_year=fiscal_year,
+        resident_id=resident.id if resident else None,
+        source_channel=source,
+        category=chosen.key,
+        village_no=village_no,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        phone=phone,
+        contact_name=contact_name,
+        unit=chosen.unit,
+        created_at=now,
+        first_due_at=due,
+        due_at=due,
     )
     session.add(complaint)
     session.flush()
     for message_id in photo_message_ids[: settings.photos_per_case]:
         attach_photo(session, complaint, media.awaiting(message_id, now))
-    _log(session, complaint, now, kind="transition", status_to=Status.RECEIVED, actor=actor,
-         actor_name=RESIDENT if actor is None else None,
-         public_note=m.polish(f"รับเรื่องทาง{texts.SOURCE_NAMES[source]}"))
-    staff_service.notify(session, kind="new_complaint", record_type="complaint", record_code=code, now=now,
-                         unit=chosen.unit, message=f"เรื่องร้องเรียนใหม่ {code} หมวด{chosen.name}")
+    _log(
+        session,
+        complaint,
+        now,
+        kind="transition",
+        status_to=Status.RECEIVED,
+        actor=actor,
+        actor_name=RESIDENT if actor is None else None,
+        public_note=m.polish(f"รับเรื่องทาง{texts.SOURCE_NAMES[source]}"),
+    )
+    staff_service.notify(
+        session,
+        kind="new_complaint",
+        record_type="complaint",
+        record_code=code,
+        now=now,
+        unit=chosen.unit,
+        message=f"เรื่องร้องเรียนใหม่ {code} หมวด{chosen.name}",
+    )
     return complaint
 
 
@@ -151,8 +213,10 @@ def owned_by(session: Session, code: str, resident: Resident) -> Complaint | Non
 def open_cases_of(session: Session, resident: Resident) -> list[Complaint]:
     query = (
         select(Complaint)
-        .where(Complaint.resident_id == resident.id, col(Complaint.status).not_in([Status.CLOSED, Status.REJECTED,
-                                                                                  Status.DUPLICATE, Status.WITHDRAWN]))
+        .where(
+            Complaint.resident_id == resident.id,
+            col(Complaint.status).not_in([Status.CLOSED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN]),
+        )
         .order_by(col(Complaint.id).desc())
     )
     return list(session.exec(query).all())
@@ -220,9 +284,19 @@ def transition(
     elif target in (Status.FORWARDED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN):
         complaint.resolved_at = complaint.resolved_at or now
         complaint.closed_at = now if target != Status.FORWARDED else None
-    update = _log(session, complaint, now, kind="delay_reason" if new_due else "transition", status_from=current,
-                  status_to=target, public_note=public_note, internal_note=internal_note, new_due_at=new_due,
-                  actor=actor, actor_name=actor_name)
+    update = _log(
+        session,
+        complaint,
+        now,
+        kind="delay_reason" if new_due else "transition",
+        status_from=current,
+        status_to=target,
+        public_note=public_note,
+        internal_note=internal_note,
+        new_due_at=new_due,
+        actor=actor,
+        actor_name=actor_name,
+    )
     if tell_complainant:
         _tell_resident_of_change(session, complaint, org, target, public_note, new_due, now)
     return update
@@ -233,8 +307,9 @@ def allowed_next(complaint: Complaint) -> list[Status]:
     return STATUS_MACHINE.allowed(Status(complaint.status))
 
 
-def messages_for_change(complaint: Complaint, org: Organisation, target: Status, note: str | None,
-                        new_due: datetime | None) -> list[m.Message]:
+def messages_for_change(
+    complaint: Complaint, org: Organisation, target: Status, note: str | None, new_due: datetime | None
+) -> list[m.Message]:
     """Exactly what the complainant receives for this change (the console previews it before sending)."""
     note = (note or "").strip() or None
     if target == Status.RESOLVED:
@@ -256,8 +331,15 @@ def reaches_resident(session: Session, complaint: Complaint) -> bool:
     return resident is not None and resident.can_receive and resident.line_user_id is not None
 
 
-def _tell_resident_of_change(session: Session, complaint: Complaint, org: Organisation, target: Status,
-                             note: str | None, new_due: datetime | None, now: datetime) -> None:
+def _tell_resident_of_change(
+    session: Session,
+    complaint: Complaint,
+    org: Organisation,
+    target: Status,
+    note: str | None,
+    new_due: datetime | None,
+    now: datetime,
+) -> None:
     tell_resident(session, complaint, messages_for_change(complaint, org, target, note, new_due), now)
 
 
@@ -283,23 +365,51 @@ def confirm_fix(session: Session, complaint: Complaint, fixed: bool, *, org: Org
     if complaint.status != Status.RESOLVED:
         raise InvalidTransition("เรื่องนี้ไม่ได้รอการยืนยันแล้ว")
     if fixed:
-        transition(session, complaint, Status.CLOSED, org=org, now=now, actor_name=RESIDENT,
-                   public_note="ยืนยันว่าแก้ไขเรียบร้อยแล้ว", tell_complainant=False)
+        transition(
+            session,
+            complaint,
+            Status.CLOSED,
+            org=org,
+            now=now,
+            actor_name=RESIDENT,
+            public_note="ยืนยันว่าแก้ไขเรียบร้อยแล้ว",
+            tell_complainant=False,
+        )
         return
-    transition(session, complaint, Status.REOPENED, org=org, now=now, actor_name=RESIDENT,
-               public_note="แจ้งว่ายังไม่ได้รับการแก้ไข", tell_complainant=False,
-               internal_note="ผู้ร้องเรียนแจ้งว่ายังไม่แก้ไข: กรุณาตรวจสอบอีกครั้ง")
-    staff_service.notify(session, kind="reopened", record_type="complaint", record_code=complaint.code, now=now,
-                         unit=complaint.unit, message=f"ผู้ร้องเรียนแจ้งว่าเรื่อง {complaint.code} ยังไม่แก้ไข")
+    transition(
+        session,
+        complaint,
+        Status.REOPENED,
+        org=org,
+        now=now,
+        actor_name=RESIDENT,
+        public_note="แจ้งว่ายังไม่ได้รับการแก้ไข",
+        tell_complainant=False,
+        internal_note="ผู้ร้องเรียนแจ้งว่ายังไม่แก้ไข: กรุณาตรวจสอบอีกครั้ง",
+    )
+    staff_service.notify(
+        session,
+        kind="reopened",
+        record_type="complaint",
+        record_code=complaint.code,
+        now=now,
+        unit=complaint.unit,
+        message=f"ผู้ร้องเรียนแจ้งว่าเรื่อง {complaint.code} ยังไม่แก้ไข",
+    )
 
 
 def add_complainant_detail(session: Session, complaint: Complaint, text: str, *, now: datetime) -> None:
     """What the complainant says is still wrong after ยังไม่แก้ไข: on the timeline, and the unit told."""
-    _log(session, complaint, now, kind="complainant_detail", actor_name=RESIDENT,
-         internal_note=text[:MAX_DESCRIPTION])
-    staff_service.notify(session, kind="reopened", record_type="complaint", record_code=complaint.code, now=now,
-                         unit=complaint.unit,
-                         message=f"ผู้ร้องเรียนเล่าเพิ่มว่าเรื่อง {complaint.code} ยังมีปัญหา: {text[:200]}")
+    _log(session, complaint, now, kind="complainant_detail", actor_name=RESIDENT, internal_note=text[:MAX_DESCRIPTION])
+    staff_service.notify(
+        session,
+        kind="reopened",
+        record_type="complaint",
+        record_code=complaint.code,
+        now=now,
+        unit=complaint.unit,
+        message=f"ผู้ร้องเรียนเล่าเพิ่มว่าเรื่อง {complaint.code} ยังมีปัญหา: {text[:200]}",
+    )
 
 
 def rate(session: Session, complaint: Complaint, score: int, *, now: datetime) -> bool:
@@ -313,8 +423,14 @@ def rate(session: Session, complaint: Complaint, score: int, *, now: datetime) -
     complaint.rating, complaint.rated_at = score, now
     _log(session, complaint, now, kind="rating", actor_name=RESIDENT, internal_note=f"คะแนนความพึงพอใจ {score}")
     if complaint.resident_id is not None:  # feeds the ≥ 80 % complaint-handling target (measure 16)
-        surveys.record_linked_rating(session, survey_key="complaint_handling", resident_id=complaint.resident_id,
-                                     score=score, link=("complaint", complaint.code), now=now)
+        surveys.record_linked_rating(
+            session,
+            survey_key="complaint_handling",
+            resident_id=complaint.resident_id,
+            score=score,
+            link=("complaint", complaint.code),
+            now=now,
+        )
     return True
 
 
@@ -326,19 +442,37 @@ def attach_photo(session: Session, complaint: Complaint, photo: media.MediaFile)
 
 def photo_refused(session: Session, media_id: int, reason: str, runtime: Runtime, now: datetime) -> None:
     """A photo fetched from LINE was not an image we keep: the complainant is told why."""
-    complaint = session.exec(select(Complaint).join(ComplaintPhoto, col(ComplaintPhoto.complaint_id) == Complaint.id)
-                             .where(ComplaintPhoto.media_id == media_id)).first()
+    complaint = session.exec(
+        select(Complaint)
+        .join(ComplaintPhoto, col(ComplaintPhoto.complaint_id) == Complaint.id)
+        .where(ComplaintPhoto.media_id == media_id)
+    ).first()
     if complaint is not None:
         tell_resident(session, complaint, [texts.photo_refused(runtime.org, complaint.code, reason)], now)
 
 
 def notify_managers(session: Session, complaint: Complaint, message: str, now: datetime) -> None:
-    staff_service.notify(session, kind="escalated", record_type="complaint", record_code=complaint.code, now=now,
-                         role=Role.MANAGER, message=message)
+    staff_service.notify(
+        session,
+        kind="escalated",
+        record_type="complaint",
+        record_code=complaint.code,
+        now=now,
+        role=Role.MANAGER,
+        message=message,
+    )
 
 
-def reclassify(session: Session, complaint: Complaint, category: str, *, org: Organisation, actor: StaffMember,
-               now: datetime, reason: str | None = None) -> None:
+def reclassify(
+    session: Session,
+    complaint: Complaint,
+    category: str,
+    *,
+    org: Organisation,
+    actor: StaffMember,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
     """Correct the category a resident picked (the outcome indicators count by category); audited."""
     chosen = next((c for c in org.categories if c.key == category), None)
     if chosen is None:
@@ -347,18 +481,38 @@ def reclassify(session: Session, complaint: Complaint, category: str, *, org: Or
     complaint.category = chosen.key
     note = f"เปลี่ยนหมวดจาก {before} เป็น {chosen.key}" + (f" เหตุผล: {reason}" if reason else "")
     _log(session, complaint, now, kind="reclassified", actor=actor, internal_note=note)
-    staff_service.audit(session, actor=actor, action="complaint.reclassify", record_type="complaint",
-                        record_id=complaint.code, now=now, detail={"from": before, "to": chosen.key, "reason": reason})
+    staff_service.audit(
+        session,
+        actor=actor,
+        action="complaint.reclassify",
+        record_type="complaint",
+        record_id=complaint.code,
+        now=now,
+        detail={"from": before, "to": chosen.key, "reason": reason},
+    )
 
 
 def is_finished(complaint: Complaint) -> bool:
     return complaint.status in FINISHED
 
 
-def _log(session: Session, complaint: Complaint, now: datetime, *, kind: str, actor: StaffMember | None = None,
-         actor_name: str | None = None, **fields: object) -> ComplaintUpdate:
-    update = ComplaintUpdate(complaint_id=complaint.id or 0, at=now, kind=kind,
-                             actor_staff_id=actor.id if actor else None,
-                             actor=actor.name if actor else (actor_name or SYSTEM), **fields)
+def _log(
+    session: Session,
+    complaint: Complaint,
+    now: datetime,
+    *,
+    kind: str,
+    actor: StaffMember | None = None,
+    actor_name: str | None = None,
+    **fields: object,
+) -> ComplaintUpdate:
+    update = ComplaintUpdate(
+        complaint_id=complaint.id or 0,
+        at=now,
+        kind=kind,
+        actor_staff_id=actor.id if actor else None,
+        actor=actor.name if actor else (actor_name or SYSTEM),
+        **fields,
+    )
     session.add(update)
     return update

@@ -42,18 +42,29 @@ def complaint_stats(session: Session, fiscal_year: int, now: datetime) -> dict[s
     in_year = col(c.fiscal_year) == fiscal_year
     finished = col(c.status).in_([s.value for s in FINISHED])
     late = or_(col(c.resolved_at) > col(c.first_due_at), and_(~finished, col(c.first_due_at) <= now))
-    told = and_(col(c.told_why_at).is_not(None),
-                _days_between(session, col(c.first_due_at), col(c.told_why_at)) <= TOLD_GRACE_DAYS)
+    told = and_(
+        col(c.told_why_at).is_not(None),
+        _days_between(session, col(c.first_due_at), col(c.told_why_at)) <= TOLD_GRACE_DAYS,
+    )
     window_ended = or_(col(c.resolved_at).is_not(None), col(c.first_due_at) <= now)
 
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
-    totals = session.execute(select(
-        func.count(), count(finished), count(and_(~finished, col(c.first_due_at) <= now)),
-        count(window_ended), count(col(c.resolved_at) <= col(c.first_due_at)), count(late), count(and_(late, told)),
-        func.count(c.rating), func.avg(c.rating), count(col(c.rating) >= 4),
-    ).where(in_year)).one()
+    totals = session.execute(
+        select(
+            func.count(),
+            count(finished),
+            count(and_(~finished, col(c.first_due_at) <= now)),
+            count(window_ended),
+            count(col(c.resolved_at) <= col(c.first_due_at)),
+            count(late),
+            count(and_(late, told)),
+            func.count(c.rating),
+            func.avg(c.rating),
+            count(col(c.rating) >= 4),
+        ).where(in_year)
+    ).one()
     received, completed, overdue, window, on_time, late_n, told_n, rated, rating_mean, top2 = (v or 0 for v in totals)
 
     def grouped(column: Any) -> dict[str, int]:
@@ -78,10 +89,13 @@ def complaint_stats(session: Session, fiscal_year: int, now: datetime) -> dict[s
         "resolved_within_15_days": _share(on_time, window),
         "late_cases": int(late_n),
         "late_told_why": _share(told_n, late_n),
-        "satisfaction": {"n": int(rated), "mean": round(float(rating_mean), 2) if rated else None,
-                         "top2_share": _share(top2, rated),
-                         "mean_percent": round(float(rating_mean) / 5 * 100, 1) if rated else None,
-                         "levels": ratings},
+        "satisfaction": {
+            "n": int(rated),
+            "mean": round(float(rating_mean), 2) if rated else None,
+            "top2_share": _share(top2, rated),
+            "mean_percent": round(float(rating_mean) / 5 * 100, 1) if rated else None,
+            "levels": ratings,
+        },
         "by_month": _months(fiscal_year, by_month),
         "by_quarter": _quarters(fiscal_year, by_month),
     }
@@ -100,8 +114,9 @@ def _percentiles(session: Session, in_year: Any) -> dict[str, int | float | None
     for name, q in (("median", 0.5), ("p90", 0.9)):
         if n:
             rank = max(0, -(-int(q * n * 1000) // 1000) - 1)  # ceil(q·n) − 1, free of float surprises
-            value = session.execute(select(days).where(resolved).order_by(literal_column("days")).offset(rank)
-                                    .limit(1)).scalar_one()
+            value = session.execute(
+                select(days).where(resolved).order_by(literal_column("days")).offset(rank).limit(1)
+            ).scalar_one()
             out[name] = round(float(value), 1)
     return out
 
@@ -109,14 +124,18 @@ def _percentiles(session: Session, in_year: Any) -> dict[str, int | float | None
 def _months(fiscal_year: int, by_month: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
     first, _ = thai.fiscal_year_bounds(fiscal_year)
     order = [(first.month + i - 1) % 12 + 1 for i in range(12)]
-    return [{"month": m, "name": thai.MONTHS[m - 1], **by_month.get(m, {"received": 0, "completed": 0})}
-            for m in order]
+    return [{"month": m, "name": thai.MONTHS[m - 1], **by_month.get(m, {"received": 0, "completed": 0})} for m in order]
 
 
 def _quarters(fiscal_year: int, by_month: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
     quarters = []
     for q in range(1, 5):
         months = [((q - 1) * 3 + 9 + i) % 12 + 1 for i in range(3)]
-        quarters.append({"quarter": q, "received": sum(by_month.get(m, {}).get("received", 0) for m in months),
-                         "completed": sum(by_month.get(m, {}).get("completed", 0) for m in months)})
+        quarters.append(
+            {
+                "quarter": q,
+                "received": sum(by_month.get(m, {}).get("received", 0) for m in months),
+                "completed": sum(by_month.get(m, {}).get("completed", 0) for m in months),
+            }
+        )
     return quarters

@@ -23,8 +23,14 @@ STATUS_NAMES = {
     "reopened": "เปิดเรื่องอีกครั้ง",
 }
 
-SOURCE_NAMES = {"line": "LINE", "phone": "โทรศัพท์", "walk_in": "ติดต่อด้วยตนเอง", "letter": "หนังสือ",
-                "center_1567": "ศูนย์ดำรงธรรม 1567", "web": "เว็บไซต์"}
+SOURCE_NAMES = {
+    "line": "LINE",
+    "phone": "โทรศัพท์",
+    "walk_in": "ติดต่อด้วยตนเอง",
+    "letter": "หนังสือ",
+    "center_1567": "ศูนย์ดำรงธรรม 1567",
+    "web": "เว็บไซต์",
+}
 
 
 def status_name(status: str) -> str:
@@ -32,8 +38,7 @@ def status_name(status: str) -> str:
 
 
 def ask_category(org: Organisation, quick: list[Action]) -> Message:
-    return m.text(f"เรื่องที่จะแจ้งอยู่ในหมวดใด{org.question_particle}\nแตะเลือกหมวดด้านล่าง (พิมพ์ “ยกเลิก” เพื่อหยุด)",
-                  quick=quick)
+    return m.text(f"เรื่องที่จะแจ้งอยู่ในหมวดใด{org.question_particle}\nแตะเลือกหมวดด้านล่าง (พิมพ์ “ยกเลิก” เพื่อหยุด)", quick=quick)
 
 
 def category_unknown(org: Organisation, quick: list[Action]) -> Message:
@@ -82,8 +87,9 @@ def bad_phone(org: Organisation, quick: list[Action]) -> Message:
     return m.text(f"เบอร์โทรไม่ถูกต้อง{org.particle} เช่น 0812345678\nพิมพ์ใหม่ หรือแตะ “ข้าม”", quick=quick)
 
 
-def summary(org: Organisation, category: str, description: str, photos: int, place: str | None,
-            phone: str | None) -> str:
+def summary(
+    org: Organisation, category: str, description: str, photos: int, place: str | None, phone: str | None
+) -> str:
     short = description if len(description) <= 120 else description[:117] + "…"
     lines = [f"หมวด: {category}", f"เรื่อง: {short}"]
     if photos:
@@ -158,19 +164,22 @@ def confirm_fixed(org: Organisation, code: str, note: str | None, yes: Action, n
 
 def reopened(org: Organisation, code: str) -> Message:
     p = org.particle
-    return m.text(f"รับทราบ{p} เปิดเรื่อง {code} อีกครั้ง และแจ้งเจ้าหน้าที่ให้ดำเนินการต่อแล้ว{p}\n"
-                  f"ยังมีปัญหาตรงไหนอยู่บ้าง{org.question_particle} พิมพ์เล่าสั้น ๆ ได้เลย "
-                  "เจ้าหน้าที่จะได้แก้ไขให้ตรงจุด")
+    return m.text(
+        f"รับทราบ{p} เปิดเรื่อง {code} อีกครั้ง และแจ้งเจ้าหน้าที่ให้ดำเนินการต่อแล้ว{p}\n"
+        f"ยังมีปัญหาตรงไหนอยู่บ้าง{org.question_particle} พิมพ์เล่าสั้น ๆ ได้เลย "
+        "เจ้าหน้าที่จะได้แก้ไขให้ตรงจุด"
+    )
 
 
 def still_wrong_noted(org: Organisation, code: str) -> Message:
-    return m.text(f"ขอบคุณ{org.particle} ส่งรายละเอียดให้เจ้าหน้าที่ที่ดูแลเรื่อง {code} แล้ว{org.particle}",
-                  quick=[m.say("ดูความคืบหน้า", f"ติดตาม {code}"), m.say("เมนู")])
+    return m.text(
+        f"ขอบคุณ{org.particle} ส่งรายละเอียดให้เจ้าหน้าที่ที่ดูแลเรื่อง {code} แล้ว{org.particle}",
+        quick=[m.say("ดูความคืบหน้า", f"ติดตาม {code}"), m.say("เมนู")],
+    )
 
 
 def still_wrong_skipped(org: Organisation) -> Message:
-    return m.text(f"รับทราบ{org.particle} เจ้าหน้าที่จะติดต่อกลับเพื่อสอบถามรายละเอียด{org.particle}",
-                  quick=menu_actions(org))
+    return m.text(f"รับทราบ{org.particle} เจ้าหน้าที่จะติดต่อกลับเพื่อสอบถามรายละเอียด{org.particle}", quick=menu_actions(org))
 
 
 def ask_rating(org: Organisation, code: str, quick: list[Action]) -> Message:

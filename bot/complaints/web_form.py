@@ -23,11 +23,25 @@ from bot.staff.roles import OfficeStaff
 router = APIRouter(tags=["public pages"])
 
 
-def _complaint_form(request: Request, runtime: RuntimeDep, *, errors: list[str] | None = None,
-                    values: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
-    return render(request, "complain.html", title="แจ้งเรื่องร้องทุกข์/ร้องเรียนออนไลน์", errors=errors or [],
-                  values=values or {}, honeypot=HONEYPOT, due_days=runtime.settings.complaint_due_days,
-                  max_mb=runtime.settings.photo_max_bytes // (1024 * 1024), status_code=status_code)
+def _complaint_form(
+    request: Request,
+    runtime: RuntimeDep,
+    *,
+    errors: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "complain.html",
+        title="แจ้งเรื่องร้องทุกข์/ร้องเรียนออนไลน์",
+        errors=errors or [],
+        values=values or {},
+        honeypot=HONEYPOT,
+        due_days=runtime.settings.complaint_due_days,
+        max_mb=runtime.settings.photo_max_bytes // (1024 * 1024),
+        status_code=status_code,
+    )
 
 
 @router.get("/public/complain", response_class=HTMLResponse, summary="the web complaint form (no LINE needed)")
@@ -35,11 +49,21 @@ def complain_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     return _complaint_form(request, runtime)
 
 
-@router.post("/public/complain", response_class=HTMLResponse, summary="file a complaint from the web",
-             responses=RATE_LIMITED)
-def complain(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "",
-             category: Text = "", village: Text = "", name: Text = "", phone: Text = "", photo: Photo = None,
-             homepage: Honeypot = "") -> HTMLResponse:
+@router.post(
+    "/public/complain", response_class=HTMLResponse, summary="file a complaint from the web", responses=RATE_LIMITED
+)
+def complain(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    description: Text = "",
+    category: Text = "",
+    village: Text = "",
+    name: Text = "",
+    phone: Text = "",
+    photo: Photo = None,
+    homepage: Honeypot = "",
+) -> HTMLResponse:
     values = {"description": description, "category": category, "village": village, "name": name, "phone": phone}
     if homepage:
         return forms.filled_by_robot(request, runtime)
@@ -60,31 +84,60 @@ def complain(request: Request, session: SessionDep, runtime: RuntimeDep, descrip
     if not errors:
         try:
             filed = web_intake.file_from_web(
-                session, org=org, settings=settings, description=description, category=category or None,
-                village_no=village_no, name=name.strip() or None, phone=phone_no, photo=raw, now=runtime.clock())
+                session,
+                org=org,
+                settings=settings,
+                description=description,
+                category=category or None,
+                village_no=village_no,
+                name=name.strip() or None,
+                phone=phone_no,
+                photo=raw,
+                now=runtime.clock(),
+            )
         except PhotoRefused as photo:
             errors.append(f"รับภาพไม่ได้: {photo.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except ComplaintError as error:
             errors.append(str(error))
         else:
-            return render(request, "submitted.html", title="รับเรื่องร้องเรียนแล้ว", code=filed.code,
-                          pin=pins.display(filed.pin), kind="complaint",
-                          due_days=settings.complaint_due_days, headers=NO_STORE)
+            return render(
+                request,
+                "submitted.html",
+                title="รับเรื่องร้องเรียนแล้ว",
+                code=filed.code,
+                pin=pins.display(filed.pin),
+                kind="complaint",
+                due_days=settings.complaint_due_days,
+                headers=NO_STORE,
+            )
     session.rollback()
     return _complaint_form(request, runtime, errors=errors, values=values, status_code=UNPROCESSABLE)
 
 
-@router.post("/api/v1/complaints/{code}/slip", response_class=HTMLResponse, tags=["complaints"],
-             summary="issue a tracking PIN and print the complainant's slip (an earlier PIN stops working)")
-def complaint_slip(request: Request, code: str, session: SessionDep, runtime: RuntimeDep,
-                   member: OfficeStaff) -> HTMLResponse:
+@router.post(
+    "/api/v1/complaints/{code}/slip",
+    response_class=HTMLResponse,
+    tags=["complaints"],
+    summary="issue a tracking PIN and print the complainant's slip (an earlier PIN stops working)",
+)
+def complaint_slip(
+    request: Request, code: str, session: SessionDep, runtime: RuntimeDep, member: OfficeStaff
+) -> HTMLResponse:
     complaint = service.get(session, code)
     if complaint is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "ไม่พบเรื่องร้องเรียนนี้")
     now = runtime.clock()
     pin = web_intake.issue_slip(session, complaint, now)
-    staff_service.audit(session, actor=member, action="complaint.slip", record_type="complaint",
-                        record_id=complaint.code, now=now)
-    return render(request, "slip.html", title=f"ใบรับเรื่องร้องเรียน {complaint.code}", code=complaint.code,
-                  pin=pins.display(pin), created_at=complaint.created_at, due_at=complaint.due_at,
-                  headers=NO_STORE)
+    staff_service.audit(
+        session, actor=member, action="complaint.slip", record_type="complaint", record_id=complaint.code, now=now
+    )
+    return render(
+        request,
+        "slip.html",
+        title=f"ใบรับเรื่องร้องเรียน {complaint.code}",
+        code=complaint.code,
+        pin=pins.display(pin),
+        created_at=complaint.created_at,
+        due_at=complaint.due_at,
+        headers=NO_STORE,
+    )

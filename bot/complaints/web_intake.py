@@ -35,14 +35,33 @@ class CaseView:
     timeline: list[tuple[datetime, str]]
 
 
-def file_from_web(session: Session, *, org: Organisation, settings: Settings, description: str, now: datetime,
-                  category: str | None = None, village_no: int | None = None, name: str | None = None,
-                  phone: str | None = None, photo: bytes | None = None) -> Filed:
+def file_from_web(
+    session: Session,
+    *,
+    org: Organisation,
+    settings: Settings,
+    description: str,
+    now: datetime,
+    category: str | None = None,
+    village_no: int | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    photo: bytes | None = None,
+) -> Filed:
     """File a web complaint; a photo is checked and re-encoded first (PhotoRefused before anything is kept)."""
     clean = media.clean_photo(photo, settings.photo_max_bytes) if photo else None
-    complaint = service.file_complaint(session, org=org, settings=settings, category=category or "other",
-                                       description=description, now=now, source=SourceChannel.WEB,
-                                       village_no=village_no, contact_name=name or None, phone=phone or None)
+    complaint = service.file_complaint(
+        session,
+        org=org,
+        settings=settings,
+        category=category or "other",
+        description=description,
+        now=now,
+        source=SourceChannel.WEB,
+        village_no=village_no,
+        contact_name=name or None,
+        phone=phone or None,
+    )
     if clean is not None:
         service.attach_photo(session, complaint, media.kept(clean, now))
     return Filed(complaint.code, pins.issue(session, code=complaint.code, record_type=RECORD_TYPE, now=now))
@@ -54,5 +73,10 @@ def issue_slip(session: Session, complaint: Complaint, now: datetime) -> str:
 
 
 def view(session: Session, complaint: Complaint) -> CaseView:
-    return CaseView(code=complaint.code, status=texts.status_name(complaint.status), due_at=complaint.due_at,
-                    finished=service.is_finished(complaint), timeline=service.public_timeline(session, complaint))
+    return CaseView(
+        code=complaint.code,
+        status=texts.status_name(complaint.status),
+        due_at=complaint.due_at,
+        finished=service.is_finished(complaint),
+        timeline=service.public_timeline(session, complaint),
+    )

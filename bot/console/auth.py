@@ -20,13 +20,12 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 WRONG = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
 
 
-def _login_form(request: Request, error: str | None = None, username: str = "",
-                status_code: int = 200) -> HTMLResponse:
+def _login_form(request: Request, error: str | None = None, username: str = "", status_code: int = 200) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = render(request, None, "login.html", status_code=status_code, error=error, username=username,
-                      csrf=token)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure_request(request),
-                        path=LOGIN_PATH)
+    response = render(request, None, "login.html", status_code=status_code, error=error, username=username, csrf=token)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure_request(request), path=LOGIN_PATH
+    )
     return response
 
 
@@ -53,14 +52,22 @@ def login(
     result = accounts.login(session, username, password, now=now)
     if result.member is None:  # answered, not raised: the unit of work commits the failure count
         if result.locked_until is not None:
-            error = (f"ลงชื่อเข้าใช้ผิดหลายครั้ง บัญชีนี้ถูกพักไว้ถึง {thai.format_datetime(result.locked_until)} "
-                     "กรุณารอแล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ")
+            error = (
+                f"ลงชื่อเข้าใช้ผิดหลายครั้ง บัญชีนี้ถูกพักไว้ถึง {thai.format_datetime(result.locked_until)} "
+                "กรุณารอแล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ"
+            )
         else:
             error = WRONG
         return _login_form(request, error, username, status.HTTP_401_UNAUTHORIZED)
     token, _ = accounts.start_session(session, result.member, now=now)
-    staff_service.audit(session, actor=result.member, action="console.sign_in", record_type="staff_member",
-                        record_id=result.member.id, now=now)
+    staff_service.audit(
+        session,
+        actor=result.member,
+        action="console.sign_in",
+        record_type="staff_member",
+        record_id=result.member.id,
+        now=now,
+    )
     response = back_to("/console")
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure_request(request), path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
@@ -70,8 +77,14 @@ def login(
 @router.post("/logout")
 def logout(request: Request, user: PostingUser, session: SessionDep, runtime: RuntimeDep) -> RedirectResponse:
     accounts.end_session(session, request.cookies.get(COOKIE, ""))
-    staff_service.audit(session, actor=user.member, action="console.sign_out", record_type="staff_member",
-                        record_id=user.member.id, now=runtime.clock())
+    staff_service.audit(
+        session,
+        actor=user.member,
+        action="console.sign_out",
+        record_type="staff_member",
+        record_id=user.member.id,
+        now=runtime.clock(),
+    )
     response = back_to(LOGIN_PATH)
     response.delete_cookie(COOKIE, path="/")
     return response

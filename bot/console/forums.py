@@ -42,14 +42,34 @@ StaffPost = Annotated[ConsoleUser, Depends(posting(*HANDLERS))]
 PAGE_SIZE = 30
 ANSWERS = {"going": "ไป", "maybe": "ยังไม่แน่ใจ", "not_going": "ไม่ไป"}
 STATUS_NAMES = {"planned": "รอจัด", "cancelled": "ยกเลิกแล้ว"}
-DONE = {"created": "สร้างเวทีแล้ว และตั้งเวลาแจ้งเตือนผู้ตอบรับก่อนวันงานไว้แล้ว", "announced": "ส่งประกาศเชิญแล้ว",
-        "scheduled": "ตั้งเวลาประกาศเชิญแล้ว", "ticked": "บันทึกผู้เข้าร่วมแล้ว", "paper": "บันทึกจำนวนผู้ลงชื่อในกระดาษแล้ว",
-        "outcome": "เผยแพร่ผลเวทีแล้ว", "cancelled": "ยกเลิกเวทีแล้ว และแจ้งผู้ตอบรับแล้ว"}
-FIELD_NAMES = {"topic": "หัวข้อ", "agenda": "วาระ", "villages": "หมู่บ้าน", "starts_at": "วันเวลาเริ่ม", "place": "สถานที่",
-               "map_url": "ลิงก์แผนที่", "capacity": "จำนวนที่นั่ง", "reminder_hours_before": "แจ้งเตือนล่วงหน้า",
-               "minutes": "บันทึกการประชุม", "decisions": "ข้อสรุป", "opinions_used": "การนำความเห็นไปใช้",
-               "reason": "เหตุผล", "registrations": "หมายเลขลงทะเบียน", "at": "เวลาประกาศ",
-               "title": "ชื่อเอกสาร", "url": "ลิงก์เอกสาร", "plan_links": "เอกสารแผนงานที่เกี่ยวข้อง"}
+DONE = {
+    "created": "สร้างเวทีแล้ว และตั้งเวลาแจ้งเตือนผู้ตอบรับก่อนวันงานไว้แล้ว",
+    "announced": "ส่งประกาศเชิญแล้ว",
+    "scheduled": "ตั้งเวลาประกาศเชิญแล้ว",
+    "ticked": "บันทึกผู้เข้าร่วมแล้ว",
+    "paper": "บันทึกจำนวนผู้ลงชื่อในกระดาษแล้ว",
+    "outcome": "เผยแพร่ผลเวทีแล้ว",
+    "cancelled": "ยกเลิกเวทีแล้ว และแจ้งผู้ตอบรับแล้ว",
+}
+FIELD_NAMES = {
+    "topic": "หัวข้อ",
+    "agenda": "วาระ",
+    "villages": "หมู่บ้าน",
+    "starts_at": "วันเวลาเริ่ม",
+    "place": "สถานที่",
+    "map_url": "ลิงก์แผนที่",
+    "capacity": "จำนวนที่นั่ง",
+    "reminder_hours_before": "แจ้งเตือนล่วงหน้า",
+    "minutes": "บันทึกการประชุม",
+    "decisions": "ข้อสรุป",
+    "opinions_used": "การนำความเห็นไปใช้",
+    "reason": "เหตุผล",
+    "registrations": "หมายเลขลงทะเบียน",
+    "at": "เวลาประกาศ",
+    "title": "ชื่อเอกสาร",
+    "url": "ลิงก์เอกสาร",
+    "plan_links": "เอกสารแผนงานที่เกี่ยวข้อง",
+}
 
 
 def _local(value: str) -> datetime | None:
@@ -76,39 +96,68 @@ def _problem(error: Exception) -> tuple[str, int]:
     return str(error), STATUS_OF_KIND[kind(error)]
 
 
-def _list_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep,
-               form: dict[str, Any], error: str | None = None, status_code: int = 200) -> HTMLResponse:
+def _list_page(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    form: dict[str, Any],
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     now = runtime.clock()
     page = max(whole(request.query_params.get("page")) or 1, 1)
     forums = service.recent(session, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     year_param = request.query_params.get("fiscal_year", "")
     year = year if (year := whole(year_param)) and 2500 <= year <= 2700 else thai.fiscal_year(now)
     coverage = figures.report(session, runtime.org, year, now) if user.role in (Role.MANAGER, Role.ADMIN) else None
-    return render(request, user, "forums/list.html", status_code=status_code, forums=forums[:PAGE_SIZE],
-                  more=len(forums) > PAGE_SIZE, page=page, coverage=coverage, year=year,
-                  years=list(range(thai.fiscal_year(now), thai.fiscal_year(now) - 5, -1)), statuses=STATUS_NAMES,
-                  form=form, error=error)
+    return render(
+        request,
+        user,
+        "forums/list.html",
+        status_code=status_code,
+        forums=forums[:PAGE_SIZE],
+        more=len(forums) > PAGE_SIZE,
+        page=page,
+        coverage=coverage,
+        year=year,
+        years=list(range(thai.fiscal_year(now), thai.fiscal_year(now) - 5, -1)),
+        statuses=STATUS_NAMES,
+        form=form,
+        error=error,
+    )
 
 
 @router.get("", response_class=HTMLResponse)
 def forums_page(request: Request, user: Staff, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
-    return _list_page(request, user, session, runtime, {"villages": [], "collect_opinions": True,
-                                                        "reminder_hours_before": "24"})
+    return _list_page(
+        request, user, session, runtime, {"villages": [], "collect_opinions": True, "reminder_hours_before": "24"}
+    )
 
 
 @router.post("", response_class=HTMLResponse)
 def create(request: Request, user: StaffPost, session: SessionDep, runtime: RuntimeDep, data: FormFields) -> Response:
-    form: dict[str, Any] = {key: str(data.get(key) or "") for key in (
-        "topic", "agenda", "starts_at", "place", "map_url", "capacity", "reminder_hours_before")}
+    form: dict[str, Any] = {
+        key: str(data.get(key) or "")
+        for key in ("topic", "agenda", "starts_at", "place", "map_url", "capacity", "reminder_hours_before")
+    }
     form["villages"] = [int(str(v)) for v in data.getlist("villages") if str(v).isdigit()]
     form["collect_opinions"] = bool(data.get("collect_opinions"))
     starts = _local(form["starts_at"])
     try:
-        body = ForumCreate.model_validate({  # what was typed, for the model to judge and name the field
-            "topic": form["topic"].strip(), "agenda": form["agenda"].strip(), "villages": form["villages"],
-            "starts_at": starts, "place": form["place"].strip(), "map_url": form["map_url"].strip() or None,
-            "capacity": _number(form["capacity"]), "collect_opinions": form["collect_opinions"],
-            "reminder_hours_before": _number(form["reminder_hours_before"]) or 24})
+        body = ForumCreate.model_validate(
+            {  # what was typed, for the model to judge and name the field
+                "topic": form["topic"].strip(),
+                "agenda": form["agenda"].strip(),
+                "villages": form["villages"],
+                "starts_at": starts,
+                "place": form["place"].strip(),
+                "map_url": form["map_url"].strip() or None,
+                "capacity": _number(form["capacity"]),
+                "collect_opinions": form["collect_opinions"],
+                "reminder_hours_before": _number(form["reminder_hours_before"]) or 24,
+            }
+        )
         created = forums_api.create_forum(body, user.member, session, runtime)
     except (ValidationError, DomainError) as refused:
         session.rollback()
@@ -117,8 +166,15 @@ def create(request: Request, user: StaffPost, session: SessionDep, runtime: Runt
     return back_to(f"/console/forums/{created.id}?done=created")
 
 
-def _forum_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, forum_id: int,
-                error: str | None = None, status_code: int = 200) -> HTMLResponse:
+def _forum_page(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    forum_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     now = runtime.clock()
     forum = service.get(session, forum_id)
     read = figures.read(session, forum)
@@ -129,22 +185,43 @@ def _forum_page(request: Request, user: ConsoleUser, session: SessionDep, runtim
     public = figures.public(session, runtime.org, forum)
     opens = service.attendance_opens(forum)
     return render(
-        request, user, "forums/forum.html", status_code=status_code, f=read, public=public,
-        registrations=registrations, by_village=sorted(by_village.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)),
-        answers=ANSWERS, statuses=STATUS_NAMES, error=error, done=DONE.get(request.query_params.get("done", "")),
-        live=forum.status != "cancelled", started=forum.starts_at <= now, attendance_open=now >= opens,
-        opens=opens, announced=bool(read.notices.get("announcement")),
-        village_labels={v.number: v.label for v in runtime.org.villages})
+        request,
+        user,
+        "forums/forum.html",
+        status_code=status_code,
+        f=read,
+        public=public,
+        registrations=registrations,
+        by_village=sorted(by_village.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)),
+        answers=ANSWERS,
+        statuses=STATUS_NAMES,
+        error=error,
+        done=DONE.get(request.query_params.get("done", "")),
+        live=forum.status != "cancelled",
+        started=forum.starts_at <= now,
+        attendance_open=now >= opens,
+        opens=opens,
+        announced=bool(read.notices.get("announcement")),
+        village_labels={v.number: v.label for v in runtime.org.villages},
+    )
 
 
 @router.get("/{forum_id}", response_class=HTMLResponse)
-def forum_page(forum_id: RecordId, request: Request, user: Staff, session: SessionDep,
-               runtime: RuntimeDep) -> HTMLResponse:
+def forum_page(
+    forum_id: RecordId, request: Request, user: Staff, session: SessionDep, runtime: RuntimeDep
+) -> HTMLResponse:
     return _forum_page(request, user, session, runtime, forum_id)
 
 
-def _act(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, forum_id: int,
-         action: str, data: FormData) -> Response:
+def _act(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    forum_id: int,
+    action: str,
+    data: FormData,
+) -> Response:
     done = action
     try:
         service.get(session, forum_id)  # an unknown forum is the Thai 404, not a form error
@@ -156,24 +233,30 @@ def _act(request: Request, user: ConsoleUser, session: SessionDep, runtime: Runt
             done = "scheduled" if at else "announced"
         elif action == "attendance":
             numbers = [int(n) for n in re.findall(r"\d+", str(data.get("registrations") or ""))]
-            forums_api.tick_attendance(forum_id, AttendanceTick(registrations=numbers), user.member, session,
-                                       runtime)
+            forums_api.tick_attendance(forum_id, AttendanceTick(registrations=numbers), user.member, session, runtime)
             done = "ticked"
         elif action == "paper":
-            rows = [PaperCount(village=int(key.removeprefix("paper_")), participants=int(str(value)))
-                    for key, value in data.items() if key.startswith("paper_") and str(value).strip().isdigit()]
+            rows = [
+                PaperCount(village=int(key.removeprefix("paper_")), participants=int(str(value)))
+                for key, value in data.items()
+                if key.startswith("paper_") and str(value).strip().isdigit()
+            ]
             forums_api.paper_counts(forum_id, PaperCounts(villages=rows), user.member, session, runtime)
         elif action == "outcome":
             titles = [str(t).strip() for t in data.getlist("link_title")]
             urls = [str(u).strip() for u in data.getlist("link_url")]
             links = [PlanLink(title=t, url=u) for t, u in zip(titles, urls, strict=False) if t or u]
-            body = OutcomeCreate(minutes=str(data.get("minutes") or "").strip(),
-                                 decisions=str(data.get("decisions") or "").strip(),
-                                 opinions_used=str(data.get("opinions_used") or "").strip(), plan_links=links)
+            body = OutcomeCreate(
+                minutes=str(data.get("minutes") or "").strip(),
+                decisions=str(data.get("decisions") or "").strip(),
+                opinions_used=str(data.get("opinions_used") or "").strip(),
+                plan_links=links,
+            )
             forums_api.publish_outcome(forum_id, body, user.member, session, runtime, request)
         elif action == "cancel":
-            forums_api.cancel_forum(forum_id, CancelRequest(reason=str(data.get("reason") or "").strip()),
-                                    user.member, session, runtime)
+            forums_api.cancel_forum(
+                forum_id, CancelRequest(reason=str(data.get("reason") or "").strip()), user.member, session, runtime
+            )
             done = "cancelled"
     except (ValidationError, DomainError) as refused:
         if isinstance(refused, DomainError) and kind(refused) == "not_found":
@@ -185,8 +268,15 @@ def _act(request: Request, user: ConsoleUser, session: SessionDep, runtime: Runt
 
 
 @router.post("/{forum_id}/{action}", response_class=HTMLResponse)
-def act(forum_id: RecordId, action: str, request: Request, user: StaffPost, session: SessionDep,
-        runtime: RuntimeDep, data: FormFields) -> Response:
+def act(
+    forum_id: RecordId,
+    action: str,
+    request: Request,
+    user: StaffPost,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    data: FormFields,
+) -> Response:
     """announce · attendance · paper · outcome · cancel (anything else: the Thai 404). A plain `def` (see
     `form_fields`): announcing checks the LINE quota over HTTP."""
     if action not in ("announce", "attendance", "paper", "outcome", "cancel"):

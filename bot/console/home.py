@@ -18,8 +18,16 @@ def home(request: Request, user: CurrentUser, session: SessionDep, runtime: Runt
     now = runtime.clock()
     counts = queue.needs_me(session, user.member, now=now) if user.role in HANDLERS else None
     notes = staff_service.notifications_for(session, user.member)
-    return render(request, user, "home.html", counts=counts, notes=notes,
-                  unread=sum(1 for n in notes if n.read_at is None), soon_days=queue.DUE_SOON_DAYS)
+    return render(
+        request,
+        user,
+        "home.html",
+        counts=counts,
+        notes=notes,
+        unread=sum(1 for n in notes if n.read_at is None),
+        soon_days=queue.DUE_SOON_DAYS,
+    )
+
 
 @router.post("/notifications/{note_id}/read")
 def mark_read(note_id: int, user: PostingUser, session: SessionDep, runtime: RuntimeDep) -> RedirectResponse:

@@ -52,14 +52,32 @@ def _bars(summary: SummaryOut, method: str) -> list[dict[str, object]]:
     return rows
 
 
-def _dashboard(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep,
-               error: str | None = None, status_code: int = 200) -> HTMLResponse:
+def _dashboard(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     year = _year(request, runtime)
     rows = [r for r in all_targets(session, runtime.org, year, runtime.clock()) if r.official_method]
     surveys = surveys_api.list_surveys(user.member, session, runtime.clock())
-    return render(request, user, "surveys/dashboard.html", status_code=status_code, rows=rows, surveys=surveys,
-                  year=year, years=list(PLAN_YEARS), status_names=present.STATUS, methods=present.METHODS,
-                  survey_states=SURVEY_STATES, done=request.query_params.get("done"), error=error)
+    return render(
+        request,
+        user,
+        "surveys/dashboard.html",
+        status_code=status_code,
+        rows=rows,
+        surveys=surveys,
+        year=year,
+        years=list(PLAN_YEARS),
+        status_names=present.STATUS,
+        methods=present.METHODS,
+        survey_states=SURVEY_STATES,
+        done=request.query_params.get("done"),
+        error=error,
+    )
 
 
 @router.get("/surveys", response_class=HTMLResponse)
@@ -69,11 +87,15 @@ def dashboard(request: Request, user: Manager, session: SessionDep, runtime: Run
 
 # --- paper questionnaires typed in by staff (they count in the figures, channel "paper") ---------------------
 
+
 @router.get("/surveys/paper", response_class=HTMLResponse)
 def paper_list(request: Request, user: Clerk, session: SessionDep, now: Now) -> HTMLResponse:
     """Residents' surveys that take answers now: the ones a paper form can be typed in for."""
-    open_ = [s for s in surveys_api.list_surveys(user.member, session, now)
-             if s.audience == "residents" and s.accepting_answers]
+    open_ = [
+        s
+        for s in surveys_api.list_surveys(user.member, session, now)
+        if s.audience == "residents" and s.accepting_answers
+    ]
     return render(request, user, "surveys/paper_list.html", surveys=open_)
 
 
@@ -110,13 +132,29 @@ def _numbered(message: str, definition: Definition) -> str:
     return message
 
 
-def _paper_page(request: Request, user: ConsoleUser, session: SessionDep, key: str, form: dict[str, Any],
-                error: str | None = None, status_code: int = 200) -> HTMLResponse:
+def _paper_page(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    key: str,
+    form: dict[str, Any],
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     survey = surveys.find(session, key)
     definition = catalogue.definition_of(session, survey)
-    return render(request, user, "surveys/paper.html", status_code=status_code, survey=survey,
-                  definition=definition, form=form, error=error, done=request.query_params.get("done"),
-                  levels=LEVELS)
+    return render(
+        request,
+        user,
+        "surveys/paper.html",
+        status_code=status_code,
+        survey=survey,
+        definition=definition,
+        form=form,
+        error=error,
+        done=request.query_params.get("done"),
+        levels=LEVELS,
+    )
 
 
 @router.get("/surveys/{key}/paper", response_class=HTMLResponse)
@@ -125,23 +163,27 @@ def paper_form(key: str, request: Request, user: Clerk, session: SessionDep) -> 
 
 
 @router.post("/surveys/{key}/paper", response_class=HTMLResponse)
-def paper_entry(key: str, request: Request, user: ClerkPost, session: SessionDep, runtime: RuntimeDep,
-                data: FormFields) -> Response:
+def paper_entry(
+    key: str, request: Request, user: ClerkPost, session: SessionDep, runtime: RuntimeDep, data: FormFields
+) -> Response:
     """One paper form typed in, recorded by the survey API's own route function (channel "paper", the
     officer kept as the one who entered it, audited)."""
     form: dict[str, Any] = {k: data.getlist(k) if k.startswith("q_") else data.get(k) for k in data}
     definition = catalogue.definition_of(session, surveys.find(session, key))
     village, answered_on = str(data.get("village_no") or ""), str(data.get("answered_on") or "")
     try:
-        answered_at = (datetime.combine(datetime.strptime(answered_on, "%Y-%m-%d").date(), time(12),
-                                        thai.BANGKOK) if answered_on else None)
+        answered_at = (
+            datetime.combine(datetime.strptime(answered_on, "%Y-%m-%d").date(), time(12), thai.BANGKOK)
+            if answered_on
+            else None
+        )
     except ValueError:
         return _paper_page(request, user, session, key, form, "วันที่ตอบไม่ถูกต้อง", UNPROCESSABLE)
-    body = PaperResponse(answers=_answers(definition, data), village_no=whole(village),
-                         channel="paper", answered_at=answered_at)
+    body = PaperResponse(
+        answers=_answers(definition, data), village_no=whole(village), channel="paper", answered_at=answered_at
+    )
     try:
-        filed = surveys_api.enter_paper_response(key, body, user.member, session, runtime,
-                                                 runtime.clock())
+        filed = surveys_api.enter_paper_response(key, body, user.member, session, runtime, runtime.clock())
     except (AnswerError, SurveyConflict, DomainError) as refused:
         session.rollback()
         code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
@@ -160,17 +202,35 @@ def my_tests(request: Request, user: Anyone, session: SessionDep, runtime: Runti
     return render(request, user, "surveys/tests.html", rows=rows)
 
 
-def _test_page(request: Request, user: ConsoleUser, session: SessionDep, runtime: RuntimeDep, key: str,
-               form: dict[str, Any] | None = None, error: str | None = None, result: Any = None,
-               status_code: int = 200) -> HTMLResponse:
+def _test_page(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    key: str,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    result: Any = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     taker = staff_tests.for_staff(session, user.member, key, runtime.clock())
     if taker is None:
         raise HTTPException(404, "Not Found")
     taken = result is None and staff_tests.has_taken(session, taker, runtime.clock())
     # The definition goes to the template, which shows questions and choices only: never `correct`.
-    return render(request, user, "surveys/test.html", status_code=status_code, survey=taker.survey,
-                  definition=taker.definition, form=form or {}, error=error, result=result, taken=taken,
-                  levels=LEVELS)
+    return render(
+        request,
+        user,
+        "surveys/test.html",
+        status_code=status_code,
+        survey=taker.survey,
+        definition=taker.definition,
+        form=form or {},
+        error=error,
+        result=result,
+        taken=taken,
+        levels=LEVELS,
+    )
 
 
 @router.get("/tests/{key}", response_class=HTMLResponse)
@@ -179,19 +239,22 @@ def test_form(key: str, request: Request, user: Anyone, session: SessionDep, run
 
 
 @router.post("/tests/{key}", response_class=HTMLResponse)
-def take_test(key: str, request: Request, user: AnyonePost, session: SessionDep, runtime: RuntimeDep,
-              data: FormFields) -> Response:
+def take_test(
+    key: str, request: Request, user: AnyonePost, session: SessionDep, runtime: RuntimeDep, data: FormFields
+) -> Response:
     """My answers, filed by the survey API's own route (one scored attempt a year); the score shown at once."""
     form: dict[str, Any] = {k: data.getlist(k) for k in data if k.startswith("q_")}
     definition = catalogue.definition_of(session, surveys.find(session, key))
     try:
-        filed = surveys_api.answer_as_staff(key, StaffAnswers(answers=_answers(definition, data)), user.member,
-                                            session, runtime.clock())
+        filed = surveys_api.answer_as_staff(
+            key, StaffAnswers(answers=_answers(definition, data)), user.member, session, runtime.clock()
+        )
     except (AnswerError, SurveyConflict, DomainError) as refused:
         session.rollback()
         code = 409 if isinstance(refused, Conflict | SurveyConflict) else UNPROCESSABLE
-        return _test_page(request, user, session, runtime, key, form, _numbered(str(refused), definition),
-                          status_code=code)
+        return _test_page(
+            request, user, session, runtime, key, form, _numbered(str(refused), definition), status_code=code
+        )
     return _test_page(request, user, session, runtime, key, result=filed)
 
 
@@ -207,14 +270,26 @@ def survey_page(key: str, request: Request, user: Manager, session: SessionDep, 
     months = reports.summary(key, user.member, session, runtime, year, "month")
     quarters = reports.summary(key, user.member, session, runtime, year, "quarter")
     method = overall.official_method
-    return render(request, user, "surveys/survey.html", s=overall, year=year, years=list(PLAN_YEARS),
-                  method=method, villages=_bars(overall, method), months=_bars(months, method),
-                  quarters=_bars(quarters, method), status_names=present.STATUS, methods=present.METHODS)
+    return render(
+        request,
+        user,
+        "surveys/survey.html",
+        s=overall,
+        year=year,
+        years=list(PLAN_YEARS),
+        method=method,
+        villages=_bars(overall, method),
+        months=_bars(months, method),
+        quarters=_bars(quarters, method),
+        status_names=present.STATUS,
+        methods=present.METHODS,
+    )
 
 
 @router.get("/surveys/{key}/export.{extension}")
-def export(key: str, extension: str, request: Request, user: Manager, session: SessionDep,
-           runtime: RuntimeDep) -> Response:
+def export(
+    key: str, extension: str, request: Request, user: Manager, session: SessionDep, runtime: RuntimeDep
+) -> Response:
     year = _year(request, runtime)
     if extension == "csv":
         return reports.export_csv(key, user.member, session, runtime, year)
@@ -233,13 +308,13 @@ def invitations(key: str, request: Request, user: ManagerPost, session: SessionD
         session.rollback()
         return _dashboard(request, user, session, runtime, str(refused.detail), refused.status_code)
     base = str(request.base_url).rstrip("/")
-    return render(request, user, "surveys/invitations.html", survey=surveys.find(session, key), slips=issued,
-                  base=base)
+    return render(request, user, "surveys/invitations.html", survey=surveys.find(session, key), slips=issued, base=base)
 
 
 @router.post("/surveys/{key}/{action}")
-def open_or_close(key: str, action: str, request: Request, user: ManagerPost, session: SessionDep,
-                  runtime: RuntimeDep) -> Response:
+def open_or_close(
+    key: str, action: str, request: Request, user: ManagerPost, session: SessionDep, runtime: RuntimeDep
+) -> Response:
     """The API's own open and close; a transition the survey's state forbids (closing one that is not open,
     opening one already taking answers) is the dashboard again with the reason, status 409."""
     if action not in ("open", "close"):
@@ -264,9 +339,24 @@ def targets(request: Request, user: Manager, session: SessionDep, runtime: Runti
     indicators = list(dict.fromkeys(row.indicator for rows in plan.values() for row in rows))
     grid = {(row.indicator, fy): row for fy, rows in plan.items() for row in rows}
     titles = {row.indicator: row.title for rows in plan.values() for row in rows}
-    return render(request, user, "surveys/targets.html", rows=this_year, year=year, years=list(PLAN_YEARS),
-                  indicators=indicators, grid=grid, titles=titles, status_names=TARGET_STATUS)
+    return render(
+        request,
+        user,
+        "surveys/targets.html",
+        rows=this_year,
+        year=year,
+        years=list(PLAN_YEARS),
+        indicators=indicators,
+        grid=grid,
+        titles=titles,
+        status_names=TARGET_STATUS,
+    )
 
 
-TARGET_STATUS = {**present.STATUS, "no_responses": "ยังไม่มีผู้ตอบ", "not_recorded": "ยังไม่ได้บันทึก", "no_baseline": "ไม่มีค่าฐาน",
-                 "no_target": "ไม่มีค่าเป้าหมาย"}
+TARGET_STATUS = {
+    **present.STATUS,
+    "no_responses": "ยังไม่มีผู้ตอบ",
+    "not_recorded": "ยังไม่ได้บันทึก",
+    "no_baseline": "ไม่มีค่าฐาน",
+    "no_target": "ไม่มีค่าเป้าหมาย",
+}

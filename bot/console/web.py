@@ -31,8 +31,12 @@ LOGIN_PATH = "/console/login"
 
 templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on for .html
 
-ROLE_NAMES = {Role.OFFICER: "เจ้าหน้าที่", Role.INTEGRITY_OFFICER: "เจ้าหน้าที่ศูนย์ปฏิบัติการต่อต้านการทุจริต",
-              Role.MANAGER: "ผู้บริหาร", Role.ADMIN: "ผู้ดูแลระบบ"}
+ROLE_NAMES = {
+    Role.OFFICER: "เจ้าหน้าที่",
+    Role.INTEGRITY_OFFICER: "เจ้าหน้าที่ศูนย์ปฏิบัติการต่อต้านการทุจริต",
+    Role.MANAGER: "ผู้บริหาร",
+    Role.ADMIN: "ผู้ดูแลระบบ",
+}
 HANDLERS = (Role.OFFICER, Role.MANAGER, Role.ADMIN)
 READERS = (*HANDLERS, Role.INTEGRITY_OFFICER)
 
@@ -162,13 +166,25 @@ def posting(*roles: Role) -> Callable[[ConsoleUser], ConsoleUser]:
     return check
 
 
-def render(request: Request, user: ConsoleUser | None, name: str, status_code: int = 200,
-           **context: Any) -> HTMLResponse:
+def render(
+    request: Request, user: ConsoleUser | None, name: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     runtime = request.app.state.runtime
     menu = [item for item in MENU if user is not None and user.role in item.roles]
-    return templates.TemplateResponse(request, name, {
-        "user": user, "menu": menu, "org": runtime.org, "now": runtime.clock(), "path": request.url.path,
-        "role_names": ROLE_NAMES, **context}, status_code=status_code)
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "user": user,
+            "menu": menu,
+            "org": runtime.org,
+            "now": runtime.clock(),
+            "path": request.url.path,
+            "role_names": ROLE_NAMES,
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 def back_to(path: str) -> RedirectResponse:
@@ -181,6 +197,7 @@ def secure_request(request: Request) -> bool:
 
 
 # --- Jinja filters: B.E. dates, Thai names -------------------------------------------------------------------
+
 
 def _thai_date(value: date | datetime | None, short: bool = False) -> str:
     return "" if value is None else thai.format_date(value, short=short)

@@ -64,7 +64,11 @@ def get_forum(forum_id: RecordId, _: OfficeStaff, session: SessionDep) -> ForumR
 
 @router.post("/{forum_id}/announce", response_model=NoticeRead)
 def announce_forum(
-    forum_id: RecordId, member: OfficeStaff, session: SessionDep, runtime: RuntimeDep, request: Request,
+    forum_id: RecordId,
+    member: OfficeStaff,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
     body: AnnounceRequest | None = None,
 ) -> NoticeRead:
     """Send (or schedule, with `at`) the invitation to the forum's villages, with RSVP buttons; once."""
@@ -73,14 +77,23 @@ def announce_forum(
     session.rollback()  # end the read before the network call
     if needed == 0:
         raise ConflictError("ยังไม่มีผู้รับในหมู่บ้านของเวทีนี้ที่รับข้อความทาง LINE ได้")
-    current, warnings = preview.guard_quota(request.app.state.line_quota, runtime.settings, str(request.base_url),
-                                            needed)
+    current, warnings = preview.guard_quota(
+        request.app.state.line_quota, runtime.settings, str(request.base_url), needed
+    )
     now = runtime.clock()  # chunks are paced from the moment they are written
     forum = service.get(session, forum_id, lock=True)
-    notice = service.announce(session, runtime.org, forum, now, member.id, at,
-                              runtime.settings.notice_multicast_per_second)
-    audit(session, actor=member, action="forum.announce", record_type="forum", record_id=forum_id, now=now,
-          detail={"notice": notice.id, "at": at.isoformat() if at else None})
+    notice = service.announce(
+        session, runtime.org, forum, now, member.id, at, runtime.settings.notice_multicast_per_second
+    )
+    audit(
+        session,
+        actor=member,
+        action="forum.announce",
+        record_type="forum",
+        record_id=forum_id,
+        now=now,
+        detail={"notice": notice.id, "at": at.isoformat() if at else None},
+    )
     return preview.read(session, notice, FOR_NOTICES, quota=current, warnings=warnings)
 
 
@@ -91,10 +104,18 @@ def cancel_forum(
     """Cancel before the start; those who said ไป or ยังไม่แน่ใจ are told (never blocked by the quota)."""
     now = runtime.clock()
     forum = service.get(session, forum_id, lock=True)
-    notice = service.cancel(session, runtime.org, forum, body.reason, now, member.id,
-                            runtime.settings.notice_multicast_per_second)
-    audit(session, actor=member, action="forum.cancel", record_type="forum", record_id=forum_id, now=now,
-          detail={"reason": body.reason, "notice": notice.id if notice else None})
+    notice = service.cancel(
+        session, runtime.org, forum, body.reason, now, member.id, runtime.settings.notice_multicast_per_second
+    )
+    audit(
+        session,
+        actor=member,
+        action="forum.cancel",
+        record_type="forum",
+        record_id=forum_id,
+        now=now,
+        detail={"reason": body.reason, "notice": notice.id if notice else None},
+    )
     return figures.read(session, forum)
 
 
@@ -111,8 +132,15 @@ def tick_attendance(
     now = runtime.clock()
     forum = service.get(session, forum_id, lock=True)
     ticked = service.tick(session, forum, body.registrations, member.id, now)
-    audit(session, actor=member, action="forum.attendance", record_type="forum", record_id=forum_id, now=now,
-          detail={"ticked": ticked})
+    audit(
+        session,
+        actor=member,
+        action="forum.attendance",
+        record_type="forum",
+        record_id=forum_id,
+        now=now,
+        detail={"ticked": ticked},
+    )
     return figures.attendance(session, forum_id)
 
 
@@ -132,8 +160,15 @@ def record_staff_attendance(
     now = runtime.clock()
     forum = service.get(session, forum_id, lock=True)
     staff.set_present(session, forum, body.members, member.id, now)
-    audit(session, actor=member, action="forum.staff_attendance", record_type="forum", record_id=forum_id, now=now,
-          detail={"present": len(set(body.members))})
+    audit(
+        session,
+        actor=member,
+        action="forum.staff_attendance",
+        record_type="forum",
+        record_id=forum_id,
+        now=now,
+        detail={"present": len(set(body.members))},
+    )
     figures_now = staff.attendance(session, forum)
     return StaffAttendanceFigures(size=figures_now.size, attended=figures_now.attended, missing=figures_now.missing)
 
@@ -147,14 +182,25 @@ def paper_counts(
     forum = service.get(session, forum_id, lock=True)
     counts = {row.village: row.participants for row in body.villages}
     service.record_paper(session, runtime.org, forum, counts, member.id, now)
-    audit(session, actor=member, action="forum.paper", record_type="forum", record_id=forum_id, now=now,
-          detail={str(k): v for k, v in counts.items()})
+    audit(
+        session,
+        actor=member,
+        action="forum.paper",
+        record_type="forum",
+        record_id=forum_id,
+        now=now,
+        detail={str(k): v for k, v in counts.items()},
+    )
     return figures.attendance(session, forum_id)
 
 
 @router.post("/{forum_id}/outcome", response_model=ForumRead)
 def publish_outcome(
-    forum_id: RecordId, body: OutcomeCreate, member: OfficeStaff, session: SessionDep, runtime: RuntimeDep,
+    forum_id: RecordId,
+    body: OutcomeCreate,
+    member: OfficeStaff,
+    session: SessionDep,
+    runtime: RuntimeDep,
     request: Request,
 ) -> ForumRead:
     """Publish once: the public page shows it, attendees and opinion senders receive it in LINE."""
@@ -164,8 +210,16 @@ def publish_outcome(
         preview.guard_quota(request.app.state.line_quota, runtime.settings, str(request.base_url), needed)
     now = runtime.clock()
     forum = service.get(session, forum_id, lock=True)
-    _, notice = service.publish_outcome(session, runtime.org, forum, body, member.id, now,
-                                        runtime.settings.notice_multicast_per_second)
-    audit(session, actor=member, action="forum.outcome", record_type="forum", record_id=forum_id, now=now,
-          detail={"notice": notice.id if notice else None})
+    _, notice = service.publish_outcome(
+        session, runtime.org, forum, body, member.id, now, runtime.settings.notice_multicast_per_second
+    )
+    audit(
+        session,
+        actor=member,
+        action="forum.outcome",
+        record_type="forum",
+        record_id=forum_id,
+        now=now,
+        detail={"notice": notice.id if notice else None},
+    )
     return figures.read(session, forum)

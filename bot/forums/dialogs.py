@@ -106,8 +106,11 @@ def typed_opinion(turn: Turn) -> None:
     except RefusedError as refusal:
         if refusal.reason in ("too_long", "empty"):  # stay in the state: they may shorten it and send again
             too_long = refusal.reason == "too_long"
-            turn.reply(texts.opinion_too_long(turn.org, len(text.strip()), MAX_OPINION_CHARS) if too_long
-                       else texts.opinion_text_first(turn.org))
+            turn.reply(
+                texts.opinion_too_long(turn.org, len(text.strip()), MAX_OPINION_CHARS)
+                if too_long
+                else texts.opinion_text_first(turn.org)
+            )
             return
         turn.end()
         turn.reply(texts.refused(turn.org, refusal.reason))
@@ -119,8 +122,9 @@ def typed_opinion(turn: Turn) -> None:
 @router.step(ForumStep.OPINION_PHOTO)
 def opinion_photo(turn: Turn) -> None:
     if turn.incoming.kind is EventKind.IMAGE and turn.incoming.message_id:
-        participation.attach_photo(turn.session, int(turn.data.get("opinion", 0)), turn.resident.id or 0,
-                                   turn.incoming.message_id)
+        participation.attach_photo(
+            turn.session, int(turn.data.get("opinion", 0)), turn.resident.id or 0, turn.incoming.message_id
+        )
         turn.end()
         turn.reply(texts.photo_saved(turn.org))
     elif turn.incoming.kind is EventKind.TEXT and normalise(turn.incoming.text or "") in NO_PHOTO_WORDS:

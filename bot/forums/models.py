@@ -49,8 +49,7 @@ class Forum(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     # "residents" (เวทีประชาคม), or "staff": a law training session or conflict-of-interest forum whose
     # attendance counts against the roster of `roster_survey` (plan measures 13 and 14).
-    audience: str = Field(default="residents", sa_column=Column(String(16), nullable=False,
-                                                                 server_default="residents"))
+    audience: str = Field(default="residents", sa_column=Column(String(16), nullable=False, server_default="residents"))
     purpose: str | None = Field(default=None, sa_type=String(32))
     roster_survey: str | None = Field(default=None, sa_type=String(48))
 
@@ -156,14 +155,20 @@ class ForumCreate(BaseModel):
     map_url: str | None = Input(default=None, max_length=1000)
     capacity: int | None = Input(default=None, strict=True, ge=1, le=100_000)
     collect_opinions: bool = True
-    reminder_hours_before: int = Input(default=24, strict=True, ge=1, le=24 * 14,
-                                       description="when the reminder is pushed")
+    reminder_hours_before: int = Input(
+        default=24, strict=True, ge=1, le=24 * 14, description="when the reminder is pushed"
+    )
     audience: Literal["residents", "staff"] = "residents"
     purpose: Literal["law_training", "conflict_of_interest"] | None = Input(
-        default=None, description="staff forums: law training (measure 13) or conflict of interest (measure 14)")
-    roster_survey: str | None = Input(default=None, max_length=48, pattern=r"^[a-z0-9_]{1,48}$",
-                                      description="staff forums: whose roster attendance counts against "
-                                                  "(default law_knowledge / conflict_of_interest)")
+        default=None, description="staff forums: law training (measure 13) or conflict of interest (measure 14)"
+    )
+    roster_survey: str | None = Input(
+        default=None,
+        max_length=48,
+        pattern=r"^[a-z0-9_]{1,48}$",
+        description="staff forums: whose roster attendance counts against "
+        "(default law_knowledge / conflict_of_interest)",
+    )
 
 
 class AnnounceRequest(BaseModel):
@@ -214,8 +219,9 @@ class OpinionRead(BaseModel):
 
 
 class StaffPresent(BaseModel):
-    members: list[str] = Input(max_length=500, description="member keys present (staff:<id> / roster:<key>), "
-                                                           "the whole list, replaced")
+    members: list[str] = Input(
+        max_length=500, description="member keys present (staff:<id> / roster:<key>), the whole list, replaced"
+    )
 
 
 class StaffAttendee(BaseModel):

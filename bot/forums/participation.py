@@ -79,15 +79,21 @@ def rsvp(session: Session, forum_id: int, resident: Resident, answer: RsvpAnswer
     current = answer_of(session, forum_id, resident.id or 0)
     if answer == RsvpAnswer.GOING and forum.capacity is not None and (current is None or current.answer != answer):
         going = session.exec(
-            select(func.count()).select_from(ForumRsvp).where(
-                ForumRsvp.forum_id == forum_id, ForumRsvp.answer == RsvpAnswer.GOING
-            )
+            select(func.count())
+            .select_from(ForumRsvp)
+            .where(ForumRsvp.forum_id == forum_id, ForumRsvp.answer == RsvpAnswer.GOING)
         ).one()
         if going >= forum.capacity:
             raise RefusedError("full")
     if current is None:
-        current = ForumRsvp(forum_id=forum_id, resident_id=resident.id or 0, answer=answer,
-                            village_no=resident.village_no, created_at=now, updated_at=now)
+        current = ForumRsvp(
+            forum_id=forum_id,
+            resident_id=resident.id or 0,
+            answer=answer,
+            village_no=resident.village_no,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(current)
     else:
         current.answer = answer
@@ -112,8 +118,9 @@ def add_opinion(session: Session, forum_id: int, resident: Resident, text: str, 
         raise RefusedError("empty")
     if len(text) > MAX_OPINION_CHARS:
         raise RefusedError("too_long")
-    opinion = ForumOpinion(forum_id=forum_id, resident_id=resident.id or 0, village_no=resident.village_no,
-                           text=text, created_at=now)
+    opinion = ForumOpinion(
+        forum_id=forum_id, resident_id=resident.id or 0, village_no=resident.village_no, text=text, created_at=now
+    )
     session.add(opinion)
     session.flush()
     return opinion
@@ -151,8 +158,13 @@ def check_in(session: Session, resident: Resident, code: str, now: datetime) -> 
 
 
 def record_attendance(
-    session: Session, forum: Forum, resident_id: int, village_no: int | None, method: CheckInMethod,
-    now: datetime, staff_id: int | None = None,
+    session: Session,
+    forum: Forum,
+    resident_id: int,
+    village_no: int | None,
+    method: CheckInMethod,
+    now: datetime,
+    staff_id: int | None = None,
 ) -> bool:
     """Mark the resident present (once); False when they already were."""
     existing = session.exec(
@@ -160,7 +172,15 @@ def record_attendance(
     ).first()
     if existing is not None:
         return False
-    session.add(ForumAttendance(forum_id=forum.id or 0, resident_id=resident_id, village_no=village_no,
-                                method=method, recorded_by=staff_id, recorded_at=now))
+    session.add(
+        ForumAttendance(
+            forum_id=forum.id or 0,
+            resident_id=resident_id,
+            village_no=village_no,
+            method=method,
+            recorded_by=staff_id,
+            recorded_at=now,
+        )
+    )
     session.flush()
     return True

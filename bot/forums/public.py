@@ -34,15 +34,24 @@ def public_forum(forum_id: RecordId, session: SessionDep, runtime: RuntimeDep) -
 
 
 @router.get("/public/forums", response_class=HTMLResponse)
-def public_forums_page(request: Request, session: SessionDep, runtime: RuntimeDep,
-                       fiscal_year: int | None = Query(None, ge=2500, le=2700)) -> HTMLResponse:
+def public_forums_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, fiscal_year: int | None = Query(None, ge=2500, le=2700)
+) -> HTMLResponse:
     """Forum participation for a fiscal year: every forum with its participants, linking its own page."""
     year = fiscal_year or thai.fiscal_year(runtime.clock())
     forums = public_forums(session, runtime, year)
-    chart = charts.bars([(f.topic.topic, f.participants.total) for f in forums],
-                        title=f"ผู้เข้าร่วมเวทีประชาคม ปีงบประมาณ {year}", unit=" คน")
-    return render(request, "forums.html", title=f"การมีส่วนร่วมของประชาชน (เวทีประชาคม) ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year, runtime.clock()), forums=forums, chart=chart)
+    chart = charts.bars(
+        [(f.topic.topic, f.participants.total) for f in forums], title=f"ผู้เข้าร่วมเวทีประชาคม ปีงบประมาณ {year}", unit=" คน"
+    )
+    return render(
+        request,
+        "forums.html",
+        title=f"การมีส่วนร่วมของประชาชน (เวทีประชาคม) ปีงบประมาณ {year}",
+        year=year,
+        years=recent_fiscal_years(year, runtime.clock()),
+        forums=forums,
+        chart=chart,
+    )
 
 
 @router.get("/public/forums/{forum_id}", response_class=HTMLResponse)

@@ -75,11 +75,13 @@ def _check_in_code(session: Session, starts_at: datetime) -> str:
     window = participation.CHECK_IN_OPENS + participation.CHECK_IN_CLOSES
     while True:
         code = f"{secrets.randbelow(10**4):04d}"
-        clash = session.exec(select(Forum.id).where(
-            Forum.check_in_code == code,
-            col(Forum.starts_at) > starts_at - window,
-            col(Forum.starts_at) < starts_at + window,
-        )).first()
+        clash = session.exec(
+            select(Forum.id).where(
+                Forum.check_in_code == code,
+                col(Forum.starts_at) > starts_at - window,
+                col(Forum.starts_at) < starts_at + window,
+            )
+        ).first()
         if clash is None:
             return code
 
@@ -98,10 +100,20 @@ def create(session: Session, org: Organisation, data: ForumCreate, staff_id: int
         raise InvalidError("กรุณาระบุหมู่บ้านอย่างน้อย 1 หมู่")
     map_url = notices.check_url(data.map_url, image=False) if data.map_url else None
     forum = Forum(
-        topic=data.topic.strip(), agenda=data.agenda.strip(), starts_at=data.starts_at, place=data.place.strip(),
-        map_url=map_url, capacity=data.capacity, collect_opinions=data.collect_opinions,
-        reminder_hours_before=data.reminder_hours_before, check_in_code=_check_in_code(session, data.starts_at),
-        created_by=staff_id, created_at=now, audience=data.audience, purpose=purpose, roster_survey=roster_survey,
+        topic=data.topic.strip(),
+        agenda=data.agenda.strip(),
+        starts_at=data.starts_at,
+        place=data.place.strip(),
+        map_url=map_url,
+        capacity=data.capacity,
+        collect_opinions=data.collect_opinions,
+        reminder_hours_before=data.reminder_hours_before,
+        check_in_code=_check_in_code(session, data.starts_at),
+        created_by=staff_id,
+        created_at=now,
+        audience=data.audience,
+        purpose=purpose,
+        roster_survey=roster_survey,
     )
     session.add(forum)
     session.flush()
@@ -119,9 +131,15 @@ def _schedule_reminder(session: Session, org: Organisation, forum: Forum, now: d
     if forum.collect_opinions:
         quick.append(opinion_action(forum.id or 0))
     notice = notices.create_for_forum(
-        session, forum_id=forum.id or 0, purpose=NoticePurpose.FORUM_REMINDER, kind=AudienceKind.FORUM_GOING,
-        title=f"แจ้งเตือน: {forum.topic}", summary="แจ้งเตือนผู้ตอบว่าไปหรือยังไม่แน่ใจ ก่อนวันงาน",
-        messages=texts.reminder(org, forum, quick), now=now, staff_id=staff_id,
+        session,
+        forum_id=forum.id or 0,
+        purpose=NoticePurpose.FORUM_REMINDER,
+        kind=AudienceKind.FORUM_GOING,
+        title=f"แจ้งเตือน: {forum.topic}",
+        summary="แจ้งเตือนผู้ตอบว่าไปหรือยังไม่แน่ใจ ก่อนวันงาน",
+        messages=texts.reminder(org, forum, quick),
+        now=now,
+        staff_id=staff_id,
     )
     notices.schedule(notice, remind_at, now)
 
@@ -133,8 +151,15 @@ def forum_notices(session: Session, forum_id: int) -> list[Notice]:
 def audience_count(session: Session, forum: Forum, kind: AudienceKind) -> int:
     """How many a forum notice of `kind` would reach now (read-only: nothing is written)."""
     villages = villages_of(session, forum.id or 0) if kind == AudienceKind.VILLAGES else []
-    probe = Notice(title="", text="", audience_kind=kind, audience_villages=json.dumps(villages),
-                   forum_id=forum.id, messages="[]", created_at=forum.created_at)
+    probe = Notice(
+        title="",
+        text="",
+        audience_kind=kind,
+        audience_villages=json.dumps(villages),
+        forum_id=forum.id,
+        messages="[]",
+        created_at=forum.created_at,
+    )
     return audience.count(session, probe, FOR_NOTICES).count
 
 
@@ -148,24 +173,39 @@ def draft_invitation(
         raise ConflictError("เวทีนี้ถูกยกเลิกแล้ว ประกาศไม่ได้")
     if forum.starts_at <= now:
         raise ConflictError("เวทีนี้เริ่มไปแล้ว ประกาศเชิญไม่ได้")
-    taken = [n for n in forum_notices(session, forum.id or 0)
-             if n.purpose == NoticePurpose.FORUM_ANNOUNCEMENT and n.status != NoticeStatus.CANCELLED]
+    taken = [
+        n
+        for n in forum_notices(session, forum.id or 0)
+        if n.purpose == NoticePurpose.FORUM_ANNOUNCEMENT and n.status != NoticeStatus.CANCELLED
+    ]
     if taken:
         raise ConflictError(f"ประกาศเวทีนี้ไปแล้ว (ประกาศหมายเลข {taken[0].id}) จะไม่ส่งซ้ำ")
     villages = villages_of(session, forum.id or 0)
     labels = [village.label for number in villages if (village := org.village(number))]
     messages = texts.invitation(org, forum, labels, rsvp_actions(forum.id or 0, forum.collect_opinions))
     notice = notices.create_for_forum(
-        session, forum_id=forum.id or 0, purpose=NoticePurpose.FORUM_ANNOUNCEMENT, kind=AudienceKind.VILLAGES,
-        villages=villages, title=f"เชิญร่วมเวทีประชาคม: {forum.topic}", summary=forum.agenda,
-        messages=messages, now=now, staff_id=staff_id,
+        session,
+        forum_id=forum.id or 0,
+        purpose=NoticePurpose.FORUM_ANNOUNCEMENT,
+        kind=AudienceKind.VILLAGES,
+        villages=villages,
+        title=f"เชิญร่วมเวทีประชาคม: {forum.topic}",
+        summary=forum.agenda,
+        messages=messages,
+        now=now,
+        staff_id=staff_id,
     )
     return notice, audience.resolve(session, notice, FOR_NOTICES)
 
 
 def announce(
-    session: Session, org: Organisation, forum: Forum, now: datetime, staff_id: int | None,
-    at: datetime | None = None, per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND,
+    session: Session,
+    org: Organisation,
+    forum: Forum,
+    now: datetime,
+    staff_id: int | None,
+    at: datetime | None = None,
+    per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND,
 ) -> Notice:
     """Send (or schedule) the invitation with its RSVP buttons, once."""
     notice, recipients = draft_invitation(session, org, forum, now, staff_id)
@@ -179,7 +219,12 @@ def announce(
 
 
 def cancel(
-    session: Session, org: Organisation, forum: Forum, reason: str, now: datetime, staff_id: int | None,
+    session: Session,
+    org: Organisation,
+    forum: Forum,
+    reason: str,
+    now: datetime,
+    staff_id: int | None,
     per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND,
 ) -> Notice | None:
     """Cancel before the start: unsent forum notices are cancelled, those who said ไป/ยังไม่แน่ใจ are told."""
@@ -194,9 +239,15 @@ def cancel(
         if notice.status in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED):
             notices.cancel(notice, now)
     notice = notices.create_for_forum(
-        session, forum_id=forum.id or 0, purpose=NoticePurpose.FORUM_CANCELLED, kind=AudienceKind.FORUM_GOING,
-        title=f"ยกเลิกเวทีประชาคม: {forum.topic}", summary=reason,
-        messages=texts.cancelled_notice(org, forum, forum.cancel_reason), now=now, staff_id=staff_id,
+        session,
+        forum_id=forum.id or 0,
+        purpose=NoticePurpose.FORUM_CANCELLED,
+        kind=AudienceKind.FORUM_GOING,
+        title=f"ยกเลิกเวทีประชาคม: {forum.topic}",
+        summary=reason,
+        messages=texts.cancelled_notice(org, forum, forum.cancel_reason),
+        now=now,
+        staff_id=staff_id,
     )
     recipients = audience.resolve(session, notice, FOR_NOTICES)
     if recipients.count == 0:
@@ -221,14 +272,16 @@ def _check_attendance_open(forum: Forum, now: datetime) -> None:
 def tick(session: Session, forum: Forum, registrations: list[int], staff_id: int | None, now: datetime) -> int:
     """Staff tick registration numbers on the list at the venue; returns how many were newly marked."""
     _check_attendance_open(forum, now)
-    rows = session.exec(select(ForumRsvp).where(ForumRsvp.forum_id == forum.id,
-                                                col(ForumRsvp.id).in_(registrations))).all()
+    rows = session.exec(
+        select(ForumRsvp).where(ForumRsvp.forum_id == forum.id, col(ForumRsvp.id).in_(registrations))
+    ).all()
     unknown = sorted(set(registrations) - {r.id for r in rows})
     if unknown:
         raise InvalidError(f"ไม่พบหมายเลขลงทะเบียนของเวทีนี้: {', '.join(map(str, unknown[:20]))}")
     return sum(
-        participation.record_attendance(session, forum, row.resident_id, row.village_no, CheckInMethod.STAFF, now,
-                                        staff_id)
+        participation.record_attendance(
+            session, forum, row.resident_id, row.village_no, CheckInMethod.STAFF, now, staff_id
+        )
         for row in rows
     )
 
@@ -242,14 +295,26 @@ def record_paper(
     for village_no, participants in counts.items():
         row = session.get(ForumPaperCount, (forum.id, village_no))
         if row is None:
-            session.add(ForumPaperCount(forum_id=forum.id or 0, village_no=village_no, participants=participants,
-                                        recorded_by=staff_id, recorded_at=now))
+            session.add(
+                ForumPaperCount(
+                    forum_id=forum.id or 0,
+                    village_no=village_no,
+                    participants=participants,
+                    recorded_by=staff_id,
+                    recorded_at=now,
+                )
+            )
         else:
             row.participants, row.recorded_by, row.recorded_at = participants, staff_id, now
 
 
 def publish_outcome(
-    session: Session, org: Organisation, forum: Forum, data: OutcomeCreate, staff_id: int | None, now: datetime,
+    session: Session,
+    org: Organisation,
+    forum: Forum,
+    data: OutcomeCreate,
+    staff_id: int | None,
+    now: datetime,
     per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND,
 ) -> tuple[ForumOutcome, Notice | None]:
     """Publish the outcome once, after the forum: public page, and a push to attendees and opinion senders."""
@@ -260,14 +325,26 @@ def publish_outcome(
     if session.get(ForumOutcome, forum.id) is not None:
         raise ConflictError("เผยแพร่ผลเวทีนี้ไปแล้ว จะไม่ส่งซ้ำ")
     links = [{"title": link.title.strip(), "url": notices.check_url(link.url, image=False)} for link in data.plan_links]
-    outcome = ForumOutcome(forum_id=forum.id or 0, minutes=data.minutes.strip(), decisions=data.decisions.strip(),
-                           opinions_used=data.opinions_used.strip(), plan_links=json.dumps(links, ensure_ascii=False),
-                           published_by=staff_id, published_at=now)
+    outcome = ForumOutcome(
+        forum_id=forum.id or 0,
+        minutes=data.minutes.strip(),
+        decisions=data.decisions.strip(),
+        opinions_used=data.opinions_used.strip(),
+        plan_links=json.dumps(links, ensure_ascii=False),
+        published_by=staff_id,
+        published_at=now,
+    )
     session.add(outcome)
     notice = notices.create_for_forum(
-        session, forum_id=forum.id or 0, purpose=NoticePurpose.FORUM_OUTCOME, kind=AudienceKind.FORUM_OUTCOME,
-        title=f"สรุปผลเวทีประชาคม: {forum.topic}", summary=outcome.decisions,
-        messages=texts.outcome_message(org, forum, outcome), now=now, staff_id=staff_id,
+        session,
+        forum_id=forum.id or 0,
+        purpose=NoticePurpose.FORUM_OUTCOME,
+        kind=AudienceKind.FORUM_OUTCOME,
+        title=f"สรุปผลเวทีประชาคม: {forum.topic}",
+        summary=outcome.decisions,
+        messages=texts.outcome_message(org, forum, outcome),
+        now=now,
+        staff_id=staff_id,
     )
     recipients = audience.resolve(session, notice, FOR_NOTICES)
     if recipients.count == 0:
@@ -275,7 +352,6 @@ def publish_outcome(
         return outcome, None
     notices.dispatch(session, notice, recipients, now, per_second)
     return outcome, notice
-
 
 
 def erase_resident(session: Session, resident: Resident, now: datetime) -> None:

@@ -31,10 +31,12 @@ class Purpose:
 
 INDICATORS = ("law_training", "coi_forum")
 PURPOSES = {
-    "law_training": Purpose("law_training", "การอบรมให้ความรู้ด้านกฎหมายและระเบียบแก่บุคลากร", 13, "law_knowledge", 2,
-                            "law_training"),
-    "conflict_of_interest": Purpose("conflict_of_interest", "เวทีภายในเรื่องผลประโยชน์ทับซ้อน", 14,
-                                    "conflict_of_interest", 1, "coi_forum"),
+    "law_training": Purpose(
+        "law_training", "การอบรมให้ความรู้ด้านกฎหมายและระเบียบแก่บุคลากร", 13, "law_knowledge", 2, "law_training"
+    ),
+    "conflict_of_interest": Purpose(
+        "conflict_of_interest", "เวทีภายในเรื่องผลประโยชน์ทับซ้อน", 14, "conflict_of_interest", 1, "coi_forum"
+    ),
 }
 
 
@@ -86,8 +88,15 @@ def set_present(session: Session, forum: Forum, keys: list[str], staff_id: int |
     already = present_keys(session, forum.id or 0)
     for key in dict.fromkeys(keys):
         if key not in already:
-            session.add(ForumStaffAttendance(forum_id=forum.id or 0, member_key=key, name=rostered[key].name,
-                                             recorded_by=staff_id, recorded_at=now))
+            session.add(
+                ForumStaffAttendance(
+                    forum_id=forum.id or 0,
+                    member_key=key,
+                    name=rostered[key].name,
+                    recorded_by=staff_id,
+                    recorded_at=now,
+                )
+            )
     session.flush()
 
 
@@ -97,7 +106,8 @@ def rostered_person(session: Session, forum: Forum, resident_id: int) -> SurveyR
     staff_id = contact.staff_member_id if contact is not None and contact.linked_at is not None else None
     for member in members(session, forum):
         if (staff_id is not None and member.staff_id == staff_id) or (
-                member.staff_id is None and member.resident_id == resident_id):
+            member.staff_id is None and member.resident_id == resident_id
+        ):
             return member
     return None
 
@@ -109,8 +119,9 @@ def check_in(session: Session, forum: Forum, resident_id: int, now: datetime) ->
         return None
     if member.member_key in present_keys(session, forum.id or 0):
         return False
-    session.add(ForumStaffAttendance(forum_id=forum.id or 0, member_key=member.member_key, name=member.name,
-                                     recorded_at=now))
+    session.add(
+        ForumStaffAttendance(forum_id=forum.id or 0, member_key=member.member_key, name=member.name, recorded_at=now)
+    )
     session.flush()
     return True
 
@@ -126,8 +137,11 @@ def attendance(session: Session, forum: Forum) -> Attendance:
     """The forum's roster against who was present."""
     rostered = members(session, forum)
     present = present_keys(session, forum.id or 0)
-    return Attendance(size=len(rostered), attended=sum(1 for m in rostered if m.member_key in present),
-                      missing=[m.name for m in rostered if m.member_key not in present])
+    return Attendance(
+        size=len(rostered),
+        attended=sum(1 for m in rostered if m.member_key in present),
+        missing=[m.name for m in rostered if m.member_key not in present],
+    )
 
 
 @dataclass(frozen=True)
@@ -144,9 +158,15 @@ def year_figures(session: Session, purpose: Purpose, year: int, now: datetime) -
     first, last = thai.fiscal_year_bounds(year)
     start = datetime.combine(first, time(), thai.BANGKOK).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), thai.BANGKOK).astimezone(UTC)
-    forums = session.exec(select(Forum).where(
-        Forum.audience == "staff", Forum.purpose == purpose.key, Forum.status != ForumStatus.CANCELLED,
-        col(Forum.starts_at) >= start, col(Forum.starts_at) < end)).all()
+    forums = session.exec(
+        select(Forum).where(
+            Forum.audience == "staff",
+            Forum.purpose == purpose.key,
+            Forum.status != ForumStatus.CANCELLED,
+            col(Forum.starts_at) >= start,
+            col(Forum.starts_at) < end,
+        )
+    ).all()
     held = [f for f in forums if f.starts_at <= now]
     key = held[-1].roster_survey if held else purpose.roster_survey
     survey = catalogue.get(session, key or purpose.roster_survey)
@@ -154,8 +174,11 @@ def year_figures(session: Session, purpose: Purpose, year: int, now: datetime) -
     present: set[str] = set()
     for forum in held:
         present |= present_keys(session, forum.id or 0)
-    coverage = Attendance(size=len(rostered), attended=sum(1 for m in rostered if m.member_key in present),
-                          missing=[m.name for m in rostered if m.member_key not in present])
+    coverage = Attendance(
+        size=len(rostered),
+        attended=sum(1 for m in rostered if m.member_key in present),
+        missing=[m.name for m in rostered if m.member_key not in present],
+    )
     if len(held) >= purpose.sessions_per_year:
         status = "met"
     elif now >= end:

@@ -37,45 +37,51 @@ def _clip(text: str, limit: int) -> str:
 def invitation(org: Organisation, forum: Forum, village_labels: list[str], actions: list[Action]) -> list[Message]:
     """The announcement: details in the text itself, then the RSVP / opinion buttons."""
     p = org.particle
-    body = "\n".join([
-        f"📣 ขอเชิญร่วมเวทีประชาคม{p}",
-        f"เรื่อง: {forum.topic}",
-        when(forum),
-        where(forum),
-        f"สำหรับ: {', '.join(village_labels)}",
-        "",
-        "วาระ:",
-        _clip(forum.agenda, 3000),
-        "",
-        f"ทุกคนเข้าร่วมได้ มาร่วมเสนอปัญหาและความต้องการของหมู่บ้านกัน{p}",
-    ])
+    body = "\n".join(
+        [
+            f"📣 ขอเชิญร่วมเวทีประชาคม{p}",
+            f"เรื่อง: {forum.topic}",
+            when(forum),
+            where(forum),
+            f"สำหรับ: {', '.join(village_labels)}",
+            "",
+            "วาระ:",
+            _clip(forum.agenda, 3000),
+            "",
+            f"ทุกคนเข้าร่วมได้ มาร่วมเสนอปัญหาและความต้องการของหมู่บ้านกัน{p}",
+        ]
+    )
     question = m.buttons(f"เวทีประชาคม: {forum.topic}"[:400], f"ท่านจะไปร่วมเวทีนี้ไหม{ask(org)}", actions)
     return [m.text(body), question]
 
 
 def reminder(org: Organisation, forum: Forum, quick: list[Action]) -> list[Message]:
     p = org.particle
-    body = "\n".join([
-        f"⏰ แจ้งเตือนเวทีประชาคม{p}",
-        f"เรื่อง: {forum.topic}",
-        when(forum),
-        where(forum),
-        "",
-        "เมื่อถึงงาน พิมพ์ “ลงชื่อ” ตามด้วยรหัสที่ติดไว้หน้างาน เพื่อลงชื่อเข้าร่วม",
-        f"หากไปไม่ได้ แตะ “ไม่ไป” ด้านล่างได้เลย{p}",
-    ])
+    body = "\n".join(
+        [
+            f"⏰ แจ้งเตือนเวทีประชาคม{p}",
+            f"เรื่อง: {forum.topic}",
+            when(forum),
+            where(forum),
+            "",
+            "เมื่อถึงงาน พิมพ์ “ลงชื่อ” ตามด้วยรหัสที่ติดไว้หน้างาน เพื่อลงชื่อเข้าร่วม",
+            f"หากไปไม่ได้ แตะ “ไม่ไป” ด้านล่างได้เลย{p}",
+        ]
+    )
     return [m.text(body, quick=quick)]
 
 
 def cancelled_notice(org: Organisation, forum: Forum, reason: str) -> list[Message]:
     p = org.particle
-    body = "\n".join([
-        f"ขออภัย{p} 🙏 เวทีประชาคมต่อไปนี้ยกเลิกแล้ว",
-        f"เรื่อง: {forum.topic}",
-        when(forum),
-        f"เหตุผล: {reason}",
-        f"หากมีการจัดใหม่ จะแจ้งให้ทราบอีกครั้ง{p}",
-    ])
+    body = "\n".join(
+        [
+            f"ขออภัย{p} 🙏 เวทีประชาคมต่อไปนี้ยกเลิกแล้ว",
+            f"เรื่อง: {forum.topic}",
+            when(forum),
+            f"เหตุผล: {reason}",
+            f"หากมีการจัดใหม่ จะแจ้งให้ทราบอีกครั้ง{p}",
+        ]
+    )
     return [m.text(body)]
 
 
@@ -106,15 +112,16 @@ def card(org: Organisation, forum: Forum, answer: str | None, actions: list[Acti
     lines = [f"🏛 {forum.topic}", when(forum), where(forum)]
     if answer:
         lines.append(f"คำตอบของท่าน: {ANSWER_LABELS[RsvpAnswer(answer)]} (เปลี่ยนได้จนถึงวันงาน)")
-    return [m.text("\n".join(lines)), m.buttons(f"เวทีประชาคม: {forum.topic}"[:400],
-                                              f"ท่านจะไปร่วมเวทีนี้ไหม{ask(org)}", actions)]
+    return [
+        m.text("\n".join(lines)),
+        m.buttons(f"เวทีประชาคม: {forum.topic}"[:400], f"ท่านจะไปร่วมเวทีนี้ไหม{ask(org)}", actions),
+    ]
 
 
 def none_upcoming(org: Organisation, village_label: str | None, quick: list[Action]) -> Message:
     p = org.particle
     whose = f"ของ{village_label}" if village_label else ""
-    return m.text(f"ตอนนี้ยังไม่มีเวทีประชาคม{whose}ที่กำลังจะจัด{p}\nเมื่อมีกำหนดการ เราจะแจ้งทาง LINE นี้{p}",
-                  quick=quick)
+    return m.text(f"ตอนนี้ยังไม่มีเวทีประชาคม{whose}ที่กำลังจะจัด{p}\nเมื่อมีกำหนดการ เราจะแจ้งทาง LINE นี้{p}", quick=quick)
 
 
 def more_upcoming(org: Organisation, count: int) -> Message:
@@ -122,8 +129,7 @@ def more_upcoming(org: Organisation, count: int) -> Message:
 
 
 def no_village(org: Organisation) -> Message:
-    return m.text(f"กรุณาเลือกหมู่บ้านของท่านก่อน{org.particle} โดยพิมพ์ “เปลี่ยนหมู่บ้าน”",
-                  quick=[m.say("เปลี่ยนหมู่บ้าน")])
+    return m.text(f"กรุณาเลือกหมู่บ้านของท่านก่อน{org.particle} โดยพิมพ์ “เปลี่ยนหมู่บ้าน”", quick=[m.say("เปลี่ยนหมู่บ้าน")])
 
 
 def rsvp_saved(org: Organisation, forum: Forum, answer: str, registration: int, quick: list[Action]) -> Message:
@@ -182,8 +188,7 @@ def opinion_saved(org: Organisation, quick: list[Action]) -> Message:
 
 
 def photo_saved(org: Organisation) -> Message:
-    return m.text(f"แนบรูปเรียบร้อยแล้ว{org.particle} ขอบคุณที่ร่วมแสดงความคิดเห็น 🙏",
-                  quick=[m.say("ประชาคม"), m.say("เมนู")])
+    return m.text(f"แนบรูปเรียบร้อยแล้ว{org.particle} ขอบคุณที่ร่วมแสดงความคิดเห็น 🙏", quick=[m.say("ประชาคม"), m.say("เมนู")])
 
 
 def opinion_done(org: Organisation) -> Message:
@@ -191,8 +196,9 @@ def opinion_done(org: Organisation) -> Message:
 
 
 def photo_or_done(org: Organisation) -> Message:
-    return m.text(f"ส่งรูปประกอบ หรือแตะ “ไม่แนบรูป” ได้เลย{org.particle}",
-                  quick=[m.camera(), m.camera_roll(), m.say("ไม่แนบรูป")])
+    return m.text(
+        f"ส่งรูปประกอบ หรือแตะ “ไม่แนบรูป” ได้เลย{org.particle}", quick=[m.camera(), m.camera_roll(), m.say("ไม่แนบรูป")]
+    )
 
 
 def ask_code(org: Organisation) -> Message:
@@ -200,9 +206,11 @@ def ask_code(org: Organisation) -> Message:
 
 
 def not_rostered(org: Organisation) -> Message:
-    return m.text(f"รหัสนี้เป็นของเวทีสำหรับบุคลากร แต่บัญชี LINE นี้ยังไม่อยู่ในรายชื่อผู้เข้าร่วม{org.particle}\n"
-                  f"เจ้าหน้าที่: พิมพ์ “ผูกบัญชีเจ้าหน้าที่” ตามด้วยรหัส 6 หลักจากระบบเจ้าหน้าที่ก่อน\n"
-                  f"หรือแจ้งเจ้าหน้าที่ที่หน้างานให้ลงชื่อแทน{org.particle}")
+    return m.text(
+        f"รหัสนี้เป็นของเวทีสำหรับบุคลากร แต่บัญชี LINE นี้ยังไม่อยู่ในรายชื่อผู้เข้าร่วม{org.particle}\n"
+        f"เจ้าหน้าที่: พิมพ์ “ผูกบัญชีเจ้าหน้าที่” ตามด้วยรหัส 6 หลักจากระบบเจ้าหน้าที่ก่อน\n"
+        f"หรือแจ้งเจ้าหน้าที่ที่หน้างานให้ลงชื่อแทน{org.particle}"
+    )
 
 
 def check_in_not_started(org: Organisation, forum: Forum) -> Message:
@@ -215,8 +223,7 @@ def check_in_not_started(org: Organisation, forum: Forum) -> Message:
 
 def code_wrong(org: Organisation) -> Message:
     return m.text(
-        f"รหัสนี้ไม่ตรงกับเวทีที่กำลังจัด{org.particle}\n"
-        "กรุณาตรวจรหัสที่หน้างานแล้วพิมพ์ใหม่ หรือแจ้งเจ้าหน้าที่ให้ลงชื่อให้ หรือพิมพ์ “ยกเลิก”"
+        f"รหัสนี้ไม่ตรงกับเวทีที่กำลังจัด{org.particle}\nกรุณาตรวจรหัสที่หน้างานแล้วพิมพ์ใหม่ หรือแจ้งเจ้าหน้าที่ให้ลงชื่อให้ หรือพิมพ์ “ยกเลิก”"
     )
 
 
@@ -226,5 +233,6 @@ def checked_in(org: Organisation, forum: Forum, again: bool) -> Message:
         return m.text(f"ท่านลงชื่อเข้าร่วมเวที “{forum.topic}” ไว้แล้ว{p} ขอบคุณ 🙏")
     if forum.audience == "staff":
         return m.text(f"ลงชื่อเข้าร่วม “{forum.topic}” เรียบร้อยแล้ว{p} ขอบคุณ 🙏")
-    return m.text(f"ลงชื่อเข้าร่วมเวที “{forum.topic}” เรียบร้อยแล้ว{p} ขอบคุณที่มาร่วมเวที 🙏\n"
-                  f"หลังจบเวที เราจะส่งสรุปผลมาให้ทาง LINE นี้{p}")
+    return m.text(
+        f"ลงชื่อเข้าร่วมเวที “{forum.topic}” เรียบร้อยแล้ว{p} ขอบคุณที่มาร่วมเวที 🙏\nหลังจบเวที เราจะส่งสรุปผลมาให้ทาง LINE นี้{p}"
+    )

@@ -30,8 +30,11 @@ class InquiryPage(BaseModel):
 
 
 def _out(inquiry: Inquiry, now: datetime) -> InquiryOut:
-    return InquiryOut(**inquiry.model_dump(), overdue=service.is_overdue(inquiry, now),
-                      answered_on_time=service.answered_on_time(inquiry))
+    return InquiryOut(
+        **inquiry.model_dump(),
+        overdue=service.is_overdue(inquiry, now),
+        answered_on_time=service.answered_on_time(inquiry),
+    )
 
 
 @router.get("", response_model=InquiryPage)
@@ -57,14 +60,24 @@ def list_inquiries(
 def record_inquiry(body: InquiryIn, member: OfficeStaff, session: SessionDep, runtime: RuntimeDep) -> InquiryOut:
     """An inquiry that came by walk-in, phone, letter or e-mail, with its channel kept."""
     now = runtime.clock()
-    inquiry = service.record(session, org=runtime.org, kind=body.kind, text=body.text, now=now,
-                             channel=body.channel, contact_name=body.contact_name, phone=body.phone, actor=member)
+    inquiry = service.record(
+        session,
+        org=runtime.org,
+        kind=body.kind,
+        text=body.text,
+        now=now,
+        channel=body.channel,
+        contact_name=body.contact_name,
+        phone=body.phone,
+        actor=member,
+    )
     return _out(inquiry, now)
 
 
 @router.get("/stats", summary="the information centre's service statistics for one fiscal year (B.E.), or half")
-def stats(_: CaseReader, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None,
-          half: Half = None) -> dict[str, Any]:
+def stats(
+    _: CaseReader, session: SessionDep, runtime: RuntimeDep, fiscal_year: FiscalYear = None, half: Half = None
+) -> dict[str, Any]:
     now = runtime.clock()
     return inquiry_stats(session, fiscal_year or thai.fiscal_year(now), now, half)
 
@@ -79,6 +92,7 @@ def answer(code: Code, body: AnswerIn, member: OfficeStaff, session: SessionDep,
     """Answer once (409 after that); a LINE asker receives it as a push with the rating question."""
     inquiry = queries.found(session, code)
     now = runtime.clock()
-    service.answer(session, inquiry, org=runtime.org, text=body.text, now=now, actor=member,
-                   attachments_url=body.attachments_url)
+    service.answer(
+        session, inquiry, org=runtime.org, text=body.text, now=now, actor=member, attachments_url=body.attachments_url
+    )
     return _out(inquiry, now)

@@ -100,8 +100,7 @@ def picked_kind(turn: Turn, tapped: PickKind) -> None:
 @router.step(InquiryStep.KIND)
 def typed_kind(turn: Turn) -> None:
     typed = (turn.incoming.text or "").strip()
-    kind = next((k for k, label in texts.KIND_BUTTONS.items() if typed and typed in (label, texts.KIND_NAMES[k])),
-                None)
+    kind = next((k for k, label in texts.KIND_BUTTONS.items() if typed and typed in (label, texts.KIND_NAMES[k])), None)
     if kind is None:
         turn.reply(texts.kind_unknown(turn.org, _kind_buttons()))
         return
@@ -138,8 +137,14 @@ def typed_confirmation(turn: Turn) -> None:
 
 def _record(turn: Turn) -> None:
     data = turn.data
-    inquiry = service.record(turn.session, org=turn.org, kind=InquiryKind(data["kind"]), text=data["text"],
-                             now=turn.now, resident=turn.resident)
+    inquiry = service.record(
+        turn.session,
+        org=turn.org,
+        kind=InquiryKind(data["kind"]),
+        text=data["text"],
+        now=turn.now,
+        resident=turn.resident,
+    )
     turn.end()
     turn.reply(texts.recorded(turn.org, inquiry.code, inquiry.due_at))
 

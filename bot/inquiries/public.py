@@ -48,8 +48,9 @@ def public_figures(org: Organisation, stats: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/information-centre.json")
-def information_centre_json(session: SessionDep, runtime: RuntimeDep,
-                            fiscal_year: int | None = FiscalYear, half: Half = None) -> dict[str, Any]:
+def information_centre_json(
+    session: SessionDep, runtime: RuntimeDep, fiscal_year: int | None = FiscalYear, half: Half = None
+) -> dict[str, Any]:
     year = fiscal_year or thai.fiscal_year(runtime.clock())
     return public_figures(runtime.org, inquiry_stats(session, year, runtime.clock(), half))
 
@@ -64,20 +65,40 @@ def _page(request: Request, session: SessionDep, runtime: RuntimeDep, year: int,
     s = public_figures(runtime.org, inquiry_stats(session, year, now, half))
     kinds = [[k, v, s["promised_days"][k]] for k, v in s["by_kind"].items()]
     halves = [(None, "ทั้งปี"), (1, "6 เดือนแรก (ต.ค.–มี.ค.)"), (2, "6 เดือนหลัง (เม.ย.–ก.ย.)")]
-    return render_html(request, "information_centre.html", title=_title(year, half), year=year, half=half,
-                       halves=halves, years=recent_fiscal_years(year, now), period=s["period"], s=s, kinds=kinds)
+    return render_html(
+        request,
+        "information_centre.html",
+        title=_title(year, half),
+        year=year,
+        half=half,
+        halves=halves,
+        years=recent_fiscal_years(year, now),
+        period=s["period"],
+        s=s,
+        kinds=kinds,
+    )
 
 
 @router.get("/information-centre", response_class=HTMLResponse)
-def information_centre_page(request: Request, session: SessionDep, runtime: RuntimeDep,
-                            fiscal_year: int | None = FiscalYear, half: Half = None) -> HTMLResponse:
+def information_centre_page(
+    request: Request, session: SessionDep, runtime: RuntimeDep, fiscal_year: int | None = FiscalYear, half: Half = None
+) -> HTMLResponse:
     return HTMLResponse(_page(request, session, runtime, fiscal_year or thai.fiscal_year(runtime.clock()), half))
 
 
-@report_router.get("/information-centre/{fiscal_year}.pdf", response_class=Response,
-                   responses={200: {"content": {"application/pdf": {}}}})
-def information_centre_pdf(request: Request, _: Staff, session: SessionDep, runtime: RuntimeDep,
-                           fiscal_year: Annotated[int, Path(ge=2500, le=2700)], half: Half = None) -> Response:
+@report_router.get(
+    "/information-centre/{fiscal_year}.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def information_centre_pdf(
+    request: Request,
+    _: Staff,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    fiscal_year: Annotated[int, Path(ge=2500, le=2700)],
+    half: Half = None,
+) -> Response:
     """The information centre's service report (measure 8, item 9) as PDF, the same as the public page."""
     pdf = html_to_pdf(_page(request, session, runtime, fiscal_year, half))
     name = f"information_centre_{fiscal_year}{'' if half is None else f'_h{half}'}.pdf"

@@ -72,15 +72,29 @@ def record(
     fiscal_year = thai.fiscal_year(now)
     code, _ = sequences.next_code(session, CODE_PREFIX, fiscal_year)
     inquiry = Inquiry(
-        code=code, fiscal_year=fiscal_year, kind=kind, channel=channel,
-        resident_id=resident.id if resident else None, contact_name=(contact_name or "").strip() or None,
-        phone=(phone or "").strip() or None, text=text, created_at=now, due_at=due_date(org, kind, now),
+        code=code,
+        fiscal_year=fiscal_year,
+        kind=kind,
+        channel=channel,
+        resident_id=resident.id if resident else None,
+        contact_name=(contact_name or "").strip() or None,
+        phone=(phone or "").strip() or None,
+        text=text,
+        created_at=now,
+        due_at=due_date(org, kind, now),
         recorded_by_staff_id=actor.id if actor else None,
     )
     session.add(inquiry)
     session.flush()
-    staff_service.notify(session, kind="new_inquiry", record_type="inquiry", record_code=code, now=now, unit=UNIT,
-                         message=f"{texts.KIND_NAMES[kind]}ใหม่ {code}")
+    staff_service.notify(
+        session,
+        kind="new_inquiry",
+        record_type="inquiry",
+        record_code=code,
+        now=now,
+        unit=UNIT,
+        message=f"{texts.KIND_NAMES[kind]}ใหม่ {code}",
+    )
     return inquiry
 
 
@@ -98,8 +112,10 @@ def recent_of(session: Session, resident: Resident, limit: int = 10) -> list[Inq
     """The resident's unanswered inquiries and those answered but not yet rated, newest first."""
     query = (
         select(Inquiry)
-        .where(Inquiry.resident_id == resident.id,
-               (col(Inquiry.status) == InquiryStatus.RECEIVED) | col(Inquiry.rating).is_(None))
+        .where(
+            Inquiry.resident_id == resident.id,
+            (col(Inquiry.status) == InquiryStatus.RECEIVED) | col(Inquiry.rating).is_(None),
+        )
         .order_by(col(Inquiry.id).desc())
         .limit(limit)
     )
@@ -149,8 +165,14 @@ def rate(session: Session, inquiry: Inquiry, score: int, *, now: datetime) -> bo
         return False
     inquiry.rating, inquiry.rated_at = score, now
     if inquiry.resident_id is not None:  # feeds the ≥ 80 % information-centre target (measure 8)
-        surveys.record_linked_rating(session, survey_key=SURVEY_KEY, resident_id=inquiry.resident_id, score=score,
-                                     link=("inquiry", inquiry.code), now=now)
+        surveys.record_linked_rating(
+            session,
+            survey_key=SURVEY_KEY,
+            resident_id=inquiry.resident_id,
+            score=score,
+            link=("inquiry", inquiry.code),
+            now=now,
+        )
     return True
 
 

@@ -56,8 +56,15 @@ def inquiry_stats(session: Session, fiscal_year: int, now: datetime, half: int |
             "percent": round(mean / 5 * 100, 1) if mean is not None else None,
         },
         "suggestions": [
-            {"code": i.code, "kind": i.kind, "received_at": i.created_at, "text": i.text,
-             "answered": i.status == InquiryStatus.ANSWERED, "answer": i.answer_text}
-            for i in rows if i.kind in (InquiryKind.SUGGESTION, InquiryKind.FEEDBACK)
+            {
+                "code": i.code,
+                "kind": i.kind,
+                "received_at": i.created_at,
+                "text": i.text,
+                "answered": i.status == InquiryStatus.ANSWERED,
+                "answer": i.answer_text,
+            }
+            for i in rows
+            if i.kind in (InquiryKind.SUGGESTION, InquiryKind.FEEDBACK)
         ],
     }

@@ -27,15 +27,20 @@ KIND_BUTTONS = {
     "suggestion": "เสนอแนะ",
     "feedback": "ติชม",
 }
-CHANNEL_NAMES = {"line": "LINE", "phone": "โทรศัพท์", "walk_in": "ติดต่อด้วยตนเอง", "letter": "หนังสือ",
-                 "email": "อีเมล", "web": "เว็บไซต์"}
+CHANNEL_NAMES = {
+    "line": "LINE",
+    "phone": "โทรศัพท์",
+    "walk_in": "ติดต่อด้วยตนเอง",
+    "letter": "หนังสือ",
+    "email": "อีเมล",
+    "web": "เว็บไซต์",
+}
 STATUS_NAMES = {"received": "รับเรื่องแล้ว รอคำตอบ", "answered": "ตอบแล้ว"}
 
 _ASK = {
     "question": "พิมพ์คำถามของท่านได้เลย{p}",
     "information_request": (
-        "พิมพ์ข้อมูลข่าวสารที่ต้องการได้เลย{p} เช่น ชื่อเอกสาร เรื่อง ช่วงเวลา\n"
-        "(ขอตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540)"
+        "พิมพ์ข้อมูลข่าวสารที่ต้องการได้เลย{p} เช่น ชื่อเอกสาร เรื่อง ช่วงเวลา\n(ขอตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540)"
     ),
     "suggestion": "พิมพ์ข้อเสนอแนะของท่านได้เลย{p}",
     "feedback": "พิมพ์คำติชมของท่านได้เลย{p} ทั้งคำชมและข้อที่ควรปรับปรุง",
@@ -55,8 +60,7 @@ def kind_unknown(org: Organisation, quick: list[Action]) -> Message:
 
 
 def ask_text(org: Organisation, kind: str, days: int) -> Message:
-    return m.text(f"{KIND_NAMES[kind]}\n{_ASK[kind].format(p=org.particle)}\n"
-                  f"เจ้าหน้าที่จะตอบภายใน {days} วัน")
+    return m.text(f"{KIND_NAMES[kind]}\n{_ASK[kind].format(p=org.particle)}\nเจ้าหน้าที่จะตอบภายใน {days} วัน")
 
 
 def text_empty(org: Organisation) -> Message:
@@ -78,9 +82,7 @@ def confirm_question(org: Organisation, kind: str, text: str, yes: Action, no: A
 def recorded(org: Organisation, code: str, due: datetime) -> Message:
     p = org.particle
     return m.text(
-        f"รับเรื่องแล้ว{p} 🙏\nรหัสติดตาม: {code}\n"
-        f"เจ้าหน้าที่จะตอบภายใน {thai.format_date(due)}\n"
-        f"ติดตามได้โดยพิมพ์ “ติดตาม {code}”",
+        f"รับเรื่องแล้ว{p} 🙏\nรหัสติดตาม: {code}\nเจ้าหน้าที่จะตอบภายใน {thai.format_date(due)}\nติดตามได้โดยพิมพ์ “ติดตาม {code}”",
         quick=[m.say("ติดตามเรื่อง", f"ติดตาม {code}"), m.say("เมนู")],
     )
 
@@ -105,8 +107,9 @@ def timeline(org: Organisation, inquiry: Inquiry) -> Message:
         f"เรื่อง {inquiry.code} ({KIND_NAMES.get(inquiry.kind, inquiry.kind)})",
         f"สถานะ: {STATUS_NAMES.get(inquiry.status, inquiry.status)}",
         f"กำหนดตอบ: {thai.format_date(inquiry.due_at)}",
-        m.polish(f"• {thai.format_date(inquiry.created_at, short=True)} "
-                 f"รับเรื่องทาง{CHANNEL_NAMES.get(inquiry.channel, '')}"),
+        m.polish(
+            f"• {thai.format_date(inquiry.created_at, short=True)} รับเรื่องทาง{CHANNEL_NAMES.get(inquiry.channel, '')}"
+        ),
     ]
     if inquiry.answered_at is not None:
         lines.append(f"• {thai.format_date(inquiry.answered_at, short=True)} ตอบแล้ว: {inquiry.answer_text}")
@@ -116,8 +119,10 @@ def timeline(org: Organisation, inquiry: Inquiry) -> Message:
 
 
 def status_line(inquiry: Inquiry) -> str:
-    return (f"• {inquiry.code} {STATUS_NAMES.get(inquiry.status, inquiry.status)} "
-            f"(กำหนดตอบ {thai.format_date(inquiry.due_at, short=True)})")
+    return (
+        f"• {inquiry.code} {STATUS_NAMES.get(inquiry.status, inquiry.status)} "
+        f"(กำหนดตอบ {thai.format_date(inquiry.due_at, short=True)})"
+    )
 
 
 def not_found(org: Organisation) -> Message:

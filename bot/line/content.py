@@ -22,14 +22,21 @@ class ContentFetcher:
     """Downloads pending photos from LINE's data host and keeps them cleaned in `media`; a refused photo's
     domain is told (`refused`: bot.main's PHOTO_REFUSED) so that it can tell whoever sent it."""
 
-    def __init__(self, runtime: Runtime, refused: Sequence[media.RefusalHook], data_api_base_url: str | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        refused: Sequence[media.RefusalHook],
+        data_api_base_url: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         token = runtime.settings.line_channel_access_token
         self.runtime = runtime
         self.refused = list(refused)
         self.clock = clock or runtime.clock
-        self.configuration = Configuration(host=data_api_base_url or runtime.settings.line_data_api_base_url,
-                                           access_token=token.get_secret_value() if token else "simulator")
+        self.configuration = Configuration(
+            host=data_api_base_url or runtime.settings.line_data_api_base_url,
+            access_token=token.get_secret_value() if token else "simulator",
+        )
         self.timeout = aiohttp.ClientTimeout(total=30)
 
     async def fetch_pending(self) -> int:

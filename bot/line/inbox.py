@@ -72,8 +72,14 @@ def _quarantined(event: Any, reason: str, now: datetime) -> dict[str, Any]:
 
 def _quarantined_sealed(event: Any, reason: str, now: datetime) -> dict[str, Any]:
     """A bad event from a user mid-tip: kept as a count with its reason, nothing of it readable."""
-    return {"received_at": coarse_time(now), "digest": screening.digest(event), "webhook_event_id": None,
-            "user_id": None, "reason": reason[:200], "excerpt": sealed.REDACTED_PAYLOAD}
+    return {
+        "received_at": coarse_time(now),
+        "digest": screening.digest(event),
+        "webhook_event_id": None,
+        "user_id": None,
+        "reason": reason[:200],
+        "excerpt": sealed.REDACTED_PAYLOAD,
+    }
 
 
 def _user_of(event: Any) -> str | None:
@@ -119,8 +125,9 @@ def store(session: Session, events: list[Any], now: datetime, sealer: Sealer | N
     return store_many(session, [events], now, sealer, careful=True)[0]
 
 
-def store_many(session: Session, requests: list[list[Any]], now: datetime, sealer: Sealer | None = None,
-               careful: bool = True) -> list[Stored]:
+def store_many(
+    session: Session, requests: list[list[Any]], now: datetime, sealer: Sealer | None = None, careful: bool = True
+) -> list[Stored]:
     """Insert the events of several requests not seen before (a redelivery or a concurrent duplicate is a
     no-op); events we must never process go to the quarantine instead, each on its own, so neighbours are
     unaffected. One sealed-dialog lookup and one INSERT serve every request. Not `careful`, a row the
@@ -142,8 +149,10 @@ def store_many(session: Session, requests: list[list[Any]], now: datetime, seale
     mid_tip = sealed.seal_arriving(session, sealer, all_rows, others) if sealer else set()
     results, all_bad = [], []
     for rows, rejected in screened:
-        bad = [_quarantined_sealed(event, reason, now) if _user_of(event) in mid_tip
-               else _quarantined(event, reason, now) for event, reason in rejected]
+        bad = [
+            _quarantined_sealed(event, reason, now) if _user_of(event) in mid_tip else _quarantined(event, reason, now)
+            for event, reason in rejected
+        ]
         if rows and careful:
             try:
                 with session.begin_nested():
@@ -164,8 +173,9 @@ class Stored(NamedTuple):
     quarantined: int
 
 
-def _insert_one_by_one(session: Session, rows: list[dict[str, Any]], bad: list[dict[str, Any]],
-                       now: datetime) -> list[dict[str, Any]]:
+def _insert_one_by_one(
+    session: Session, rows: list[dict[str, Any]], bad: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
     kept = []
     for row in rows:
         try:
@@ -243,18 +253,30 @@ def _plain_text_or_postback(payload: Any) -> Incoming | None:
     of the shape the SDK would accept. Anything else (or any doubt) returns None, for the SDK's full parse,
     which costs a fifth of the worker's time an event."""
     source, kind = payload.get("source"), payload.get("type")
-    if not (isinstance(source, dict) and source.get("type") == "user" and isinstance(source.get("userId"), str)
-            and source["userId"] and isinstance(payload.get("timestamp"), int)):
+    if not (
+        isinstance(source, dict)
+        and source.get("type") == "user"
+        and isinstance(source.get("userId"), str)
+        and source["userId"]
+        and isinstance(payload.get("timestamp"), int)
+    ):
         return None
     token = payload.get("replyToken")
     if token is not None and not isinstance(token, str):
         return None
-    base: dict[str, Any] = {"user_id": source["userId"], "at": datetime.fromtimestamp(payload["timestamp"] / 1000, UTC),
-                            "reply_token": token or None}
+    base: dict[str, Any] = {
+        "user_id": source["userId"],
+        "at": datetime.fromtimestamp(payload["timestamp"] / 1000, UTC),
+        "reply_token": token or None,
+    }
     if kind == "message":
         message = payload.get("message")
-        if (isinstance(message, dict) and message.get("type") == "text" and isinstance(message.get("text"), str)
-                and isinstance(message.get("id"), str)):
+        if (
+            isinstance(message, dict)
+            and message.get("type") == "text"
+            and isinstance(message.get("text"), str)
+            and isinstance(message.get("id"), str)
+        ):
             return Incoming(EventKind.TEXT, text=message["text"], message_id=message["id"], **base)
     elif kind == "postback":
         postback = payload.get("postback")

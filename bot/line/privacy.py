@@ -18,8 +18,11 @@ def stored_events(session: Session, line_user_id: str | None) -> int:
     """How many of the user's messages we still hold (an emptied payload holds nothing)."""
     if line_user_id is None:
         return 0
-    query = select(func.count()).select_from(InboxEvent).where(InboxEvent.user_id == line_user_id,
-                                                               InboxEvent.payload != EMPTIED)
+    query = (
+        select(func.count())
+        .select_from(InboxEvent)
+        .where(InboxEvent.user_id == line_user_id, InboxEvent.payload != EMPTIED)
+    )
     return int(session.exec(query).one())
 
 
@@ -53,8 +56,12 @@ def _scrub_quarantine(session: Session, line_user_id: str) -> None:
     malformed event whose sender column could not be filled) lose it; the row (reason, time, digest) stays."""
     session.exec(  # type: ignore[call-overload]
         update(InboxQuarantine)
-        .where(or_(col(InboxQuarantine.user_id) == line_user_id,
-                   col(InboxQuarantine.excerpt).like(like_pattern(line_user_id), escape=ESCAPE)))
+        .where(
+            or_(
+                col(InboxQuarantine.user_id) == line_user_id,
+                col(InboxQuarantine.excerpt).like(like_pattern(line_user_id), escape=ESCAPE),
+            )
+        )
         .values(user_id=None, excerpt=EMPTIED)
     )
 

@@ -67,13 +67,16 @@ def find_thai_font() -> Path:
         if not Path(override).is_file():
             raise RichMenuError(f"TAMBON_FONT={override} is not a font file")
         return Path(override)
-    candidates = (folder / f"{name}{ext}" for name in FONT_PREFERENCE for folder in FONT_DIRS
-                  for ext in (".ttf", ".otf"))
+    candidates = (
+        folder / f"{name}{ext}" for name in FONT_PREFERENCE for folder in FONT_DIRS for ext in (".ttf", ".otf")
+    )
     found = next((path for path in candidates if path.is_file()), None)
     if found:
         return found
-    raise RichMenuError("no Thai font found: install fonts-thai-tlwg (apt-get install fonts-thai-tlwg) "
-                        "or point TAMBON_FONT at a Thai .ttf file")
+    raise RichMenuError(
+        "no Thai font found: install fonts-thai-tlwg (apt-get install fonts-thai-tlwg) "
+        "or point TAMBON_FONT at a Thai .ttf file"
+    )
 
 
 def cell_bounds() -> list[tuple[int, int, int, int]]:
@@ -129,8 +132,10 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
 def _fitted(path: Path, texts: list[str], size: int, max_width: int) -> ImageFont.FreeTypeFont:
     """The largest font up to `size` at which every text wraps into at most two lines of whole words."""
     font = ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
-    while size > 24 and any(len(lines) > MAX_LINES or any(font.getlength(line) > max_width for line in lines)
-                            for lines in (wrap(t, font, max_width) for t in texts)):
+    while size > 24 and any(
+        len(lines) > MAX_LINES or any(font.getlength(line) > max_width for line in lines)
+        for lines in (wrap(t, font, max_width) for t in texts)
+    ):
         size -= 4
         font = ImageFont.truetype(str(path), size, layout_engine=LAYOUT)
     return font
@@ -178,8 +183,14 @@ def _icon(draw: ImageDraw.ImageDraw, kind: str, cx: int, cy: int, bg: tuple[int,
     elif kind == "people":
         for dx, r, body in ((-110, 38, 80), (110, 38, 80), (0, 48, 100)):  # the middle one in front
             top = -int(2.5 * r)
-            draw.pieslice(at(dx - body, top + 2 * r + 10, dx + body, top + 2 * r + 10 + 2 * body), 180, 360,
-                          fill=WHITE, outline=bg, width=8)
+            draw.pieslice(
+                at(dx - body, top + 2 * r + 10, dx + body, top + 2 * r + 10 + 2 * body),
+                180,
+                360,
+                fill=WHITE,
+                outline=bg,
+                width=8,
+            )
             draw.ellipse(at(dx - r, top, dx + r, top + 2 * r), fill=WHITE, outline=bg, width=8)
     elif kind == "question":  # a speech bubble with a question mark
         draw.rounded_rectangle(at(-140, -130, 140, 90), 50, fill=WHITE)
@@ -230,12 +241,14 @@ def render_image(org: Organisation) -> bytes:
 def menu_request(org: Organisation) -> RichMenuRequest:
     """The rich menu object: eight message areas that type the chat engine's keywords."""
     areas = [
-        RichMenuArea(bounds=RichMenuBounds(x=x, y=y, width=w, height=h),
-                     action=MessageAction(label=label, text=keyword))
+        RichMenuArea(
+            bounds=RichMenuBounds(x=x, y=y, width=w, height=h), action=MessageAction(label=label, text=keyword)
+        )
         for (label, keyword, *_), (x, y, w, h) in zip(CELLS, cell_bounds(), strict=True)
     ]
-    return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=MENU_NAME,
-                           chatBarText="เมนู", areas=areas)
+    return RichMenuRequest(
+        size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=MENU_NAME, chatBarText="เมนู", areas=areas
+    )
 
 
 def _configuration(settings: Settings, host: str) -> Configuration:
@@ -294,4 +307,3 @@ async def deploy(settings: Settings, image_out: str | None = None) -> str:
     assert new_id is not None
     log.info("richmenu.deployed", rich_menu_id=new_id, image_bytes=len(image), layout=LAYOUT.name)
     return new_id
-

@@ -30,8 +30,9 @@ def is_sealed(row: InboxEvent) -> bool:
     return row.payload.startswith(SEALED_PREFIX)
 
 
-def seal_arriving(session: Session, sealer: Sealer, rows: list[dict[str, Any]],
-                  other_users: Sequence[str | None] = ()) -> set[str]:
+def seal_arriving(
+    session: Session, sealer: Sealer, rows: list[dict[str, Any]], other_users: Sequence[str | None] = ()
+) -> set[str]:
     """Seal, before they are first written, the new inbox rows of users in a sealed dialog; returns
     which of those users (and of `other_users`, e.g. of quarantined events) are in one."""
     direct = [r for r in rows if r.get("user_id") and r.get("source_key") == r.get("user_id")]

@@ -60,8 +60,13 @@ class Outcome:
 class Sender:
     """One per process; use as an async context manager around the delivery loop."""
 
-    def __init__(self, runtime: Runtime, unreachable: outbox.Unreachable, api_base_url: str | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        unreachable: outbox.Unreachable,
+        api_base_url: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         settings = runtime.settings
         token = settings.line_channel_access_token
         self.runtime = runtime
@@ -88,8 +93,11 @@ class Sender:
         # round trip (from_dict, then to_dict) cost about 6 ms a reply, most of a reply's cost, and its
         # session reads the environment and ~/.netrc on every request (trust_env). See benchmarks/.
         self._http = aiohttp.ClientSession(
-            timeout=self.timeout, trust_env=False, connector=aiohttp.TCPConnector(limit=64),
-            headers={"Authorization": f"Bearer {self.configuration.access_token}"})
+            timeout=self.timeout,
+            trust_env=False,
+            connector=aiohttp.TCPConnector(limit=64),
+            headers={"Authorization": f"Bearer {self.configuration.access_token}"},
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -144,8 +152,9 @@ class Sender:
             if row.kind != OutboxKind.PUSH:
                 await self._fan_out_slot()
         try:
-            async with self._http.post(self.base_url + MESSAGE_PATHS[row.kind], data=body.encode(),
-                                       headers=headers) as response:
+            async with self._http.post(
+                self.base_url + MESSAGE_PATHS[row.kind], data=body.encode(), headers=headers
+            ) as response:
                 text = await response.text(errors="replace")  # a reset half-way is an unknown outcome
                 if 200 <= response.status < 300:
                     return Outcome("sent"), response.status
@@ -161,8 +170,9 @@ class Sender:
         claim, a busy machine) would otherwise send every overdue one in a burst, which LINE answers with
         429s and back-off (127 of 200 calls on PostgreSQL in benchmarks/notice_fanout.py)."""
         now = time.monotonic()
-        self._fan_out_tokens = min(self._fan_out_burst,
-                                   self._fan_out_tokens + (now - self._fan_out_at) * self._fan_out_rate)
+        self._fan_out_tokens = min(
+            self._fan_out_burst, self._fan_out_tokens + (now - self._fan_out_at) * self._fan_out_rate
+        )
         self._fan_out_at = now
         self._fan_out_tokens -= 1  # taken now, or reserved: later callers wait behind it
         if self._fan_out_tokens < 0:
@@ -209,8 +219,9 @@ class Sender:
                     outbox.mark_dead(row, outcome.error)
                     log.warning("outbox.dead_letter", outbox_id=row.id, error=outcome.error[:200])
                 else:
-                    delay = outbox.backoff(row.attempts, settings.outbox_backoff_base_seconds,
-                                           settings.outbox_backoff_cap_seconds)
+                    delay = outbox.backoff(
+                        row.attempts, settings.outbox_backoff_base_seconds, settings.outbox_backoff_cap_seconds
+                    )
                     delay = max(delay, min(outcome.retry_after, settings.outbox_backoff_cap_seconds))
                     outbox.schedule_retry(row, now, delay, outcome.error)
             session.commit()

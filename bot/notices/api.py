@@ -32,8 +32,15 @@ def create_notice(
 ) -> NoticeRead:
     now = runtime.clock()
     notice = service.create(session, runtime.org, forums, body, member.id, now)
-    audit(session, actor=member, action="notice.create", record_type="notice", record_id=notice.id, now=now,
-          detail={"audience": body.audience.kind, "villages": body.audience.villages})
+    audit(
+        session,
+        actor=member,
+        action="notice.create",
+        record_type="notice",
+        record_id=notice.id,
+        now=now,
+        detail={"audience": body.audience.kind, "villages": body.audience.villages},
+    )
     return preview.read(session, notice, forums)
 
 
@@ -45,14 +52,16 @@ def list_notices(
 
 
 @router.get("/{notice_id}", response_model=NoticeRead)
-def get_notice(notice_id: RecordId, _: OfficeStaff, session: SessionDep, runtime: RuntimeDep,
-               request: Request, forums: ForumsDep) -> NoticeRead:
+def get_notice(
+    notice_id: RecordId, _: OfficeStaff, session: SessionDep, runtime: RuntimeDep, request: Request, forums: ForumsDep
+) -> NoticeRead:
     notice = service.get(session, notice_id)
     if notice.status != NoticeStatus.DRAFT:
         return preview.read(session, notice, forums)
     recipients = audience.count(session, notice, forums)
-    current, warnings = preview.draft_quota(request.app.state.line_quota, runtime.settings, str(request.base_url),
-                                            recipients.count)
+    current, warnings = preview.draft_quota(
+        request.app.state.line_quota, runtime.settings, str(request.base_url), recipients.count
+    )
     return preview.read(session, notice, forums, recipients=recipients, quota=current, warnings=warnings)
 
 
@@ -77,19 +86,32 @@ def send_notice(
     if at is not None:
         service.check_send_time(at, now)
     session.rollback()  # end the read before the network call
-    current, warnings = preview.guard_quota(request.app.state.line_quota, runtime.settings, str(request.base_url),
-                                           recipients.count)
+    current, warnings = preview.guard_quota(
+        request.app.state.line_quota, runtime.settings, str(request.base_url), recipients.count
+    )
     # The send itself, under the notice's row lock (SQLite: the write lock), rechecked from scratch.
     now = runtime.clock()  # chunks are paced from the moment they are written
     notice = service.get(session, notice_id, lock=True)
     if at is not None:
         service.schedule(notice, at, now)
     else:
-        service.send_now(session, notice, audience.resolve(session, notice, forums), now,
-                         runtime.settings.notice_multicast_per_second)
+        service.send_now(
+            session,
+            notice,
+            audience.resolve(session, notice, forums),
+            now,
+            runtime.settings.notice_multicast_per_second,
+        )
     action = "notice.schedule" if at else "notice.send"
-    audit(session, actor=member, action=action, record_type="notice", record_id=notice_id, now=now,
-          detail={"at": at.isoformat()} if at else {"recipients": notice.recipient_count})
+    audit(
+        session,
+        actor=member,
+        action=action,
+        record_type="notice",
+        record_id=notice_id,
+        now=now,
+        detail={"at": at.isoformat()} if at else {"recipients": notice.recipient_count},
+    )
     return preview.read(session, notice, forums, quota=current, warnings=warnings)
 
 
@@ -109,5 +131,6 @@ def staff_link_code(member: CurrentStaff, session: SessionDep, runtime: RuntimeD
     """A one-time code the staff member types in LINE to receive staff notices there."""
     now = runtime.clock()
     code, expires_at = staff_link.issue_code(session, member.id or 0, now)
-    return StaffLinkCode(code=code, expires_at=expires_at,
-                         how=f"พิมพ์ “ผูกบัญชีเจ้าหน้าที่ {code}” ในแชต LINE ของ อบต. ภายใน 10 นาที")
+    return StaffLinkCode(
+        code=code, expires_at=expires_at, how=f"พิมพ์ “ผูกบัญชีเจ้าหน้าที่ {code}” ในแชต LINE ของ อบต. ภายใน 10 นาที"
+    )

@@ -107,6 +107,7 @@ class NoticePreference(SQLModel, table=True):
 
 # --- shapes of the admin API ---------------------------------------------------------------------
 
+
 class AudienceIn(BaseModel):
     kind: Literal["all", "villages", "forum", "staff"]
     villages: list[VillageNumber] = Input(default_factory=list, max_length=500)

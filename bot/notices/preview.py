@@ -22,20 +22,23 @@ def line_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str)
     if settings.simulator_mode and "line_api_base_url" not in settings.model_fields_set:
         base = own_base_url.rstrip("/") + "/simulator/line"
     token = settings.line_channel_access_token
-    return quota.read(fetch, base, token.get_secret_value() if token else "simulator",
-                      settings.line_request_timeout_seconds)
+    return quota.read(
+        fetch, base, token.get_secret_value() if token else "simulator", settings.line_request_timeout_seconds
+    )
 
 
-def guard_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str,
-                needed: int) -> tuple[QuotaRead, list[str]]:
+def guard_quota(
+    fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str, needed: int
+) -> tuple[QuotaRead, list[str]]:
     """Before a send: the quota and its warnings; refuses a send the quota cannot cover (409) or one
     whose quota cannot be checked (503)."""
     current = line_quota(fetch, settings, own_base_url)
     return current, check_quota(needed, current)
 
 
-def draft_quota(fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str,
-                needed: int) -> tuple[QuotaRead | None, list[str]]:
+def draft_quota(
+    fetch: quota.QuotaFetcher, settings: Settings, own_base_url: str, needed: int
+) -> tuple[QuotaRead | None, list[str]]:
     """For a draft's page: the quota and what a send would meet, as warnings rather than refusals. A draft
     still previews when LINE does not answer or the quota falls short; the send checks again (`guard_quota`)."""
     try:

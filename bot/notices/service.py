@@ -188,7 +188,10 @@ def ensure_draft(notice: Notice) -> None:
 
 
 def send_now(
-    session: Session, notice: Notice, recipients: Recipients, now: datetime,
+    session: Session,
+    notice: Notice,
+    recipients: Recipients,
+    now: datetime,
     per_second: float = delivery.DEFAULT_MULTICAST_PER_SECOND,
 ) -> None:
     """Mark a draft sent and write every outbox row for it, in the caller's transaction."""
@@ -220,8 +223,9 @@ def schedule(notice: Notice, at: datetime, now: datetime) -> None:
 
 def cancel(notice: Notice, now: datetime) -> None:
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED):
-        raise ConflictError("ยกเลิกได้เฉพาะประกาศที่ยังไม่ได้ส่ง" if notice.status != NoticeStatus.CANCELLED
-                            else "ประกาศนี้ถูกยกเลิกไปแล้ว")
+        raise ConflictError(
+            "ยกเลิกได้เฉพาะประกาศที่ยังไม่ได้ส่ง" if notice.status != NoticeStatus.CANCELLED else "ประกาศนี้ถูกยกเลิกไปแล้ว"
+        )
     notice.status = NoticeStatus.CANCELLED
     notice.cancelled_at = now
 
@@ -248,7 +252,8 @@ def for_village(session: Session, village_no: int | None, now: datetime, limit: 
         .limit(100)
     )
     found = [
-        n for n in session.exec(query).all()
+        n
+        for n in session.exec(query).all()
         if n.audience_kind == AudienceKind.ALL or (village_no is not None and village_no in n.village_list())
     ]
     return found[:limit]

@@ -74,10 +74,7 @@ def staff_ask_code(org: Organisation) -> Message:
 
 
 def staff_linked(org: Organisation, name: str) -> Message:
-    return m.text(
-        f"ผูก LINE นี้กับบัญชีเจ้าหน้าที่ “{name}” แล้ว{org.particle}\n"
-        f"ประกาศถึงเจ้าหน้าที่จะส่งมาที่นี่{org.particle}"
-    )
+    return m.text(f"ผูก LINE นี้กับบัญชีเจ้าหน้าที่ “{name}” แล้ว{org.particle}\nประกาศถึงเจ้าหน้าที่จะส่งมาที่นี่{org.particle}")
 
 
 def staff_code_wrong(org: Organisation) -> Message:

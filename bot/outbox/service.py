@@ -86,8 +86,7 @@ def enqueue_push(
 ) -> list[OutboxMessage]:
     """Messages to one person at any time (each call its own retry key)."""
     rows = [
-        _row(OutboxKind.PUSH, batch, now, resident_id=resident_id, recipient=user_id)
-        for batch in _batches(messages)
+        _row(OutboxKind.PUSH, batch, now, resident_id=resident_id, recipient=user_id) for batch in _batches(messages)
     ]
     return _queue(session, rows)
 
@@ -122,16 +121,25 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
         earlier.id < OutboxMessage.id,
         col(earlier.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
     )
+
     def due(condition: Any, order: list[Any]) -> list[OutboxMessage]:
         # Two plain queries, not one with OR: each walks its index in order and stops at `limit` rows
         # (with the OR, every due row was checked and sorted first: most of a claim's time under a backlog).
         query = select(OutboxMessage).where(condition, ~queued_behind).order_by(*order).limit(limit)
         return list(session.exec(query.with_for_update(skip_locked=True)).all())
 
-    abandoned = due((col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.lease_until) <= now),
-                    [col(OutboxMessage.lease_until), col(OutboxMessage.id)])
-    pending = due((col(OutboxMessage.status) == OutboxStatus.PENDING) & (col(OutboxMessage.next_attempt_at) <= now),
-                  [col(OutboxMessage.next_attempt_at), col(OutboxMessage.id)]) if len(abandoned) < limit else []
+    abandoned = due(
+        (col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.lease_until) <= now),
+        [col(OutboxMessage.lease_until), col(OutboxMessage.id)],
+    )
+    pending = (
+        due(
+            (col(OutboxMessage.status) == OutboxStatus.PENDING) & (col(OutboxMessage.next_attempt_at) <= now),
+            [col(OutboxMessage.next_attempt_at), col(OutboxMessage.id)],
+        )
+        if len(abandoned) < limit
+        else []
+    )
     claimed = []
     for row in [*abandoned, *pending][:limit]:
         if row.kind == OutboxKind.REPLY and row.status == OutboxStatus.SENDING:

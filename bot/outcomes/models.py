@@ -39,9 +39,10 @@ class OutcomeRow(BaseModel):
     count: int
     previous_count: int | None
     baseline_count: int | None
-    change_percent: float | None = Field(description="corruption_cases: against FY 2565; the others: against "
-                                                     "the previous year")
-    target: float | str | None = Field(description="0 (bribery), \"falling\", or the most cases allowed")
+    change_percent: float | None = Field(
+        description="corruption_cases: against FY 2565; the others: against the previous year"
+    )
+    target: float | str | None = Field(description='0 (bribery), "falling", or the most cases allowed')
     target_reduction_percent: int | None = None
     status: str = Field(description="met | not_met | not_yet_provable")
     recorded: bool = Field(description="the count was entered by staff, not counted live")

@@ -37,8 +37,12 @@ TITLES = {
 }
 PLAN_MEASURES = {"bribery": 1, "procurement": 3, "staff_conduct": 11, "corruption_cases": 9}
 # Which org-file tags each indicator counts; corruption_cases also counts every tip.
-TAGS = {"bribery": {"bribery"}, "procurement": {"procurement"}, "staff_conduct": {"staff_conduct"},
-        "corruption_cases": {"corruption", "bribery"}}
+TAGS = {
+    "bribery": {"bribery"},
+    "procurement": {"procurement"},
+    "staff_conduct": {"staff_conduct"},
+    "corruption_cases": {"corruption", "bribery"},
+}
 
 
 def live_count(session: Session, org: Organisation, indicator: str, fiscal_year: int) -> int:
@@ -46,9 +50,17 @@ def live_count(session: Session, org: Organisation, indicator: str, fiscal_year:
     categories = [c.key for c in org.categories if c.indicator in tags]
     complaints = 0
     if categories:
-        complaints = int(session.exec(select(func.count()).select_from(Complaint).where(
-            col(Complaint.fiscal_year) == fiscal_year, col(Complaint.category).in_(categories),
-            col(Complaint.status) != Status.DUPLICATE)).one())
+        complaints = int(
+            session.exec(
+                select(func.count())
+                .select_from(Complaint)
+                .where(
+                    col(Complaint.fiscal_year) == fiscal_year,
+                    col(Complaint.category).in_(categories),
+                    col(Complaint.status) != Status.DUPLICATE,
+                )
+            ).one()
+        )
     tip_query = select(func.count()).select_from(Tip).where(col(Tip.fiscal_year) == fiscal_year)
     if indicator != "corruption_cases":
         types = [t.key for t in org.tip_types if t.indicator in tags]
@@ -76,8 +88,9 @@ def count_of(session: Session, org: Organisation, indicator: str, fiscal_year: i
     return live_count(session, org, indicator, fiscal_year), False
 
 
-def record(session: Session, fiscal_year: int, counts: dict[str, int | None], *, now: datetime,
-           staff_id: int | None) -> None:
+def record(
+    session: Session, fiscal_year: int, counts: dict[str, int | None], *, now: datetime, staff_id: int | None
+) -> None:
     """Enter a past year's counts (None leaves one as it was). Never commits."""
     for indicator, value in counts.items():
         if value is None:
@@ -111,19 +124,37 @@ def rows(session: Session, org: Organisation, fiscal_year: int, now: datetime) -
             change = _change(count, previous)
         elif indicator == "corruption_cases":
             reduction = CASE_REDUCTION_TARGETS.get(fiscal_year)
-            target = None if baseline is None or reduction is None else math.floor(
-                baseline * (100 - reduction) / 100 + 1e-9)
-            status = ("not_yet_provable" if target is None else "not_met" if count > target
-                      else "met" if final else "not_yet_provable")
+            target = (
+                None if baseline is None or reduction is None else math.floor(baseline * (100 - reduction) / 100 + 1e-9)
+            )
+            status = (
+                "not_yet_provable"
+                if target is None
+                else "not_met"
+                if count > target
+                else "met"
+                if final
+                else "not_yet_provable"
+            )
             change = _change(count, baseline)
         else:
             target = "falling"
-            status = ("not_met" if count >= previous and count > 0 else "met" if final else "not_yet_provable")
+            status = "not_met" if count >= previous and count > 0 else "met" if final else "not_yet_provable"
             change = _change(count, previous)
-        result.append(OutcomeRow(
-            indicator=indicator, title=TITLES[indicator], plan_measure=PLAN_MEASURES[indicator],
-            fiscal_year=fiscal_year, count=count, previous_count=previous, baseline_count=baseline,
-            change_percent=change, target=target, target_reduction_percent=reduction, status=status,
-            recorded=recorded))
+        result.append(
+            OutcomeRow(
+                indicator=indicator,
+                title=TITLES[indicator],
+                plan_measure=PLAN_MEASURES[indicator],
+                fiscal_year=fiscal_year,
+                count=count,
+                previous_count=previous,
+                baseline_count=baseline,
+                change_percent=change,
+                target=target,
+                target_reduction_percent=reduction,
+                status=status,
+                recorded=recorded,
+            )
+        )
     return result
-

@@ -26,7 +26,8 @@ def bars(rows: list[tuple[str, float]], *, title: str, unit: str = "", width: in
         parts.append(
             f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end">{escape(_clip(label))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}" rx="3"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h * 0.7:.0f}">{escape(shown + unit)}</text>')
+            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h * 0.7:.0f}">{escape(shown + unit)}</text>'
+        )
     return _svg(width, height, title, "".join(parts))
 
 
@@ -38,22 +39,28 @@ def columns(labels: list[str], series: list[tuple[str, list[float]]], *, title: 
     top = max((v for _, values in series for v in values), default=0) or 1
     slot = (width - left) / len(labels)
     col_w = max(2.0, (slot - 6) / len(series))
-    parts = [f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#999"/>',
-             f'<text x="{left - 4}" y="{legend_h + 12}" text-anchor="end">{top:,.0f}</text>',
-             f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>']
+    parts = [
+        f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#999"/>',
+        f'<text x="{left - 4}" y="{legend_h + 12}" text-anchor="end">{top:,.0f}</text>',
+        f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>',
+    ]
     for i, label in enumerate(labels):
         x0 = left + i * slot + 3
         for j, (_, values) in enumerate(series):
             value = values[i] if i < len(values) else 0
             h = max(0.0, value) / top * (base - legend_h - 12)
-            parts.append(f'<rect x="{x0 + j * col_w:.1f}" y="{base - h:.1f}" width="{col_w - 1:.1f}" '
-                         f'height="{h:.1f}" fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(label)}: '
-                         f'{value:,.0f}</title></rect>')
+            parts.append(
+                f'<rect x="{x0 + j * col_w:.1f}" y="{base - h:.1f}" width="{col_w - 1:.1f}" '
+                f'height="{h:.1f}" fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(label)}: '
+                f"{value:,.0f}</title></rect>"
+            )
         parts.append(f'<text x="{x0 + slot / 2 - 3:.1f}" y="{base + 16}" text-anchor="middle">{escape(label)}</text>')
     for j, (name, _) in enumerate(series):
         x = left + j * 150
-        parts.append(f'<rect x="{x}" y="2" width="12" height="12" fill="{PALETTE[j % len(PALETTE)]}"/>'
-                     f'<text x="{x + 16}" y="13">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="2" width="12" height="12" fill="{PALETTE[j % len(PALETTE)]}"/>'
+            f'<text x="{x + 16}" y="13">{escape(name)}</text>'
+        )
     return _svg(width, height + 20, title, "".join(parts))
 
 
@@ -65,4 +72,5 @@ def _svg(width: int, height: int, title: str, body: str) -> Markup:
     return Markup(
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="13" font-family="sans-serif">'
-        f"<title>{escape(title)}</title>{body}</svg>")
+        f"<title>{escape(title)}</title>{body}</svg>"
+    )

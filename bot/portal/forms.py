@@ -22,8 +22,14 @@ MAX_FIELD = {"name": 200, "when": 300, "where": 300, "who": 2000}
 Text = Annotated[str, Form(max_length=20_000)]
 # The honeypot must stay empty, and the OpenAPI document says so (maxLength 0); the route still reads any value,
 # so that it answers a filled one (a bot's) with its own 400 page rather than a validation error.
-Honeypot = Annotated[str, Form(max_length=20_000, json_schema_extra={"maxLength": 0},
-                               description="leave empty: a field people never see; filled, the form is refused (400)")]
+Honeypot = Annotated[
+    str,
+    Form(
+        max_length=20_000,
+        json_schema_extra={"maxLength": 0},
+        description="leave empty: a field people never see; filled, the form is refused (400)",
+    ),
+]
 Photo = Annotated[UploadFile | None, File()]
 
 
@@ -51,13 +57,26 @@ def lengths(fields: dict[str, str], errors: list[str]) -> None:
 
 def filled_by_robot(request: Request, runtime: Runtime) -> HTMLResponse:
     """The answer to a form whose honeypot was filled: nothing is filed."""
-    return render(request, "error.html", status_code=400, status=400, title="ไม่สามารถรับเรื่องได้",
-                  message=f"แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงาน{runtime.org.particle}")
+    return render(
+        request,
+        "error.html",
+        status_code=400,
+        status=400,
+        title="ไม่สามารถรับเรื่องได้",
+        message=f"แบบฟอร์มถูกกรอกโดยโปรแกรมอัตโนมัติ หากท่านเป็นผู้ใช้จริง กรุณาโทรแจ้งสำนักงาน{runtime.org.particle}",
+    )
 
 
 def too_busy(request: Request) -> HTMLResponse | None:
     """The page to answer instead of filing when this address filed too often (counts this attempt)."""
     if not limiter(request, "submit", SUBMISSIONS_PER_WINDOW, SUBMISSION_WINDOW).allow(client_address(request)):
-        return render(request, "error.html", status_code=429, status=429, title="มีการส่งข้อมูลถี่เกินไป",
-                      message="", headers={"Retry-After": str(int(SUBMISSION_WINDOW))})
+        return render(
+            request,
+            "error.html",
+            status_code=429,
+            status=429,
+            title="มีการส่งข้อมูลถี่เกินไป",
+            message="",
+            headers={"Retry-After": str(int(SUBMISSION_WINDOW))},
+        )
     return None

@@ -15,11 +15,15 @@ from fastapi import Request
 HONEYPOT = "homepage"  # a field people never see (CSS moves it off-screen); bots that fill every field do
 
 # The OpenAPI declaration of a limited route's refusal (a Thai page, and when to try again).
-RATE_LIMITED: dict[int | str, dict[str, Any]] = {429: {
-    "description": "too many requests from this address; try again after `Retry-After` seconds",
-    "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
-    "content": {"text/html": {"schema": {"type": "string"}}},
-}}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "too many requests from this address; try again after `Retry-After` seconds",
+        "headers": {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+        },
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
 
 
 class RateLimiter:

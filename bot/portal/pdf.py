@@ -22,8 +22,10 @@ from typing import Any
 from bot.portal.render import STATIC_DIR, STATIC_URL
 
 # Thai faces fontconfig finds on Debian (fonts-thai-tlwg); browsers keep the portal's own list.
-PDF_CSS = ("@page{size:A4;margin:16mm 14mm}body{font-family:'Garuda','Loma','Sarabun','Noto Sans Thai',sans-serif;"
-           "font-size:11pt}header.site nav,.skip,form{display:none}")
+PDF_CSS = (
+    "@page{size:A4;margin:16mm 14mm}body{font-family:'Garuda','Loma','Sarabun','Noto Sans Thai',sans-serif;"
+    "font-size:11pt}header.site nav,.skip,form{display:none}"
+)
 
 
 def _fetch_static(url: str) -> dict[str, Any]:
@@ -86,7 +88,8 @@ BELOW_VOWELS, TONE_MARKS = "\u0e38\u0e39\u0e3a", "\u0e48\u0e49\u0e4a\u0e4b\u0e4c
 _HEX_RUN = re.compile(r"<([0-9a-f]+)>")
 # "<…>X<tone>-X<vowel below>": a tone mark drawn shifted (a tall consonant's), the pen moved back, the vowel.
 _SHIFTED_PAIR = re.compile(
-    r"<((?:[0-9a-f]{4})*)>(-?[0-9.]+)<([0-9a-f]{4})>(-?[0-9.]+)<([0-9a-f]{4})((?:[0-9a-f]{4})*)>")
+    r"<((?:[0-9a-f]{4})*)>(-?[0-9.]+)<([0-9a-f]{4})>(-?[0-9.]+)<([0-9a-f]{4})((?:[0-9a-f]{4})*)>"
+)
 
 
 def logical_order(text: str, font: Any) -> str:
@@ -99,19 +102,29 @@ def logical_order(text: str, font: Any) -> str:
         run = match.group(1)
         if len(run) % 4:
             return match.group(0)
-        gids = [int(run[i:i + 4], 16) for i in range(0, len(run), 4)]
+        gids = [int(run[i : i + 4], 16) for i in range(0, len(run), 4)]
         for i in range(len(gids) - 1):
             first, second = gids[i], gids[i + 1]
-            if (own.get(first, "") in TONE_MARKS and own.get(second, "") in BELOW_VOWELS and own.get(first)
-                    and own.get(second) and font.widths.get(first) == 0 and font.widths.get(second) == 0):
+            if (
+                own.get(first, "") in TONE_MARKS
+                and own.get(second, "") in BELOW_VOWELS
+                and own.get(first)
+                and own.get(second)
+                and font.widths.get(first) == 0
+                and font.widths.get(second) == 0
+            ):
                 gids[i], gids[i + 1] = second, first
         return "<" + "".join(f"{g:04x}" for g in gids) + ">"
 
     def swap_shifted(match: re.Match[str]) -> str:
         before, there, tone, back, below, rest = match.groups()
-        if not (own.get(int(tone, 16), "") in TONE_MARKS and own.get(int(below, 16), "") in BELOW_VOWELS
-                and font.widths.get(int(tone, 16)) == 0 and font.widths.get(int(below, 16)) == 0
-                and abs(float(there) + float(back)) < 1.0):  # back within 1/1000 em: the same point
+        if not (
+            own.get(int(tone, 16), "") in TONE_MARKS
+            and own.get(int(below, 16), "") in BELOW_VOWELS
+            and font.widths.get(int(tone, 16)) == 0
+            and font.widths.get(int(below, 16)) == 0
+            and abs(float(there) + float(back)) < 1.0
+        ):  # back within 1/1000 em: the same point
             return match.group(0)
         # The tone mark is drawn shifted and the pen moved back: draw the vowel first, at the same point.
         return f"<{before}{below}>{there}<{tone}>{back}<{rest}>"
@@ -132,8 +145,9 @@ def _install_text_layer_fix() -> None:
 
     def show_text_in_logical_order(self: Any, text: str) -> None:
         current = getattr(self, "_current_font", None)
-        font = next((f for f in getattr(self, "_fonts", {}).values()
-                     if current and f.hash == current[0] and not f.bitmap), None)
+        font = next(
+            (f for f in getattr(self, "_fonts", {}).values() if current and f.hash == current[0] and not f.bitmap), None
+        )
         show_text(self, logical_order(text, font) if font is not None and isinstance(text, str) else text)
 
     Stream.show_text = show_text_in_logical_order
@@ -154,5 +168,9 @@ def html_to_pdf(html: str) -> bytes:
     # SARA AM is drawn as NIKHAHIT + SARA AA anyway; spelled so, the PDF's text layer maps each glyph to one
     # character (otherwise the shared SARA AA glyph reads back as ำ or า depending on which came first).
     html = html.replace("\u0e33", "\u0e4d\u0e32")
-    return HTML(string=html, base_url="http://portal.invalid/", url_fetcher=_fetch_static).write_pdf(
-        stylesheets=[CSS(string=PDF_CSS)]) or b""
+    return (
+        HTML(string=html, base_url="http://portal.invalid/", url_fetcher=_fetch_static).write_pdf(
+            stylesheets=[CSS(string=PDF_CSS)]
+        )
+        or b""
+    )

@@ -66,8 +66,7 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters.update(thai_date=_date, thai_datetime=_datetime, number=_number, percent=_percent,
-                           href=_href)
+environment.filters.update(thai_date=_date, thai_datetime=_datetime, number=_number, percent=_percent, href=_href)
 environment.globals.update(static=STATIC_URL)
 
 
@@ -85,13 +84,18 @@ def render_html(request: Request, template: str, **context: Any) -> str:
     """The page as text (for callers that add it to another response)."""
     served = set(request.app.openapi().get("paths", {}))
     return environment.get_template(template).render(
-        request=request, org=_organisation(request), path=request.url.path,
+        request=request,
+        org=_organisation(request),
+        path=request.url.path,
         nav=[(href, label) for href, label in NAV if href in served],
-        generated=thai.format_datetime(_now(request)), **context)
+        generated=thai.format_datetime(_now(request)),
+        **context,
+    )
 
 
-def render(request: Request, template: str, *, status_code: int = 200, headers: dict[str, str] | None = None,
-           **context: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, *, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> HTMLResponse:
     """A public page in the portal's layout; `context` goes to the template (autoescaped)."""
     return HTMLResponse(render_html(request, template, **context), status_code=status_code, headers=headers)
 
@@ -108,8 +112,14 @@ ERROR_TITLES = {
 
 def error_page(request: Request, status: int, message: str = "") -> HTMLResponse:
     """The Thai error page of the public site, in the portal's layout: short, no details of the system."""
-    return render(request, "error.html", status_code=status, status=status,
-                  title=ERROR_TITLES.get(status, "ไม่สามารถแสดงหน้านี้ได้"), message=message)
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        title=ERROR_TITLES.get(status, "ไม่สามารถแสดงหน้านี้ได้"),
+        message=message,
+    )
 
 
 def svg(markup: str) -> Markup:

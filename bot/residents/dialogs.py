@@ -220,4 +220,3 @@ def _finish_erase(turn: Turn, confirmed: bool) -> None:
         return
     turn.people.erase(turn.session, turn.resident, turn.now)
     turn.reply(texts.erased(turn.org))
-

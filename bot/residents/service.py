@@ -31,8 +31,11 @@ def find_or_create_many(session: Session, line_user_ids: Collection[str], now: d
         return {}
     query = select(Resident).where(col(Resident.line_user_id).in_(list(line_user_ids)))
     found = {r.line_user_id: r for r in session.exec(query) if r.line_user_id}
-    new = [Resident(line_user_id=user, created_at=now, followed_at=now) for user in sorted(line_user_ids)
-           if user not in found]
+    new = [
+        Resident(line_user_id=user, created_at=now, followed_at=now)
+        for user in sorted(line_user_ids)
+        if user not in found
+    ]
     if new:
         try:
             with session.begin_nested():
@@ -87,9 +90,7 @@ def decline_consent(session: Session, resident: Resident, org: Organisation, now
     _record(session, resident, org, decision, now)
 
 
-def _record(
-    session: Session, resident: Resident, org: Organisation, decision: ConsentDecision, now: datetime
-) -> None:
+def _record(session: Session, resident: Resident, org: Organisation, decision: ConsentDecision, now: datetime) -> None:
     session.add(
         ConsentRecord(
             resident_id=resident.id or 0, notice_version=org.privacy.notice_version, decision=decision, at=now

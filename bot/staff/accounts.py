@@ -100,8 +100,14 @@ def _verify(hashed: str, password: str) -> bool:
 def start_session(session: Session, member: StaffMember, *, now: datetime) -> tuple[str, StaffSession]:
     """A new session; returns the cookie value (shown to the browser only) and the row."""
     token = secrets.token_urlsafe(32)
-    row = StaffSession(token_hash=_sha(token), staff_id=member.id or 0, csrf_token=secrets.token_urlsafe(32),
-                       created_at=now, last_seen_at=now, expires_at=now + timedelta(hours=SESSION_HOURS))
+    row = StaffSession(
+        token_hash=_sha(token),
+        staff_id=member.id or 0,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=SESSION_HOURS),
+    )
     session.add(row)
     session.flush()
     return token, row

@@ -38,8 +38,15 @@ def add_staff(body: StaffCreate, admin: AdminStaff, session: SessionDep, now: No
         accounts.set_username(session, member, body.username)
     if body.password is not None:
         accounts.set_password(session, member, body.password)
-    service.audit(session, actor=admin, action="staff.create", record_type="staff_member",
-                  record_id=member.id, now=now, detail={"role": body.role})
+    service.audit(
+        session,
+        actor=admin,
+        action="staff.create",
+        record_type="staff_member",
+        record_id=member.id,
+        now=now,
+        detail={"role": body.role},
+    )
     return StaffCreated(**StaffRead.model_validate(member, from_attributes=True).model_dump(), token=token)
 
 
@@ -54,8 +61,9 @@ def deactivate(staff_id: RecordId, admin: AdminStaff, session: SessionDep, now: 
     if member is None:
         raise NotFound("ไม่พบเจ้าหน้าที่")
     accounts.deactivate(session, member, by=admin)
-    service.audit(session, actor=admin, action="staff.deactivate", record_type="staff_member",
-                  record_id=staff_id, now=now)
+    service.audit(
+        session, actor=admin, action="staff.deactivate", record_type="staff_member", record_id=staff_id, now=now
+    )
     return member
 
 

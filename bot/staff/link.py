@@ -27,9 +27,7 @@ def issue_code(session: Session, staff_id: int, now: datetime) -> tuple[str, dat
     while True:  # codes are short: never hand out one that another member could still use
         code = f"{secrets.randbelow(10**6):06d}"
         clash = session.exec(
-            select(StaffContact).where(
-                StaffContact.code_hash == _hash(code), col(StaffContact.code_expires_at) > now
-            )
+            select(StaffContact).where(StaffContact.code_hash == _hash(code), col(StaffContact.code_expires_at) > now)
         ).first()
         if clash is None:
             break

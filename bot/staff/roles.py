@@ -22,12 +22,14 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 def current_staff(session: SessionDep, credentials: Credentials) -> StaffMember:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "ต้องส่ง Authorization: Bearer <token>",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "ต้องส่ง Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
+        )
     member = service.authenticate(session, credentials.credentials)
     if member is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "โทเคนไม่ถูกต้องหรือถูกระงับ",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "โทเคนไม่ถูกต้องหรือถูกระงับ", headers={"WWW-Authenticate": "Bearer"}
+        )
     return member
 
 
@@ -54,8 +56,9 @@ def integrity_officer(session: SessionDep, credentials: Credentials) -> StaffMem
 
 
 # Reads complaints (integrity officers too: a complaint may be about corruption).
-CaseReader = Annotated[StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER, Role.ADMIN,
-                                                         Role.INTEGRITY_OFFICER))]
+CaseReader = Annotated[
+    StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER, Role.ADMIN, Role.INTEGRITY_OFFICER))
+]
 # Handles the daily work: complaints, notices, forums, paper survey forms.
 OfficeStaff = Annotated[StaffMember, Depends(require_role(Role.OFFICER, Role.MANAGER, Role.ADMIN))]
 # Decides: surveys, reports, the forums' coverage.

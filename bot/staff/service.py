@@ -95,8 +95,16 @@ def notify(
     staff_id: int | None = None,
 ) -> StaffNotification:
     """Leave a note for a unit, a role or one officer; the console lists them."""
-    note = StaffNotification(created_at=now, unit=unit, role=role, staff_id=staff_id, kind=kind,
-                             record_type=record_type, record_code=record_code, message=message)
+    note = StaffNotification(
+        created_at=now,
+        unit=unit,
+        role=role,
+        staff_id=staff_id,
+        kind=kind,
+        record_type=record_type,
+        record_code=record_code,
+        message=message,
+    )
     session.add(note)
     return note
 

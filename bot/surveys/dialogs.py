@@ -55,14 +55,16 @@ def list_surveys(turn: Turn) -> None:
         turn.reply(texts.none_open(turn.org))
         return
     lines = [texts.list_line(i, offer.definition, offer.state) for i, offer in enumerate(found, 1)]
-    quick = [m.postback(texts.label(o.definition.short_title), OpenSurvey(o.survey.key).pack(), o.definition.title)
-             for o in found]
+    quick = [
+        m.postback(texts.label(o.definition.short_title), OpenSurvey(o.survey.key).pack(), o.definition.title)
+        for o in found
+    ]
     turn.goto(SurveyStep.LISTED, keys=[o.survey.key for o in found])
     turn.reply(texts.survey_list(turn.org, lines, [*quick, m.say("เมนู")]))
 
 
 def typed_list_choice(turn: Turn) -> bool:
-    """"1", "๒" or a survey's title typed at the list opens that survey, as tapping it would."""
+    """ "1", "๒" or a survey's title typed at the list opens that survey, as tapping it would."""
     typed = normalise(turn.incoming.text or "")
     keys = [str(k) for k in turn.data.get("keys", [])]
     number = intents.choice_number(typed)
@@ -83,7 +85,7 @@ def typed_list_choice(turn: Turn) -> bool:
 
 
 def _position(definition: Definition, key: str) -> tuple[int, int]:
-    """"ข้อ 3/9" counted over every question of the survey, the same count its intro announces: a question
+    """ "ข้อ 3/9" counted over every question of the survey, the same count its intro announces: a question
     shown only after some answers never changes the total under the resident's eyes."""
     keys = [q.key for q in definition.questions]
     return keys.index(key) + 1, len(keys)
@@ -158,8 +160,12 @@ def _quick(response_id: int, q: Question, picked: list[str]) -> list[m.Action]:
     elif q.type == "single":
         quick = [answer(f"{i} {c.label}", c.key, c.label) for i, c in enumerate(q.choices, 1)]
     elif q.type == "multiple":
-        quick = [m.postback(texts.label(f"{'✅' if c.key in picked else i} {c.label}"),
-                            Toggle(response_id, q.key, c.key).pack()) for i, c in enumerate(q.choices, 1)]
+        quick = [
+            m.postback(
+                texts.label(f"{'✅' if c.key in picked else i} {c.label}"), Toggle(response_id, q.key, c.key).pack()
+            )
+            for i, c in enumerate(q.choices, 1)
+        ]
         quick.append(answer("ตกลง", DONE))
     else:
         quick = []
@@ -168,18 +174,30 @@ def _quick(response_id: int, q: Question, picked: list[str]) -> list[m.Action]:
     return [*quick, texts.CANCEL]
 
 
-def _ask(turn: Turn, survey: Survey, definition: Definition, response: SurveyResponse, q: Question,
-         answers: Answers, *, revising: bool, lead: m.Message | None = None, picked: list[str] | None = None) -> None:
+def _ask(
+    turn: Turn,
+    survey: Survey,
+    definition: Definition,
+    response: SurveyResponse,
+    q: Question,
+    answers: Answers,
+    *,
+    revising: bool,
+    lead: m.Message | None = None,
+    picked: list[str] | None = None,
+) -> None:
     if survey.anonymous:
         turn.seal()
     if picked is None:
         picked = list(answers.get(q.key, [])) if q.type == "multiple" and revising else []
     number, total = _position(definition, q.key)
     previous = texts.shown_answer(q, answers[q.key]) if revising and q.key in answers else None
-    turn.goto(SurveyStep.ANSWERING, survey=survey.key, response=response.id, question=q.key, revising=revising,
-              picked=picked)
-    message = texts.question(turn.org, definition, q, number, total, _quick(response.id or 0, q, picked),
-                             previous, picked)
+    turn.goto(
+        SurveyStep.ANSWERING, survey=survey.key, response=response.id, question=q.key, revising=revising, picked=picked
+    )
+    message = texts.question(
+        turn.org, definition, q, number, total, _quick(response.id or 0, q, picked), previous, picked
+    )
     turn.reply(*([lead] if lead else []), message)
 
 
@@ -210,13 +228,23 @@ def _context(turn: Turn) -> _Context | None:
         turn.reply(texts.closed(turn.org))
         return None
     answers = responses.answers_of(turn.session, response, definition)
-    return _Context(survey, definition, response, question, answers, bool(data.get("revising")),
-                    list(data.get("picked", [])))
+    return _Context(
+        survey, definition, response, question, answers, bool(data.get("revising")), list(data.get("picked", []))
+    )
 
 
 def _again(turn: Turn, ctx: _Context, lead: m.Message | None = None) -> None:
-    _ask(turn, ctx.survey, ctx.definition, ctx.response, ctx.question, ctx.answers, revising=ctx.revising,
-         lead=lead, picked=ctx.picked)
+    _ask(
+        turn,
+        ctx.survey,
+        ctx.definition,
+        ctx.response,
+        ctx.question,
+        ctx.answers,
+        revising=ctx.revising,
+        lead=lead,
+        picked=ctx.picked,
+    )
 
 
 @router.step(SurveyStep.ANSWERING)
@@ -297,8 +325,9 @@ def _done(turn: Turn, ctx: _Context) -> None:
 
 def _save(turn: Turn, ctx: _Context, value: Any) -> None:
     try:
-        answers = responses.save_answer(turn.session, ctx.survey, ctx.response, ctx.definition, ctx.question,
-                                        value, turn.now)
+        answers = responses.save_answer(
+            turn.session, ctx.survey, ctx.response, ctx.definition, ctx.question, value, turn.now
+        )
     except SurveyClosed:
         turn.end()
         turn.reply(texts.closed(turn.org))

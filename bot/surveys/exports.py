@@ -41,8 +41,9 @@ BATCH = 1000
 
 
 def _questions(session: Session, survey: Survey) -> list[Question]:
-    rows = session.exec(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id)
-                        .order_by(col(SurveyVersion.version).desc())).all()
+    rows = session.exec(
+        select(SurveyVersion).where(SurveyVersion.survey_id == survey.id).order_by(col(SurveyVersion.version).desc())
+    ).all()
     seen: dict[str, Question] = {}
     for row in rows:
         for question in row.parsed().questions:
@@ -57,35 +58,45 @@ def _cell(question: Question, answer: SurveyAnswer) -> Any:
     return value
 
 
-def rows(session: Session, survey: Survey, definition: Definition, org: Any,
-         fiscal_year: int | None) -> Iterator[list[Any]]:
+def rows(
+    session: Session, survey: Survey, definition: Definition, org: Any, fiscal_year: int | None
+) -> Iterator[list[Any]]:
     """The header, then one row per complete response (read in batches, not all at once)."""
     questions = _questions(session, survey)
     quiz = definition.is_quiz
     yield FIXED + [f"ข้อ {q.key}: {q.text}" for q in questions] + (["คะแนน (ร้อยละ)"] if quiz else [])
-    query = select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
-                                         SurveyResponse.status == ResponseStatus.COMPLETE)
+    query = select(SurveyResponse).where(
+        SurveyResponse.survey_id == survey.id, SurveyResponse.status == ResponseStatus.COMPLETE
+    )
     if fiscal_year is not None:
         query = query.where(SurveyResponse.fiscal_year == fiscal_year)
     last_id, number = 0, 0
     while True:
-        batch = session.exec(query.where(col(SurveyResponse.id) > last_id)
-                             .order_by(col(SurveyResponse.id)).limit(BATCH)).all()
+        batch = session.exec(
+            query.where(col(SurveyResponse.id) > last_id).order_by(col(SurveyResponse.id)).limit(BATCH)
+        ).all()
         if not batch:
             return
         last_id = batch[-1].id or 0
         answers: dict[int, dict[str, SurveyAnswer]] = {}
-        for answer in session.exec(select(SurveyAnswer).where(
-                col(SurveyAnswer.response_id).in_([r.id for r in batch]))).all():
+        for answer in session.exec(
+            select(SurveyAnswer).where(col(SurveyAnswer.response_id).in_([r.id for r in batch]))
+        ).all():
             answers.setdefault(answer.response_id, {})[answer.question_key] = answer
         for response in batch:
             number += 1
             given = answers.get(response.id or 0, {})
             village = org.village(response.village_no) if response.village_no else None
-            row = [number, response.fiscal_year, response.quarter,
-                   thai.format_date(response.submitted_at) if response.submitted_at else "",
-                   present.CHANNELS.get(response.channel, response.channel), village.label if village else "",
-                   response.version, f"{response.link_type} {response.link_id}" if response.link_id else ""]
+            row = [
+                number,
+                response.fiscal_year,
+                response.quarter,
+                thai.format_date(response.submitted_at) if response.submitted_at else "",
+                present.CHANNELS.get(response.channel, response.channel),
+                village.label if village else "",
+                response.version,
+                f"{response.link_type} {response.link_id}" if response.link_id else "",
+            ]
             row += [_cell(q, given[q.key]) if q.key in given else "" for q in questions]
             if quiz:
                 scored = [given[q.key].score for q in questions if q.scored and q.key in given]
@@ -117,14 +128,36 @@ def to_xlsx(table: Iterator[list[Any]], summary: Summary, org: Any) -> bytes:
     report.append(["เป้าหมาย (ร้อยละ)", summary.target, "วิธีคิดทางการ", present.METHODS[summary.official_method]])
     report.append(["สถานะ", present.STATUS[summary.status], "ผลเบื้องต้น" if summary.provisional else "ผลสรุป"])
     report.append([])
-    report.append(["รายการ", "จำนวนผู้ตอบ", "ค่าเฉลี่ย", "ส่วนเบี่ยงเบนมาตรฐาน", "ระดับ", "ร้อยละ (ค่าเฉลี่ย÷5×100)",
-                   "ร้อยละผู้ตอบระดับ 4–5", "ร้อยละผู้ผ่านเกณฑ์"])
+    report.append(
+        [
+            "รายการ",
+            "จำนวนผู้ตอบ",
+            "ค่าเฉลี่ย",
+            "ส่วนเบี่ยงเบนมาตรฐาน",
+            "ระดับ",
+            "ร้อยละ (ค่าเฉลี่ย÷5×100)",
+            "ร้อยละผู้ตอบระดับ 4–5",
+            "ร้อยละผู้ผ่านเกณฑ์",
+        ]
+    )
     lines = [(WHOLE, summary.overall)] + [(d.title, d.figures) for d in summary.dimensions]
     lines += [(i.text, i.figures) for i in summary.items]
     for name, f in lines:
         shown = present.figures(f)
-        report.append(_safe([name, f.n, shown["mean"], shown["sd"], f.band, shown["mean_percent"], shown["top2_share"],
-                       shown["pass_share"]]))
+        report.append(
+            _safe(
+                [
+                    name,
+                    f.n,
+                    shown["mean"],
+                    shown["sd"],
+                    f.band,
+                    shown["mean_percent"],
+                    shown["top2_share"],
+                    shown["pass_share"],
+                ]
+            )
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -46,8 +46,10 @@ def load(files: list[Path], update: bool = False) -> int:
                 elif update:
                     before = survey.version
                     catalogue.revise(session, survey, definition, now)
-                    print(f"{definition.key}: version {survey.version}" + (" (unchanged)" if before == survey.version
-                                                                            else ""))
+                    print(
+                        f"{definition.key}: version {survey.version}"
+                        + (" (unchanged)" if before == survey.version else "")
+                    )
                 else:
                     print(f"{definition.key}: already installed (use --update to publish changes)")
             except SurveyConflict as error:
@@ -55,7 +57,6 @@ def load(files: list[Path], update: bool = False) -> int:
                 return 1
         session.commit()
     return 0
-
 
 
 def opens_from(org: Organisation, now: datetime) -> datetime:

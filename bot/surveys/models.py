@@ -153,16 +153,20 @@ class SummaryOut(FiguresOut):
 
 
 class TargetRow(BaseModel):
-    indicator: str = Field(description="survey key, ita_score, law_training / coi_forum (staff sessions held, "
-                                       "roster attendance), or an outcome indicator: bribery / procurement / "
-                                       "staff_conduct / corruption_cases")
+    indicator: str = Field(
+        description="survey key, ita_score, law_training / coi_forum (staff sessions held, "
+        "roster attendance), or an outcome indicator: bribery / procurement / "
+        "staff_conduct / corruption_cases"
+    )
     title: str
     plan_measure: int | None = None
     fiscal_year: int
-    target: float | str | None = Field(description="a number, or \"falling\"")
+    target: float | str | None = Field(description='a number, or "falling"')
     value: float | None
-    status: str = Field(description="met | not_met | not_yet_provable | no_responses (a survey nobody has "
-                                    "answered this year) | not_recorded | no_baseline | no_target")
+    status: str = Field(
+        description="met | not_met | not_yet_provable | no_responses (a survey nobody has "
+        "answered this year) | not_recorded | no_baseline | no_target"
+    )
     official_method: str | None = None
     ci95: Pair = None
     n: int | None = None

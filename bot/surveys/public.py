@@ -28,18 +28,30 @@ def _row(name: str, f: Figures) -> list[object]:
 
 
 @router.get("", response_class=HTMLResponse)
-def reports_index(request: Request, session: SessionDep, now: Now,
-                  fiscal_year: int | None = Query(None, ge=2500, le=2700)) -> HTMLResponse:
+def reports_index(
+    request: Request, session: SessionDep, now: Now, fiscal_year: int | None = Query(None, ge=2500, le=2700)
+) -> HTMLResponse:
     """Every residents' survey, each linking its report for the chosen fiscal year."""
     year = current_fiscal_year(fiscal_year, now)
     surveys = [s for s in catalogue.all_surveys(session) if s.audience == "residents"]
-    return render(request, "surveys.html", title=f"รายงานผลการสำรวจความพึงพอใจ ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year, now), surveys=surveys)
+    return render(
+        request,
+        "surveys.html",
+        title=f"รายงานผลการสำรวจความพึงพอใจ ปีงบประมาณ {year}",
+        year=year,
+        years=recent_fiscal_years(year, now),
+        surveys=surveys,
+    )
 
 
 @router.get("/{key}/{fiscal_year}", response_class=HTMLResponse)
-def report_page(request: Request, key: Key, fiscal_year: Annotated[int, Path(ge=2500, le=2700)],
-                session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+def report_page(
+    request: Request,
+    key: Key,
+    fiscal_year: Annotated[int, Path(ge=2500, le=2700)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> HTMLResponse:
     survey = catalogue.get(session, key)
     if survey is None or survey.audience != "residents":
         raise NotFound("ไม่พบรายงานนี้")
@@ -51,21 +63,41 @@ def report_page(request: Request, key: Key, fiscal_year: Annotated[int, Path(ge=
     first, last = thai.fiscal_year_bounds(fiscal_year)
     # Like the breakdowns, no figure of fewer than 5 respondents is published: one person's answers would show.
     shown = summary.overall.n >= MIN_GROUP
-    dimensions = [_row(WHOLE, summary.overall)] + [_row(d.title, d.figures) for d in summary.dimensions
-                                                    if d.figures.n >= MIN_GROUP]
+    dimensions = [_row(WHOLE, summary.overall)] + [
+        _row(d.title, d.figures) for d in summary.dimensions if d.figures.n >= MIN_GROUP
+    ]
     items = [_row(i.text, i.figures) for i in summary.items if i.figures.n >= MIN_GROUP]
     hidden_rows = len(summary.dimensions) + len(summary.items) + 1 - len(dimensions) - len(items)
     if not shown:
         dimensions, items, hidden_rows = [], [], hidden_rows + 1
-    chart = charts.bars([(d.title, d.figures.mean_percent or 0) for d in summary.dimensions
-                         if d.figures.n >= MIN_GROUP],
-                        title=f"{summary.title}: ร้อยละความพึงพอใจรายด้าน", unit=" %") if shown else ""
-    return render(request, "survey_report.html", title=f"{summary.title} ปีงบประมาณ {fiscal_year}",
-                  summary=summary, year=fiscal_year, first=first, last=last, status_text=status_text,
-                  method=present.METHODS[summary.official_method], dimensions=dimensions, items=items,
-                  shown=shown, hidden_rows=hidden_rows, min_group=MIN_GROUP,
-                  groups=[_row(present.group_label("village", g.key, org), g.figures) for g in summary.groups],
-                  chart=chart, headers={"Cache-Control": "public, max-age=300"})
+    chart = (
+        charts.bars(
+            [(d.title, d.figures.mean_percent or 0) for d in summary.dimensions if d.figures.n >= MIN_GROUP],
+            title=f"{summary.title}: ร้อยละความพึงพอใจรายด้าน",
+            unit=" %",
+        )
+        if shown
+        else ""
+    )
+    return render(
+        request,
+        "survey_report.html",
+        title=f"{summary.title} ปีงบประมาณ {fiscal_year}",
+        summary=summary,
+        year=fiscal_year,
+        first=first,
+        last=last,
+        status_text=status_text,
+        method=present.METHODS[summary.official_method],
+        dimensions=dimensions,
+        items=items,
+        shown=shown,
+        hidden_rows=hidden_rows,
+        min_group=MIN_GROUP,
+        groups=[_row(present.group_label("village", g.key, org), g.figures) for g in summary.groups],
+        chart=chart,
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
 # --- a rostered person's personal one-time page (people without LINE or a console account) ---------------
@@ -80,12 +112,30 @@ def _invited(session: SessionDep, runtime: RuntimeDep, code: str) -> staff_tests
     return taker
 
 
-def _test_page(request: Request, taker: staff_tests.Taker, code: str, *, errors: list[str] | None = None,
-               values: dict[str, str] | None = None, result: object = None, status_code: int = 200) -> HTMLResponse:
+def _test_page(
+    request: Request,
+    taker: staff_tests.Taker,
+    code: str,
+    *,
+    errors: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    result: object = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     # Only the question texts and choices reach the page: the answer key stays on the server.
-    return render(request, "staff_test.html", title=taker.definition.title, name=taker.name, code=code,
-                  definition=taker.definition, errors=errors or [], values=values or {}, result=result,
-                  status_code=status_code, headers=NO_STORE)
+    return render(
+        request,
+        "staff_test.html",
+        title=taker.definition.title,
+        name=taker.name,
+        code=code,
+        definition=taker.definition,
+        errors=errors or [],
+        values=values or {},
+        result=result,
+        status_code=status_code,
+        headers=NO_STORE,
+    )
 
 
 @staff_test_router.get("/{code}", response_class=HTMLResponse, summary="a rostered person's personal test page")

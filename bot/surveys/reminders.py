@@ -48,16 +48,22 @@ def remind_rostered(session: Session, now: datetime, org: Organisation) -> int:
             reminded += 1
             resident_id = member.resident_id
             if member.staff_id is not None:
-                staff_service.notify(session, kind="survey_reminder", record_type="survey", record_code=survey.key,
-                                     now=now, staff_id=member.staff_id,
-                                     message=f"ยังไม่ได้ตอบ {survey.title} (ภายใน {thai.format_date(end)})")
+                staff_service.notify(
+                    session,
+                    kind="survey_reminder",
+                    record_type="survey",
+                    record_code=survey.key,
+                    now=now,
+                    staff_id=member.staff_id,
+                    message=f"ยังไม่ได้ตอบ {survey.title} (ภายใน {thai.format_date(end)})",
+                )
                 contact = session.get(StaffContact, member.staff_id)
                 resident_id = contact.resident_id if contact and contact.linked_at else None
             resident = session.get(Resident, resident_id) if resident_id else None
             if resident is None or not resident.line_user_id:
                 continue
             message = texts.roster_reminder(org, member.name, survey.title, year, end - timedelta(seconds=1))
-            outbox.enqueue_push(session, resident_id=resident.id, user_id=resident.line_user_id, messages=[message],
-                                now=now)
+            outbox.enqueue_push(
+                session, resident_id=resident.id, user_id=resident.line_user_id, messages=[message], now=now
+            )
     return reminded
-

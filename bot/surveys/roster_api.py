@@ -67,12 +67,20 @@ def replace_roster(key: str, body: RosterIn, member: Manager, session: SessionDe
     if ids - known:
         raise HTTPException(UNPROCESSABLE, f"ไม่พบเจ้าหน้าที่ staff_id {sorted(ids - known)}")
     try:
-        rows = roster.replace(session, survey, [roster.Member(m.name, m.staff_id, roster.RosterGroup(m.group))
-                                                for m in body.members])
+        rows = roster.replace(
+            session, survey, [roster.Member(m.name, m.staff_id, roster.RosterGroup(m.group)) for m in body.members]
+        )
     except roster.RosterError as error:
         raise HTTPException(UNPROCESSABLE, str(error)) from None
-    audit(session, actor=member, action="survey.roster", record_type="survey", record_id=key, now=runtime.clock(),
-          detail={"size": len(rows)})
+    audit(
+        session,
+        actor=member,
+        action="survey.roster",
+        record_type="survey",
+        record_id=key,
+        now=runtime.clock(),
+        detail={"size": len(rows)},
+    )
     return _out(rows)
 
 
@@ -85,14 +93,22 @@ def allow_retake(key: str, body: RetakeIn, member: Manager, session: SessionDep,
     now = runtime.clock()  # the clock my-response files answers by
     year = fiscal_year(now)
     roster.allow_retake(session, survey, body.staff_id, year, now, member.id)
-    audit(session, actor=member, action="survey.retake", record_type="survey", record_id=key, now=now,
-          detail={"staff_id": body.staff_id, "fiscal_year": year})
+    audit(
+        session,
+        actor=member,
+        action="survey.retake",
+        record_type="survey",
+        record_id=key,
+        now=now,
+        detail={"staff_id": body.staff_id, "fiscal_year": year},
+    )
     return RetakeOut(staff_id=body.staff_id, fiscal_year=year)
 
 
 @router.post("/{key}/roster/invitations", response_model=list[Invitation], status_code=status.HTTP_201_CREATED)
-def issue_invitations(key: str, member: Manager, session: SessionDep, runtime: RuntimeDep,
-                      body: InvitationsIn | None = None) -> list[Invitation]:
+def issue_invitations(
+    key: str, member: Manager, session: SessionDep, runtime: RuntimeDep, body: InvitationsIn | None = None
+) -> list[Invitation]:
     """Personal one-time codes for the rostered people without a console account (executives, council
     members), replacing earlier ones: each answers once in LINE (แบบทดสอบ <code>) or on their web page."""
     survey = find_survey(session, key)
@@ -102,7 +118,23 @@ def issue_invitations(key: str, member: Manager, session: SessionDep, runtime: R
     if not survey.accepts_answers(now):
         raise HTTPException(status.HTTP_409_CONFLICT, "แบบนี้ยังไม่เปิดรับคำตอบ กรุณาเปิดก่อนออกหนังสือเชิญ")
     issued = roster.issue_invitations(session, survey, now, fiscal_year(now), body.only_missing if body else True)
-    audit(session, actor=member, action="survey.invitations", record_type="survey", record_id=key, now=now,
-          detail={"issued": len(issued)})
-    return [Invitation(name=row.name, group=row.group, code=code, line_text=f"แบบทดสอบ {code}",
-                       url=f"/public/staff-tests/{code}", expires_at=expires) for row, code, expires in issued]
+    audit(
+        session,
+        actor=member,
+        action="survey.invitations",
+        record_type="survey",
+        record_id=key,
+        now=now,
+        detail={"issued": len(issued)},
+    )
+    return [
+        Invitation(
+            name=row.name,
+            group=row.group,
+            code=code,
+            line_text=f"แบบทดสอบ {code}",
+            url=f"/public/staff-tests/{code}",
+            expires_at=expires,
+        )
+        for row, code, expires in issued
+    ]

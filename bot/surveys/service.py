@@ -79,12 +79,12 @@ def offers(session: Session, resident: Resident, now: datetime) -> list[Offer]:
 def invitation(org: Organisation, survey: Survey, definition: Definition, link: Link | None = None) -> Message:
     """The message inviting a resident to a survey, with its "เริ่มตอบ" button."""
     data = OpenSurvey(survey.key, link[0] if link else None, link[1] if link else None).pack()
-    return texts.invitation(org, definition, m.postback("เริ่มตอบ", data, "เริ่มตอบแบบสอบถาม"),
-                            link[1] if link else None)
+    return texts.invitation(org, definition, m.postback("เริ่มตอบ", data, "เริ่มตอบแบบสอบถาม"), link[1] if link else None)
 
 
-def send_survey(session: Session, *, survey_key: str, resident_id: int, org: Organisation, now: datetime,
-                link: Link | None = None) -> list[Message]:
+def send_survey(
+    session: Session, *, survey_key: str, resident_id: int, org: Organisation, now: datetime, link: Link | None = None
+) -> list[Message]:
     """Invite one resident (e.g. after their complaint closed, with link=("complaint", code)) by push.
 
     Returns the messages written to the outbox; none when the survey is not open or the resident
@@ -92,20 +92,34 @@ def send_survey(session: Session, *, survey_key: str, resident_id: int, org: Org
     """
     survey, definition = survey_and_definition(session, survey_key)
     resident = session.get(Resident, resident_id)
-    if (resident is None or not resident.can_receive or not residents.has_current_consent(resident, org)
-            or not survey.accepts_answers(now) or survey.audience != "residents"):
+    if (
+        resident is None
+        or not resident.can_receive
+        or not residents.has_current_consent(resident, org)
+        or not survey.accepts_answers(now)
+        or survey.audience != "residents"
+    ):
         return []
     messages = [invitation(org, survey, definition, link)]
-    outbox.enqueue_push(session, resident_id=resident.id, user_id=resident.line_user_id or "", messages=messages,
-                        now=now)
+    outbox.enqueue_push(
+        session, resident_id=resident.id, user_id=resident.line_user_id or "", messages=messages, now=now
+    )
     return messages
 
 
-def send_to_residents(session: Session, *, survey: Survey, definition: Definition, org: Organisation,
-                      now: datetime, village_no: int | None = None) -> int:
+def send_to_residents(
+    session: Session,
+    *,
+    survey: Survey,
+    definition: Definition,
+    org: Organisation,
+    now: datetime,
+    village_no: int | None = None,
+) -> int:
     """Invite every reachable, consenting resident (of one village, or all) by multicast; how many."""
     query = select(Resident.line_user_id).where(
-        Resident.status == FollowStatus.FOLLOWING, col(Resident.line_user_id).is_not(None),
+        Resident.status == FollowStatus.FOLLOWING,
+        col(Resident.line_user_id).is_not(None),
         Resident.consent_version == org.privacy.notice_version,
     )
     if village_no is not None:
@@ -116,8 +130,9 @@ def send_to_residents(session: Session, *, survey: Survey, definition: Definitio
     return len(user_ids)
 
 
-def record_linked_rating(session: Session, *, survey_key: str = "complaint_handling", resident_id: int,
-                         score: int, link: Link, now: datetime) -> SurveyResponse | None:
+def record_linked_rating(
+    session: Session, *, survey_key: str = "complaint_handling", resident_id: int, score: int, link: Link, now: datetime
+) -> SurveyResponse | None:
     """Record a resident's 1–5 rating of one linked record, e.g. link=("complaint", "C2570-00042").
 
     It fills the survey's rating question (complaint_handling: "overall") in the response linked to
@@ -138,26 +153,31 @@ def record_linked_rating(session: Session, *, survey_key: str = "complaint_handl
     return _record(session, survey, respondent_of(resident), score, link, now)
 
 
-def _record(session: Session, survey: Survey, respondent: Respondent, score: int, link: Link,
-            now: datetime) -> SurveyResponse:
+def _record(
+    session: Session, survey: Survey, respondent: Respondent, score: int, link: Link, now: datetime
+) -> SurveyResponse:
     definition = catalogue.definition_of(session, survey)
     if survey.anonymous:  # an anonymous survey must not name the record (an inquiry code leads to its asker)
         link = (link[0], hashlib.sha256(f"{survey.salt}|{link[0]}:{link[1]}".encode()).hexdigest()[:32])
     return responses.record_rating(session, survey, definition, respondent, score, link, now)
 
 
-def _keep_pending(session: Session, survey_key: str, resident: Resident, score: int, link: Link,
-                  now: datetime) -> None:
+def _keep_pending(session: Session, survey_key: str, resident: Resident, score: int, link: Link, now: datetime) -> None:
     if not 1 <= score <= 5:
         raise AnswerError("คะแนนต้องอยู่ระหว่าง 1–5")
-    pending = session.exec(select(PendingRating).where(
-        PendingRating.survey_key == survey_key, PendingRating.link_type == link[0],
-        PendingRating.link_id == link[1])).first()
+    pending = session.exec(
+        select(PendingRating).where(
+            PendingRating.survey_key == survey_key, PendingRating.link_type == link[0], PendingRating.link_id == link[1]
+        )
+    ).first()
     if pending is None:
-        pending = PendingRating(survey_key=survey_key, link_type=link[0], link_id=link[1], score=score,
-                                rated_at=now)
+        pending = PendingRating(survey_key=survey_key, link_type=link[0], link_id=link[1], score=score, rated_at=now)
     pending.resident_id, pending.village_no, pending.score, pending.rated_at = (
-        resident.id, resident.village_no, score, now)
+        resident.id,
+        resident.village_no,
+        score,
+        now,
+    )
     session.add(pending)
     session.flush()
 
@@ -197,13 +217,22 @@ def staff_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(StaffMember).where(col(StaffMember.active))).one())
 
 
-def report(session: Session, survey: Survey, org: Organisation, now: datetime, fiscal_year: int | None,
-           by: str | None = None) -> summary.Summary:
+def report(
+    session: Session, survey: Survey, org: Organisation, now: datetime, fiscal_year: int | None, by: str | None = None
+) -> summary.Summary:
     """The survey's summary with the right population: villages for residents, active staff for staff."""
     definition = catalogue.definition_of(session, survey)
     if survey.audience == "residents":
         total, per_village = populations(org)
     else:
         total, per_village = staff_count(session), {}
-    return summary.summarise(session, survey, definition, now=now, fiscal_year=fiscal_year, by=by,
-                             population=total, group_populations=per_village if by == "village" else None)
+    return summary.summarise(
+        session,
+        survey,
+        definition,
+        now=now,
+        fiscal_year=fiscal_year,
+        by=by,
+        population=total,
+        group_populations=per_village if by == "village" else None,
+    )

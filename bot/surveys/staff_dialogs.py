@@ -66,8 +66,9 @@ def _who(taker: Taker) -> dict[str, Any]:
 @router.entry(*KEYWORDS, needs_consent=False, prefix_match=True)
 def start(turn: Turn) -> None:
     typed = normalise(turn.incoming.text or "")
-    code = next((typed.removeprefix(k).strip() for k in sorted(KEYWORDS, key=len, reverse=True)
-                 if typed.startswith(k)), "")
+    code = next(
+        (typed.removeprefix(k).strip() for k in sorted(KEYWORDS, key=len, reverse=True) if typed.startswith(k)), ""
+    )
     if code:
         taker = staff_tests.redeem(turn.session, code, turn.now, turn.resident.id)
         if taker is None:
@@ -81,10 +82,14 @@ def start(turn: Turn) -> None:
         turn.end()
         turn.reply(texts.staff_no_tests(turn.org))
         return
-    lines = [texts.staff_test_line(i, t.definition, staff_tests.has_taken(turn.session, t, turn.now))
-             for i, t in enumerate(found, 1)]
-    quick = [m.postback(texts.label(t.definition.short_title), OpenStaffTest(t.survey.key).pack(),
-                        t.definition.title) for t in found]
+    lines = [
+        texts.staff_test_line(i, t.definition, staff_tests.has_taken(turn.session, t, turn.now))
+        for i, t in enumerate(found, 1)
+    ]
+    quick = [
+        m.postback(texts.label(t.definition.short_title), OpenStaffTest(t.survey.key).pack(), t.definition.title)
+        for t in found
+    ]
     turn.goto(StaffTestStep.LISTED, keys=[t.survey.key for t in found])
     turn.reply(texts.staff_test_list(turn.org, found[0].name, lines, [*quick, m.say("เมนู")]))
 
@@ -128,14 +133,23 @@ def _ask(turn: Turn, taker: Taker, answers: dict[str, Any], key: str) -> None:
     keys = [q.key for q in taker.definition.questions]
     quick: list[m.Action] = []
     if question.type == "single":
-        quick = [m.postback(texts.label(f"{i} {c.label}"), StaffTestAnswer(taker.survey.key, key, c.key).pack(),
-                            f"{i}. {c.label}") for i, c in enumerate(question.choices, 1)]
+        quick = [
+            m.postback(
+                texts.label(f"{i} {c.label}"), StaffTestAnswer(taker.survey.key, key, c.key).pack(), f"{i}. {c.label}"
+            )
+            for i, c in enumerate(question.choices, 1)
+        ]
     elif question.type == "satisfaction":
-        quick = [m.postback(label, StaffTestAnswer(taker.survey.key, key, label.split()[0]).pack())
-                 for label in texts.LEVEL_LABELS]
+        quick = [
+            m.postback(label, StaffTestAnswer(taker.survey.key, key, label.split()[0]).pack())
+            for label in texts.LEVEL_LABELS
+        ]
     turn.goto(StaffTestStep.ANSWERING, survey=taker.survey.key, question=key, answers=answers, **_who(taker))
-    turn.reply(texts.question(turn.org, taker.definition, question, keys.index(key) + 1, len(keys),
-                              [*quick[:12], texts.CANCEL]))
+    turn.reply(
+        texts.question(
+            turn.org, taker.definition, question, keys.index(key) + 1, len(keys), [*quick[:12], texts.CANCEL]
+        )
+    )
 
 
 def _taker(turn: Turn) -> Taker | None:

@@ -48,8 +48,9 @@ def takers(session: Session, resident_id: int, now: datetime) -> list[Taker]:
     member = linked_staff(session, resident_id)
     if member is not None:
         for survey in catalogue.accepting(session, "staff", now):
-            found.append(Taker(survey, catalogue.definition_of(session, survey), Respondent(staff_id=member.id),
-                               member.name))
+            found.append(
+                Taker(survey, catalogue.definition_of(session, survey), Respondent(staff_id=member.id), member.name)
+            )
     for place in roster.linked_to(session, resident_id):
         linked = session.get(Survey, place.survey_id)
         if linked is None or not linked.accepts_answers(now) or any(t.survey.id == linked.id for t in found):
@@ -60,8 +61,10 @@ def takers(session: Session, resident_id: int, now: datetime) -> list[Taker]:
 
 def open_for_staff(session: Session, member: StaffMember, now: datetime) -> list[tuple[Taker, bool]]:
     """The staff tests open now for a console user, each with whether they took it this fiscal year."""
-    found = [Taker(s, catalogue.definition_of(session, s), Respondent(staff_id=member.id), member.name)
-             for s in catalogue.accepting(session, "staff", now)]
+    found = [
+        Taker(s, catalogue.definition_of(session, s), Respondent(staff_id=member.id), member.name)
+        for s in catalogue.accepting(session, "staff", now)
+    ]
     return [(t, has_taken(session, t, now)) for t in found]
 
 
@@ -119,19 +122,24 @@ def answer_by_code(session: Session, taker: Taker, code: str, answers: dict[str,
 
 def has_taken(session: Session, taker: Taker, now: datetime) -> bool:
     """A scored test already taken this fiscal year (self-assessments and others may be revised)."""
-    return taker.definition.is_quiz and roster.has_answered_as(session, taker.survey, taker.respondent,
-                                                               fiscal_year(now))
+    return taker.definition.is_quiz and roster.has_answered_as(
+        session, taker.survey, taker.respondent, fiscal_year(now)
+    )
 
 
-def file(session: Session, survey: Survey, respondent: Respondent, answers: dict[str, Any], channel: Channel,
-         now: datetime) -> ResponseFiled:
+def file(
+    session: Session, survey: Survey, respondent: Respondent, answers: dict[str, Any], channel: Channel, now: datetime
+) -> ResponseFiled:
     """File a whole answer as its person; a second scored attempt needs a manager's retake (Conflict)."""
     if survey.audience != "staff":
         raise Conflict("แบบสอบถามนี้สำหรับประชาชน")
     definition = catalogue.definition_of(session, survey)
     year = fiscal_year(now)
-    if definition.is_quiz and roster.has_answered_as(session, survey, respondent, year) and not (
-            respondent.staff_id is not None and roster.use_retake(session, survey, respondent.staff_id, year, now)):
+    if (
+        definition.is_quiz
+        and roster.has_answered_as(session, survey, respondent, year)
+        and not (respondent.staff_id is not None and roster.use_retake(session, survey, respondent.staff_id, year, now))
+    ):
         raise Conflict(ALREADY_TAKEN)
     response, revised = responses.submit(session, survey, definition, respondent, answers, channel, now)
     filed = ResponseFiled(id=response.id or 0, fiscal_year=response.fiscal_year, revised=revised)

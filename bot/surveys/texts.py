@@ -25,8 +25,11 @@ def none_open(org: Organisation) -> Message:
 
 
 def survey_list(org: Organisation, lines: list[str], quick: list[Action]) -> Message:
-    body = (f"แบบสอบถามที่เปิดให้ตอบตอนนี้{org.particle}\n" + "\n".join(lines)
-            + f"\n\nแตะชื่อแบบสอบถาม หรือพิมพ์หมายเลข เพื่อเริ่มได้เลย{org.particle}")
+    body = (
+        f"แบบสอบถามที่เปิดให้ตอบตอนนี้{org.particle}\n"
+        + "\n".join(lines)
+        + f"\n\nแตะชื่อแบบสอบถาม หรือพิมพ์หมายเลข เพื่อเริ่มได้เลย{org.particle}"
+    )
     return m.text(body, quick=quick)
 
 
@@ -171,9 +174,11 @@ def invitation(org: Organisation, definition: Definition, start: Action, linked_
 
 
 def roster_reminder(org: Organisation, name: str, title: str, fiscal_year: int, due: Any) -> Message:
-    return m.text(f"เรียน {name}\nท่านยังไม่ได้ตอบ “{title}” ประจำปีงบประมาณ {fiscal_year}{org.particle}\n"
-                  f"กรุณาตอบภายใน {thai.format_date(due)}{org.particle}\n"
-                  f"ทำใน LINE นี้ได้เลย โดยพิมพ์ “แบบทดสอบ”")
+    return m.text(
+        f"เรียน {name}\nท่านยังไม่ได้ตอบ “{title}” ประจำปีงบประมาณ {fiscal_year}{org.particle}\n"
+        f"กรุณาตอบภายใน {thai.format_date(due)}{org.particle}\n"
+        f"ทำใน LINE นี้ได้เลย โดยพิมพ์ “แบบทดสอบ”"
+    )
 
 
 def _title(definition: Definition, room: int) -> str:
@@ -186,14 +191,20 @@ def _title(definition: Definition, room: int) -> str:
 
 def staff_no_tests(org: Organisation) -> Message:
     p = org.particle
-    return menu(org, f"ยังไม่พบแบบทดสอบสำหรับบัญชี LINE นี้{p}\n"
-                     f"เจ้าหน้าที่: พิมพ์ “ผูกบัญชีเจ้าหน้าที่” ตามด้วยรหัส 6 หลักจากระบบเจ้าหน้าที่ก่อน\n"
-                     f"ผู้บริหารและสมาชิกสภา: พิมพ์ “แบบทดสอบ” ตามด้วยรหัสในหนังสือเชิญของท่าน{p}")
+    return menu(
+        org,
+        f"ยังไม่พบแบบทดสอบสำหรับบัญชี LINE นี้{p}\n"
+        f"เจ้าหน้าที่: พิมพ์ “ผูกบัญชีเจ้าหน้าที่” ตามด้วยรหัส 6 หลักจากระบบเจ้าหน้าที่ก่อน\n"
+        f"ผู้บริหารและสมาชิกสภา: พิมพ์ “แบบทดสอบ” ตามด้วยรหัสในหนังสือเชิญของท่าน{p}",
+    )
 
 
 def staff_code_wrong(org: Organisation) -> Message:
-    return menu(org, f"รหัสนี้ใช้ไม่ได้{org.particle} อาจพิมพ์ผิด ใช้ไปแล้ว หรือหมดอายุ\n"
-                     f"กรุณาตรวจสอบรหัสในหนังสือเชิญ หรือขอรหัสใหม่จากงานการเจ้าหน้าที่ของ {org.short_name}{org.particle}")
+    return menu(
+        org,
+        f"รหัสนี้ใช้ไม่ได้{org.particle} อาจพิมพ์ผิด ใช้ไปแล้ว หรือหมดอายุ\n"
+        f"กรุณาตรวจสอบรหัสในหนังสือเชิญ หรือขอรหัสใหม่จากงานการเจ้าหน้าที่ของ {org.short_name}{org.particle}",
+    )
 
 
 def staff_test_line(number: int, definition: Definition, done: bool) -> str:
@@ -201,8 +212,11 @@ def staff_test_line(number: int, definition: Definition, done: bool) -> str:
 
 
 def staff_test_list(org: Organisation, name: str, lines: list[str], quick: list[Action]) -> Message:
-    body = (f"เรียน {name}\nแบบทดสอบที่เปิดให้ทำขณะนี้มีดังนี้{org.particle}\n" + "\n".join(lines)
-            + f"\n\nแตะชื่อแบบทดสอบหรือพิมพ์หมายเลขเพื่อเริ่มได้เลย{org.particle}")
+    body = (
+        f"เรียน {name}\nแบบทดสอบที่เปิดให้ทำขณะนี้มีดังนี้{org.particle}\n"
+        + "\n".join(lines)
+        + f"\n\nแตะชื่อแบบทดสอบหรือพิมพ์หมายเลขเพื่อเริ่มได้เลย{org.particle}"
+    )
     return m.text(body, quick=quick)
 
 
@@ -217,8 +231,10 @@ def staff_intro(org: Organisation, name: str, definition: Definition, total: int
 
 
 def staff_already_taken(org: Organisation, definition: Definition) -> Message:
-    return menu(org, f"ท่านทำ “{definition.title}” แล้วในปีงบประมาณนี้{org.particle}\n"
-                     f"หากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร{org.particle}")
+    return menu(
+        org,
+        f"ท่านทำ “{definition.title}” แล้วในปีงบประมาณนี้{org.particle}\nหากต้องการทำใหม่ กรุณาขออนุญาตจากผู้บริหาร{org.particle}",
+    )
 
 
 def staff_result(org: Organisation, definition: Definition, percent: float | None, passed: bool | None) -> Message:

@@ -61,6 +61,7 @@ class Skipped(StrEnum):
     WHERE = "where"
     EVIDENCE = "evidence"
 
+
 NOT_SURE = ("ไม่แน่ใจ", "ไม่ทราบ", "ข้าม")
 _PHONE = re.compile(r"^0\d{8,9}$")
 SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "-")
@@ -171,8 +172,14 @@ def _ask_kind(turn: Turn, again: bool = False) -> None:
         return
     turn.goto(TipStep.KIND)
     quick = [m.postback(m.shorten(f"{i} {t.label}"), PickTipType(t.key).pack(), t.name) for i, t in enumerate(types, 1)]
-    turn.reply(texts.ask_kind(turn.org, [t.name for t in types],
-                              [*quick[:12], m.postback("ไม่แน่ใจ", PickTipType("").pack(), "ไม่แน่ใจ")], again))
+    turn.reply(
+        texts.ask_kind(
+            turn.org,
+            [t.name for t in types],
+            [*quick[:12], m.postback("ไม่แน่ใจ", PickTipType("").pack(), "ไม่แน่ใจ")],
+            again,
+        )
+    )
 
 
 def _ask_who(turn: Turn) -> None:
@@ -188,8 +195,11 @@ def typed_kind(turn: Turn) -> None:
         _ask_who(turn)
         return
     number = intents.choice_number(typed)
-    chosen = types[number - 1] if number is not None and 1 <= number <= len(types) else next(
-        (t for t in types if typed and typed in (normalise(t.name), normalise(t.label))), None)
+    chosen = (
+        types[number - 1]
+        if number is not None and 1 <= number <= len(types)
+        else next((t for t in types if typed and typed in (normalise(t.name), normalise(t.label))), None)
+    )
     if chosen is None:
         _ask_kind(turn, again=True)
         return
@@ -237,10 +247,19 @@ def _ask_where(turn: Turn) -> None:
 @router.step(TipStep.WHERE)
 def typed_where(turn: Turn) -> None:
     incoming = turn.incoming
-    if incoming.kind is EventKind.LOCATION and incoming.latitude is not None and incoming.longitude is not None \
-            and -90 <= incoming.latitude <= 90 and -180 <= incoming.longitude <= 180:
-        turn.goto(TipStep.WHERE, latitude=incoming.latitude, longitude=incoming.longitude,
-                  where_text=(incoming.address or "")[:300] or None)
+    if (
+        incoming.kind is EventKind.LOCATION
+        and incoming.latitude is not None
+        and incoming.longitude is not None
+        and -90 <= incoming.latitude <= 90
+        and -180 <= incoming.longitude <= 180
+    ):
+        turn.goto(
+            TipStep.WHERE,
+            latitude=incoming.latitude,
+            longitude=incoming.longitude,
+            where_text=(incoming.address or "")[:300] or None,
+        )
         _ask_evidence(turn)
     elif (incoming.text or "").strip() in SKIP_WORDS:
         _ask_evidence(turn)
@@ -273,8 +292,13 @@ def sent_evidence(turn: Turn) -> None:
 
 @router.tap(TipSkip, states=tuple(TipStep))
 def skipped(turn: Turn, tapped: TipSkip) -> None:
-    ask_next: dict[str, Handler] = {Skipped.PHONE: _ask_what, Skipped.WHO: _ask_when, Skipped.WHEN: _ask_where,
-                                    Skipped.WHERE: _ask_evidence, Skipped.EVIDENCE: _ask_confirm}
+    ask_next: dict[str, Handler] = {
+        Skipped.PHONE: _ask_what,
+        Skipped.WHO: _ask_when,
+        Skipped.WHEN: _ask_where,
+        Skipped.WHERE: _ask_evidence,
+        Skipped.EVIDENCE: _ask_confirm,
+    }
     ask_next.get(tapped.step, _ask_what)(turn)
 
 
@@ -300,10 +324,20 @@ def _file(turn: Turn) -> None:
     an exact time would match the reporter's last ordinary message."""
     data = turn.data
     tip = service.file_tip(
-        turn.session, sealer=turn.sealer, settings=turn.settings, line_user_id=turn.incoming.user_id,
-        anonymous=data.get("anonymous", True), what=data["what"], now=coarse_time(turn.now), name=data.get("name"),
-        phone=data.get("phone"), who=data.get("who"), when_text=data.get("when_text"),
-        where_text=data.get("where_text"), latitude=data.get("latitude"), longitude=data.get("longitude"),
+        turn.session,
+        sealer=turn.sealer,
+        settings=turn.settings,
+        line_user_id=turn.incoming.user_id,
+        anonymous=data.get("anonymous", True),
+        what=data["what"],
+        now=coarse_time(turn.now),
+        name=data.get("name"),
+        phone=data.get("phone"),
+        who=data.get("who"),
+        when_text=data.get("when_text"),
+        where_text=data.get("where_text"),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
         evidence_message_ids=data.get("evidence", []),
         tip_type=data.get("tip_type") if turn.org.tip_type(str(data.get("tip_type") or "")) else None,
     )

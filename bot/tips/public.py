@@ -23,13 +23,24 @@ def tips_json(session: SessionDep, now: Now, fiscal_year: int | None = FiscalYea
 def tips_page(request: Request, session: SessionDep, now: Now, fiscal_year: int | None = FiscalYear) -> HTMLResponse:
     year = current_fiscal_year(fiscal_year, now)
     first, last = thai.fiscal_year_bounds(year)
-    return render(request, "tips.html", title=f"สถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ ปีงบประมาณ {year}",
-                  year=year, years=recent_fiscal_years(year, now), first=first, last=last,
-                  counts=tips.public_counts(session, year))
+    return render(
+        request,
+        "tips.html",
+        title=f"สถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ ปีงบประมาณ {year}",
+        year=year,
+        years=recent_fiscal_years(year, now),
+        first=first,
+        last=last,
+        counts=tips.public_counts(session, year),
+    )
 
 
 @router.get("/how-to-report-corruption", response_class=HTMLResponse)
 def corruption_manual(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     """The corruption-complaint manual: its own page, separate from the general how-to-complain."""
-    return render(request, "corruption_manual.html", title="คู่มือการแจ้งเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ",
-                  handle_days=runtime.settings.tip_handle_days)
+    return render(
+        request,
+        "corruption_manual.html",
+        title="คู่มือการแจ้งเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ",
+        handle_days=runtime.settings.tip_handle_days,
+    )

@@ -11,8 +11,9 @@ from bot.tips import service
 from bot.tips.models import Tip, TipEvidence, TipStatus, TipUpdate
 
 
-def search(session: Session, status: TipStatus | None, fiscal_year: int | None, flagged: bool | None,
-           limit: int, offset: int) -> tuple[list[Tip], int]:
+def search(
+    session: Session, status: TipStatus | None, fiscal_year: int | None, flagged: bool | None, limit: int, offset: int
+) -> tuple[list[Tip], int]:
     query = select(Tip)
     if status is not None:
         query = query.where(Tip.status == status)
@@ -33,9 +34,12 @@ def timeline(session: Session, tip: Tip) -> Sequence[TipUpdate]:
 
 def stored_evidence_ids(session: Session, tip: Tip) -> list[int]:
     """The tip's evidence whose bytes are kept (neither awaiting LINE nor refused)."""
-    query = (select(TipEvidence.id).join(media.MediaFile, col(media.MediaFile.id) == TipEvidence.media_id)
-             .where(TipEvidence.tip_id == tip.id, media.MediaFile.status == media.MediaStatus.STORED)
-             .order_by(col(TipEvidence.id)))
+    query = (
+        select(TipEvidence.id)
+        .join(media.MediaFile, col(media.MediaFile.id) == TipEvidence.media_id)
+        .where(TipEvidence.tip_id == tip.id, media.MediaFile.status == media.MediaStatus.STORED)
+        .order_by(col(TipEvidence.id))
+    )
     return [i for i in session.exec(query).all() if i is not None]
 
 

@@ -77,22 +77,44 @@ def file_tip(
     what = what.strip()
     if not what or len(what) > MAX_TEXT:
         raise TipError(f"รายละเอียดต้องมี 1–{MAX_TEXT:,} ตัวอักษร")
-    identity = {"line_user_id": line_user_id, "name": None if anonymous else name,
-                "phone": None if anonymous else phone}
+    identity = {
+        "line_user_id": line_user_id,
+        "name": None if anonymous else name,
+        "phone": None if anonymous else phone,
+    }
     fiscal_year = thai.fiscal_year(now)
     code, _ = sequences.next_code(session, "T", fiscal_year)
-    tip = Tip(code=code, fiscal_year=fiscal_year, anonymous=anonymous, reporter_sealed=sealer.seal(identity),
-              what=what, who=who, when_text=when_text, where_text=where_text, latitude=latitude,
-              longitude=longitude, created_at=now, handle_by=now + timedelta(days=settings.tip_handle_days),
-              type=tip_type)
+    tip = Tip(
+        code=code,
+        fiscal_year=fiscal_year,
+        anonymous=anonymous,
+        reporter_sealed=sealer.seal(identity),
+        what=what,
+        who=who,
+        when_text=when_text,
+        where_text=where_text,
+        latitude=latitude,
+        longitude=longitude,
+        created_at=now,
+        handle_by=now + timedelta(days=settings.tip_handle_days),
+        type=tip_type,
+    )
     session.add(tip)
     session.flush()
     for message_id in evidence_message_ids[: settings.photos_per_case]:
         attach_evidence(session, tip, media.awaiting(message_id, now))
-    session.add(TipUpdate(tip_id=tip.id or 0, at=now, status_to=TipStatus.RECEIVED, actor=REPORTER,
-                          public_note="รับเบาะแสแล้ว"))
-    staff_service.notify(session, kind="new_tip", record_type="tip", record_code=code, now=now,
-                         role=Role.INTEGRITY_OFFICER, message=f"เบาะแสการทุจริตใหม่ {code}")
+    session.add(
+        TipUpdate(tip_id=tip.id or 0, at=now, status_to=TipStatus.RECEIVED, actor=REPORTER, public_note="รับเบาะแสแล้ว")
+    )
+    staff_service.notify(
+        session,
+        kind="new_tip",
+        record_type="tip",
+        record_code=code,
+        now=now,
+        role=Role.INTEGRITY_OFFICER,
+        message=f"เบาะแสการทุจริตใหม่ {code}",
+    )
     return tip
 
 
@@ -122,8 +144,11 @@ def open_tips_of(session: Session, sealer: Sealer, line_user_id: str) -> list[Ti
 
 def public_timeline(session: Session, tip: Tip) -> list[tuple[datetime, str]]:
     updates = session.exec(select(TipUpdate).where(TipUpdate.tip_id == tip.id).order_by(col(TipUpdate.id))).all()
-    return [(u.at, cases.public_line(u.status_to, u.public_note, texts.status_name))
-            for u in updates if u.status_to or u.public_note]
+    return [
+        (u.at, cases.public_line(u.status_to, u.public_note, texts.status_name))
+        for u in updates
+        if u.status_to or u.public_note
+    ]
 
 
 def allowed_next(tip: Tip) -> list[TipStatus]:
@@ -131,9 +156,18 @@ def allowed_next(tip: Tip) -> list[TipStatus]:
     return STATUS_MACHINE.allowed(TipStatus(tip.status))
 
 
-def transition(session: Session, tip: Tip, target: TipStatus, *, sealer: Sealer, org: Organisation,
-               actor: StaffMember, now: datetime, public_note: str | None = None,
-               internal_note: str | None = None) -> TipUpdate:
+def transition(
+    session: Session,
+    tip: Tip,
+    target: TipStatus,
+    *,
+    sealer: Sealer,
+    org: Organisation,
+    actor: StaffMember,
+    now: datetime,
+    public_note: str | None = None,
+    internal_note: str | None = None,
+) -> TipUpdate:
     current = TipStatus(tip.status)
     public_note = (public_note or "").strip() or None
     STATUS_MACHINE.check(current, target)
@@ -143,8 +177,16 @@ def transition(session: Session, tip: Tip, target: TipStatus, *, sealer: Sealer,
     tip.handled_at = tip.handled_at or now
     if target == TipStatus.CLOSED:
         tip.closed_at = now
-    update = TipUpdate(tip_id=tip.id or 0, at=now, status_from=current, status_to=target, public_note=public_note,
-                       internal_note=internal_note, actor_staff_id=actor.id, actor=actor.name)
+    update = TipUpdate(
+        tip_id=tip.id or 0,
+        at=now,
+        status_from=current,
+        status_to=target,
+        public_note=public_note,
+        internal_note=internal_note,
+        actor_staff_id=actor.id,
+        actor=actor.name,
+    )
     session.add(update)
     tell_reporter(session, sealer, tip, [texts.status_changed(org, tip.code, target, public_note)], now)
     return update
@@ -155,19 +197,28 @@ def tell_reporter(session: Session, sealer: Sealer, tip: Tip, messages: list[m.M
     user_id = reporter_of(sealer, tip).get("line_user_id")
     if not user_id:
         return
-    for row in outbox.enqueue_push(session, resident_id=None, user_id=sealer.seal_recipient(user_id),
-                                   messages=messages, now=now):
+    for row in outbox.enqueue_push(
+        session, resident_id=None, user_id=sealer.seal_recipient(user_id), messages=messages, now=now
+    ):
         row.scrub_after_send = True
 
 
 def flag_unhandled(session: Session, now: datetime) -> int:
     """Tips nobody has acted on within the configured period are flagged to integrity officers."""
-    late = session.exec(select(Tip).where(Tip.status == TipStatus.RECEIVED, col(Tip.flagged_at).is_(None),
-                                          Tip.handle_by <= now)).all()
+    late = session.exec(
+        select(Tip).where(Tip.status == TipStatus.RECEIVED, col(Tip.flagged_at).is_(None), Tip.handle_by <= now)
+    ).all()
     for tip in late:
         tip.flagged_at = now
-        staff_service.notify(session, kind="tip_unhandled", record_type="tip", record_code=tip.code, now=now,
-                             role=Role.INTEGRITY_OFFICER, message=f"เบาะแส {tip.code} ยังไม่มีผู้ดำเนินการเกินกำหนด")
+        staff_service.notify(
+            session,
+            kind="tip_unhandled",
+            record_type="tip",
+            record_code=tip.code,
+            now=now,
+            role=Role.INTEGRITY_OFFICER,
+            message=f"เบาะแส {tip.code} ยังไม่มีผู้ดำเนินการเกินกำหนด",
+        )
     return len(late)
 
 
@@ -180,21 +231,27 @@ def attach_evidence(session: Session, tip: Tip, photo: media.MediaFile) -> None:
 
 def evidence_refused(session: Session, media_id: int, reason: str, runtime: Runtime, now: datetime) -> None:
     """Evidence fetched from LINE was not an image we keep: the reporter is told why, through the seal."""
-    tip = session.exec(select(Tip).join(TipEvidence, col(TipEvidence.tip_id) == Tip.id)
-                       .where(TipEvidence.media_id == media_id)).first()
+    tip = session.exec(
+        select(Tip).join(TipEvidence, col(TipEvidence.tip_id) == Tip.id).where(TipEvidence.media_id == media_id)
+    ).first()
     if tip is not None:
         tell_reporter(session, runtime.sealer, tip, [texts.evidence_refused(runtime.org, tip.code, reason)], now)
 
 
 def public_counts(session: Session, fiscal_year: int) -> dict[str, int]:
     """Counts only, as the ITA asks for corruption-complaint statistics: nothing else leaves."""
-    rows = session.exec(select(Tip.status, func.count()).where(Tip.fiscal_year == fiscal_year)
-                        .group_by(Tip.status)).all()
+    rows = session.exec(
+        select(Tip.status, func.count()).where(Tip.fiscal_year == fiscal_year).group_by(Tip.status)
+    ).all()
     by_status = {status: int(count) for status, count in rows}
     received = sum(by_status.values())
     completed = sum(v for k, v in by_status.items() if k in TIP_DONE)
-    return {"fiscal_year": fiscal_year, "received": received, "completed": completed,
-            "in_progress": received - completed}
+    return {
+        "fiscal_year": fiscal_year,
+        "received": received,
+        "completed": completed,
+        "in_progress": received - completed,
+    }
 
 
 def reseal_all(session: Session, sealer: Sealer) -> int:
@@ -214,8 +271,16 @@ def reseal_all(session: Session, sealer: Sealer) -> int:
     return count
 
 
-def classify(session: Session, tip: Tip, type_key: str, *, org: Organisation, actor: StaffMember, now: datetime,
-             reason: str | None = None) -> None:
+def classify(
+    session: Session,
+    tip: Tip,
+    type_key: str,
+    *,
+    org: Organisation,
+    actor: StaffMember,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
     """Set (or correct) a tip's type, which decides the outcome indicator it counts toward; audited."""
     chosen = org.tip_type(type_key)
     if chosen is None:
@@ -224,5 +289,12 @@ def classify(session: Session, tip: Tip, type_key: str, *, org: Organisation, ac
     tip.type = chosen.key
     note = f"จัดประเภทเป็น “{chosen.name}”" + (f" เหตุผล: {reason}" if reason else "")
     session.add(TipUpdate(tip_id=tip.id or 0, at=now, internal_note=note, actor_staff_id=actor.id, actor=actor.name))
-    staff_service.audit(session, actor=actor, action="tip.classify", record_type="tip", record_id=tip.code, now=now,
-                        detail={"from": before, "to": chosen.key, "reason": reason})
+    staff_service.audit(
+        session,
+        actor=actor,
+        action="tip.classify",
+        record_type="tip",
+        record_id=tip.code,
+        now=now,
+        detail={"from": before, "to": chosen.key, "reason": reason},
+    )

@@ -54,8 +54,11 @@ def ask_what(org: Organisation) -> Message:
 def ask_kind(org: Organisation, names: list[str], quick: list[Action], again: bool = False) -> Message:
     lead = f"ขออภัย{org.particle} กรุณาเลือกจากรายการ\n" if again else ""
     lines = "\n".join(f"{i}. {name}" for i, name in enumerate(names, 1))
-    return m.text(f"{lead}เรื่องที่แจ้งเป็นการทุจริตประเภทใด{org.question_particle}\n{lines}\n"
-                  f"แตะปุ่มหรือพิมพ์หมายเลขได้เลย{org.particle} หากไม่แน่ใจ แตะ “ไม่แน่ใจ”", quick=quick)
+    return m.text(
+        f"{lead}เรื่องที่แจ้งเป็นการทุจริตประเภทใด{org.question_particle}\n{lines}\n"
+        f"แตะปุ่มหรือพิมพ์หมายเลขได้เลย{org.particle} หากไม่แน่ใจ แตะ “ไม่แน่ใจ”",
+        quick=quick,
+    )
 
 
 def ask_who(org: Organisation, skip: Action) -> Message:

@@ -21,11 +21,24 @@ from bot.tips.service import TipError
 router = APIRouter(tags=["public pages"])
 
 
-def _tip_form(request: Request, runtime: RuntimeDep, *, errors: list[str] | None = None,
-              values: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
-    return render(request, "report_corruption.html", title="แจ้งเบาะแสการทุจริตและประพฤติมิชอบ",
-                  errors=errors or [], values=values or {}, honeypot=HONEYPOT,
-                  max_mb=runtime.settings.photo_max_bytes // (1024 * 1024), status_code=status_code)
+def _tip_form(
+    request: Request,
+    runtime: RuntimeDep,
+    *,
+    errors: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "report_corruption.html",
+        title="แจ้งเบาะแสการทุจริตและประพฤติมิชอบ",
+        errors=errors or [],
+        values=values or {},
+        honeypot=HONEYPOT,
+        max_mb=runtime.settings.photo_max_bytes // (1024 * 1024),
+        status_code=status_code,
+    )
 
 
 @router.get("/public/report-corruption", response_class=HTMLResponse, summary="the web corruption-tip form")
@@ -33,11 +46,26 @@ def report_form(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     return _tip_form(request, runtime)
 
 
-@router.post("/public/report-corruption", response_class=HTMLResponse, summary="report corruption from the web",
-             responses=RATE_LIMITED)
-def report(request: Request, session: SessionDep, runtime: RuntimeDep, description: Text = "", when: Text = "",
-           where: Text = "", who: Text = "", name: Text = "", phone: Text = "", evidence: Photo = None,
-           homepage: Honeypot = "", type: Text = "") -> HTMLResponse:
+@router.post(
+    "/public/report-corruption",
+    response_class=HTMLResponse,
+    summary="report corruption from the web",
+    responses=RATE_LIMITED,
+)
+def report(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    description: Text = "",
+    when: Text = "",
+    where: Text = "",
+    who: Text = "",
+    name: Text = "",
+    phone: Text = "",
+    evidence: Photo = None,
+    homepage: Honeypot = "",
+    type: Text = "",
+) -> HTMLResponse:
     # The reporter's name and phone are never echoed back into a form or a log: only into the seal.
     values = {"description": description, "when": when, "where": where, "who": who, "type": type}
     if homepage:
@@ -53,16 +81,35 @@ def report(request: Request, session: SessionDep, runtime: RuntimeDep, descripti
     if not errors:
         try:
             filed = web_intake.file_from_web(
-                session, sealer=runtime.sealer, settings=settings, org=runtime.org, what=description,
-                when_text=when.strip(), where_text=where.strip(), who=who.strip(), name=name.strip(),
-                phone=phone_no, evidence=raw, now=runtime.clock(), tip_type=type.strip() or None)
+                session,
+                sealer=runtime.sealer,
+                settings=settings,
+                org=runtime.org,
+                what=description,
+                when_text=when.strip(),
+                where_text=where.strip(),
+                who=who.strip(),
+                name=name.strip(),
+                phone=phone_no,
+                evidence=raw,
+                now=runtime.clock(),
+                tip_type=type.strip() or None,
+            )
         except PhotoRefused as photo:
             errors.append(f"รับหลักฐานไม่ได้: {photo.reason} กรุณาเลือกไฟล์ภาพ JPEG หรือ PNG {runtime.org.particle}")
         except TipError as error:
             errors.append(str(error))
         else:
-            return render(request, "submitted.html", title="รับเบาะแสแล้ว", code=filed.code,
-                          pin=pins.display(filed.pin), kind="tip", anonymous=filed.anonymous,
-                          handle_days=settings.tip_handle_days, headers=NO_STORE)
+            return render(
+                request,
+                "submitted.html",
+                title="รับเบาะแสแล้ว",
+                code=filed.code,
+                pin=pins.display(filed.pin),
+                kind="tip",
+                anonymous=filed.anonymous,
+                handle_days=settings.tip_handle_days,
+                headers=NO_STORE,
+            )
     session.rollback()
     return _tip_form(request, runtime, errors=errors, values=values, status_code=UNPROCESSABLE)

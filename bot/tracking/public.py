@@ -24,16 +24,32 @@ router = APIRouter(tags=["public pages"])
 TRACKS_PER_WINDOW, TRACK_WINDOW = 20, 600.0  # PIN guesses: 20 per address per ten minutes
 
 
-@router.get("/public/track", response_class=HTMLResponse, summary="follow a case with its code and tracking PIN",
-            responses=RATE_LIMITED)
-def track(request: Request, session: SessionDep, runtime: RuntimeDep, code: Annotated[str, Query(max_length=32)] = "",
-          pin: Annotated[str, Query(max_length=32)] = "") -> HTMLResponse:
+@router.get(
+    "/public/track",
+    response_class=HTMLResponse,
+    summary="follow a case with its code and tracking PIN",
+    responses=RATE_LIMITED,
+)
+def track(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    code: Annotated[str, Query(max_length=32)] = "",
+    pin: Annotated[str, Query(max_length=32)] = "",
+) -> HTMLResponse:
     code = code.strip().upper()
     if not code and not pin:
         return render(request, "track.html", title="ติดตามเรื่อง", code="", headers=NO_STORE)
     if not limiter(request, "track", TRACKS_PER_WINDOW, TRACK_WINDOW).allow(client_address(request)):
-        return render(request, "error.html", status_code=429, status=429, title="มีการส่งข้อมูลถี่เกินไป",
-                      message="", headers={"Retry-After": str(int(TRACK_WINDOW))})
+        return render(
+            request,
+            "error.html",
+            status_code=429,
+            status=429,
+            title="มีการส่งข้อมูลถี่เกินไป",
+            message="",
+            headers={"Retry-After": str(int(TRACK_WINDOW))},
+        )
     record_type = pins.check(session, code, pin) if code and pin else None
     case = tip = None
     if record_type == web_complaints.RECORD_TYPE:
@@ -42,7 +58,21 @@ def track(request: Request, session: SessionDep, runtime: RuntimeDep, code: Anno
     elif record_type == web_tips.RECORD_TYPE:
         tip = tips.get(session, code)
     if case is None and tip is None:
-        return render(request, "track.html", title="ติดตามเรื่อง", code=code, status_code=404, headers=NO_STORE,
-                      errors=[f"ไม่พบเรื่องที่ตรงกับรหัสเรื่องและรหัสติดตามนี้ กรุณาตรวจสอบอีกครั้ง{runtime.org.particle}"])
-    return render(request, "track.html", title=f"ติดตามเรื่อง {code}", code=code, case=case,
-                  tip_status=web_tips.status_of(tip) if tip else None, headers=NO_STORE)
+        return render(
+            request,
+            "track.html",
+            title="ติดตามเรื่อง",
+            code=code,
+            status_code=404,
+            headers=NO_STORE,
+            errors=[f"ไม่พบเรื่องที่ตรงกับรหัสเรื่องและรหัสติดตามนี้ กรุณาตรวจสอบอีกครั้ง{runtime.org.particle}"],
+        )
+    return render(
+        request,
+        "track.html",
+        title=f"ติดตามเรื่อง {code}",
+        code=code,
+        case=case,
+        tip_status=web_tips.status_of(tip) if tip else None,
+        headers=NO_STORE,
+    )

@@ -24,8 +24,11 @@ class Sample(CallbackData, prefix="test-sample"):
     flag: bool
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters=":", blacklist_categories=("Cs",)), max_size=40),
-       st.integers(min_value=-10**9, max_value=10**9), st.booleans())
+@given(
+    st.text(alphabet=st.characters(blacklist_characters=":", blacklist_categories=("Cs",)), max_size=40),
+    st.integers(min_value=-(10**9), max_value=10**9),
+    st.booleans(),
+)
 def test_callbacks_round_trip(code: str, number: int, flag: bool) -> None:
     data = Sample(code, number, flag).pack()
     assert Callbacks([Sample]).unpack(data) == Sample(code, number, flag)

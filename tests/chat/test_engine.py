@@ -29,15 +29,39 @@ def state_of(harness: Harness, resident_id: int = 1) -> str | None:
 def test_dialog_states_keep_the_names_conversations_are_stored_under() -> None:
     """A renamed state would strand every resident part-way through that dialog."""
     steps = (ChatStep, ResidentStep, ComplaintStep, TipStep, InquiryStep, SurveyStep, StaffTestStep, ForumStep)
-    assert sorted(state.value for step in steps for state in step) == sorted([
-        "chat.offered", "residents.village", "residents.erase",
-        "complaints.category", "complaints.describe", "complaints.attach", "complaints.phone", "complaints.confirm",
-        "complaints.still_wrong",
-        "tips.identity", "tips.name", "tips.phone", "tips.what", "tips.kind", "tips.who", "tips.when", "tips.where",
-        "tips.evidence", "tips.confirm",
-        "inquiries.kind", "inquiries.write", "inquiries.confirm", "surveys.answer", "surveys.list",
-        "stafftests.list", "stafftests.answer", "forums.opinion", "forums.opinion_photo", "forums.check_in",
-    ])
+    assert sorted(state.value for step in steps for state in step) == sorted(
+        [
+            "chat.offered",
+            "residents.village",
+            "residents.erase",
+            "complaints.category",
+            "complaints.describe",
+            "complaints.attach",
+            "complaints.phone",
+            "complaints.confirm",
+            "complaints.still_wrong",
+            "tips.identity",
+            "tips.name",
+            "tips.phone",
+            "tips.what",
+            "tips.kind",
+            "tips.who",
+            "tips.when",
+            "tips.where",
+            "tips.evidence",
+            "tips.confirm",
+            "inquiries.kind",
+            "inquiries.write",
+            "inquiries.confirm",
+            "surveys.answer",
+            "surveys.list",
+            "stafftests.list",
+            "stafftests.answer",
+            "forums.opinion",
+            "forums.opinion_photo",
+            "forums.check_in",
+        ]
+    )
 
 
 def test_menu_and_cancel_work_in_the_middle_of_a_dialog(harness: Harness) -> None:
@@ -104,8 +128,13 @@ def test_office_information_lists_the_five_public_information_groups(harness: Ha
     user = harness.new_user()
     about, links = harness.say(user, "ข้อมูล อบต.")
     assert harness.org.contact.phone in about
-    for group in ("ข้อมูลพื้นฐาน", "การบริหารงาน", "การบริหารเงินงบประมาณ", "การบริหารและพัฒนาทรัพยากรบุคคล",
-                  "การส่งเสริมความโปร่งใส"):
+    for group in (
+        "ข้อมูลพื้นฐาน",
+        "การบริหารงาน",
+        "การบริหารเงินงบประมาณ",
+        "การบริหารและพัฒนาทรัพยากรบุคคล",
+        "การส่งเสริมความโปร่งใส",
+    ):
         assert group in links
 
 

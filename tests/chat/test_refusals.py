@@ -28,16 +28,26 @@ def test_a_refusal_is_answered_in_thai_and_its_writes_are_undone(harness: Harnes
 
     @probe.entry("ทดสอบ", needs_consent=False)
     def refuse(turn: Turn) -> None:
-        outbox.enqueue_push(turn.session, resident_id=turn.resident.id, user_id=turn.incoming.user_id,
-                            messages=[{"type": "text", "text": "ไม่ควรถึงผู้ใช้"}], now=turn.now)
+        outbox.enqueue_push(
+            turn.session,
+            resident_id=turn.resident.id,
+            user_id=turn.incoming.user_id,
+            messages=[{"type": "text", "text": "ไม่ควรถึงผู้ใช้"}],
+            now=turn.now,
+        )
         turn.session.flush()
         turn.goto(ProbeStep.PROBING)
         raise Conflict("เรื่องนี้ปิดไปแล้วค่ะ")
 
     runtime = harness.runtime
-    dispatcher = Dispatcher([probe], commands.hooks(commands.Wiring(needs_consent=resident_dialogs.ask_consent)),
-                            settings=runtime.settings, sealer=runtime.sealer, people=PEOPLE,
-                            callbacks=Callbacks(CALLBACKS))
+    dispatcher = Dispatcher(
+        [probe],
+        commands.hooks(commands.Wiring(needs_consent=resident_dialogs.ask_consent)),
+        settings=runtime.settings,
+        sealer=runtime.sealer,
+        people=PEOPLE,
+        callbacks=Callbacks(CALLBACKS),
+    )
     harness.processor = InboxProcessor(runtime, dispatcher, clock=harness.clock)
     user = harness.new_user()
     assert harness.say(user, "ทดสอบ") == ["เรื่องนี้ปิดไปแล้วค่ะ"]

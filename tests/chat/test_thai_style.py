@@ -99,8 +99,21 @@ def test_a_whole_resident_session_reads_right(municipality: Harness) -> None:
     h = municipality
     user = h.new_user()
     h.onboard(user, village=3)
-    for typed in ("สวัสดีครับ", "ขอบคุณครับ", "👍", "ช่วยเหลือ", "ติดต่อ", "ข้อมูลของฉัน", "ข่าวสาร", "ประชาคม",
-                  "แบบสอบถาม", "เมนู", "จ่ายภาษีที่ดินได้ที่ไหนครับ", "asdfgh", "ติดตาม"):
+    for typed in (
+        "สวัสดีครับ",
+        "ขอบคุณครับ",
+        "👍",
+        "ช่วยเหลือ",
+        "ติดต่อ",
+        "ข้อมูลของฉัน",
+        "ข่าวสาร",
+        "ประชาคม",
+        "แบบสอบถาม",
+        "เมนู",
+        "จ่ายภาษีที่ดินได้ที่ไหนครับ",
+        "asdfgh",
+        "ติดตาม",
+    ):
         assert h.say(user, typed), typed
     h.post_events(h.event("sticker", user))
     h.run()
@@ -147,13 +160,18 @@ def test_answering_fixed_is_a_reply_not_a_push(harness: Harness) -> None:
     code = re.search(r"C\d{4}-\d{5}", harness.say(user, "ยืนยัน")[0])
     assert code
     url = f"/api/v1/complaints/{code.group()}/transitions"
-    assert harness.client.post(url, json={"status": "resolved", "public_note": "ซ่อมแล้ว"},
-                               headers=harness.staff_token("officer")).status_code == 200
+    assert (
+        harness.client.post(
+            url, json={"status": "resolved", "public_note": "ซ่อมแล้ว"}, headers=harness.staff_token("officer")
+        ).status_code
+        == 200
+    )
     harness.deliver()
 
     def sent_by(via: str) -> int:
-        return sum(1 for e in harness.line.state.transcript if e["user_id"] == user and e["from"] == "bot"
-                   and e["via"] == via)
+        return sum(
+            1 for e in harness.line.state.transcript if e["user_id"] == user and e["from"] == "bot" and e["via"] == via
+        )
 
     pushes, replies = sent_by("push"), sent_by("reply")
     answer = harness.tap(user, harness.last_message(user)["template"]["actions"][0]["data"])  # แก้ไขแล้ว

@@ -49,8 +49,9 @@ def test_a_recorded_reason_and_new_date_is_what_the_complainant_hears(harness: H
     user, code = filed(harness)
     officer = harness.staff_token("officer")
     new_date = thai.local_date(harness.clock() + timedelta(days=25))
-    response = move(harness, officer, code, status="in_progress", public_note="รออะไหล่จากผู้ขาย",
-                    expected_date=new_date.isoformat())
+    response = move(
+        harness, officer, code, status="in_progress", public_note="รออะไหล่จากผู้ขาย", expected_date=new_date.isoformat()
+    )
     assert response.status_code == 200
     harness.deliver()
     assert "รออะไหล่จากผู้ขาย" in harness.line.state.texts_to(user)[-1]
@@ -61,8 +62,11 @@ def test_a_recorded_reason_and_new_date_is_what_the_complainant_hears(harness: H
     harness.clock.advance(days=10)  # the promised date passes too, with no newer reason: escalate
     assert harness.run_jobs()["complaints"]["told_late"] == 1
     assert "แจ้งผู้บริหาร" in harness.line.state.texts_to(user)[-1]
-    stats = harness.client.get("/api/v1/complaints/stats", headers=officer,
-                               params={"fiscal_year": thai.fiscal_year(harness.clock() - timedelta(days=26))}).json()
+    stats = harness.client.get(
+        "/api/v1/complaints/stats",
+        headers=officer,
+        params={"fiscal_year": thai.fiscal_year(harness.clock() - timedelta(days=26))},
+    ).json()
     assert stats["late_cases"] == 1 and stats["late_told_why"] == 1.0
 
 

@@ -90,8 +90,9 @@ def test_photos_and_location_are_attached_and_cleaned(harness: Harness) -> None:
     assert harness.fetch_media() == 2
     with Session(harness.engine) as session:
         complaint = session.exec(select(Complaint)).one()
-        photos = session.exec(select(MediaFile).join(ComplaintPhoto, ComplaintPhoto.media_id == MediaFile.id)
-                              .order_by(ComplaintPhoto.id)).all()
+        photos = session.exec(
+            select(MediaFile).join(ComplaintPhoto, ComplaintPhoto.media_id == MediaFile.id).order_by(ComplaintPhoto.id)
+        ).all()
     assert (complaint.latitude, complaint.phone) == (15.79, "0812345678")
     assert [p.status for p in photos] == [MediaStatus.STORED, MediaStatus.REFUSED]
     assert [p.line_message_id for p in photos] == [None, None]  # fetched: LINE's ids are not kept

@@ -24,8 +24,9 @@ def move(harness: Harness, headers: dict[str, str], code: str, **body: object): 
 def test_the_whole_life_of_a_case_is_pushed_to_the_complainant(harness: Harness) -> None:
     user, code = filed(harness)
     officer = harness.staff_token("officer")
-    assert move(harness, officer, code, status="assigned", unit="engineering",
-                internal_note="ส่งช่างไฟ").status_code == 200
+    assert (
+        move(harness, officer, code, status="assigned", unit="engineering", internal_note="ส่งช่างไฟ").status_code == 200
+    )
     assert move(harness, officer, code, status="in_progress", public_note="ช่างจะเข้าพื้นที่พรุ่งนี้").status_code == 200
     harness.deliver()
     texts = harness.line.state.texts_to(user)
@@ -46,7 +47,12 @@ def test_the_whole_life_of_a_case_is_pushed_to_the_complainant(harness: Harness)
     assert (complaint.status, complaint.rating) == ("closed", 4)
     detail = harness.client.get(f"/api/v1/complaints/{code}", headers=officer).json()
     assert [u["status_to"] for u in detail["timeline"] if u["status_to"]] == [
-        "received", "assigned", "in_progress", "resolved", "closed"]
+        "received",
+        "assigned",
+        "in_progress",
+        "resolved",
+        "closed",
+    ]
     assert any(u["internal_note"] == "ส่งช่างไฟ" for u in detail["timeline"])
 
 
@@ -82,12 +88,22 @@ def test_invalid_transitions_are_409_and_missing_notes_422(harness: Harness) -> 
 
 def test_staff_record_phone_complaints_with_their_channel_and_filters_find_them(harness: Harness) -> None:
     officer = harness.staff_token("officer")
-    body = {"source_channel": "phone", "category": "waste", "description": "ขยะล้นถังหน้าตลาด", "village_no": 2,
-            "contact_name": "นางสมร", "phone": "0899999999"}
+    body = {
+        "source_channel": "phone",
+        "category": "waste",
+        "description": "ขยะล้นถังหน้าตลาด",
+        "village_no": 2,
+        "contact_name": "นางสมร",
+        "phone": "0899999999",
+    }
     created = harness.client.post("/api/v1/complaints", json=body, headers=officer)
     assert created.status_code == 201 and created.json()["source_channel"] == "phone"
-    for bad in ({**body, "category": "ufo"}, {**body, "village_no": 99}, {**body, "description": ""},
-                {**body, "source_channel": "pigeon"}):
+    for bad in (
+        {**body, "category": "ufo"},
+        {**body, "village_no": 99},
+        {**body, "description": ""},
+        {**body, "source_channel": "pigeon"},
+    ):
         assert harness.client.post("/api/v1/complaints", json=bad, headers=officer).status_code == 422
     filed(harness)  # a LINE complaint too, which the channel filter must leave out
     listing = harness.client.get("/api/v1/complaints", params={"source_channel": "phone"}, headers=officer).json()

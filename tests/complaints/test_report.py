@@ -17,8 +17,11 @@ START = datetime(2026, 10, 5, 3, 0, tzinfo=UTC)  # FY 2570, first half
 
 
 def record(harness: Harness, officer: dict[str, str], category: str, village: int) -> str:
-    response = harness.client.post("/api/v1/complaints", headers=officer, json={
-        "source_channel": "walk_in", "category": category, "description": "ปัญหา", "village_no": village})
+    response = harness.client.post(
+        "/api/v1/complaints",
+        headers=officer,
+        json={"source_channel": "walk_in", "category": category, "description": "ปัญหา", "village_no": village},
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["code"])
 
@@ -31,11 +34,20 @@ def build_year(harness: Harness) -> None:
     record(harness, officer, "water", 5)
     done = record(harness, officer, "lighting", 1)
     harness.clock.advance(days=2)
-    assert harness.client.post(f"/api/v1/complaints/{done}/transitions", headers=officer, json={
-        "status": "resolved", "public_note": "เปลี่ยนหลอดไฟแล้ว"}).status_code == 200
+    assert (
+        harness.client.post(
+            f"/api/v1/complaints/{done}/transitions",
+            headers=officer,
+            json={"status": "resolved", "public_note": "เปลี่ยนหลอดไฟแล้ว"},
+        ).status_code
+        == 200
+    )
     harness.clock.advance(days=10)
-    late = harness.client.post(f"/api/v1/complaints/{roads[0]}/transitions", headers=officer, json={
-        "status": "in_progress", "public_note": "รองบประมาณซ่อมถนน", "expected_date": str(date(2026, 11, 30))})
+    late = harness.client.post(
+        f"/api/v1/complaints/{roads[0]}/transitions",
+        headers=officer,
+        json={"status": "in_progress", "public_note": "รองบประมาณซ่อมถนน", "expected_date": str(date(2026, 11, 30))},
+    )
     assert late.status_code == 200, late.text
     harness.clock.advance(days=10)  # 22 days after filing: every open case is past its 15 days
 
@@ -51,8 +63,7 @@ def test_the_report_page_and_its_pdf_carry_the_thai_totals(harness: Harness) -> 
     assert "หมู่ 2 บ้านดอนตูม" in text  # the repeat problem's village
     first_half = harness.client.get("/public/reports/complaints/2570", params={"half": 1}).text
     assert "รอบ 6 เดือนแรก" in first_half and "รับเรื่องทั้งหมด 5 เรื่อง" in first_half
-    assert "รับเรื่องทั้งหมด 0 เรื่อง" in harness.client.get("/public/reports/complaints/2570",
-                                                            params={"half": 2}).text
+    assert "รับเรื่องทั้งหมด 0 เรื่อง" in harness.client.get("/public/reports/complaints/2570", params={"half": 2}).text
     assert harness.client.get("/public/reports/complaints/2570", params={"half": 3}).status_code == 422
 
     assert harness.client.get("/api/v1/reports/complaints/2570.pdf").status_code == 401
@@ -91,11 +102,13 @@ def test_complaints_at_one_spot_are_a_repeat_problem_across_villages(harness: Ha
     harness.clock.now = START
     officer = harness.staff_token("officer")
     # Three potholes within 200 m of the first (two villages meet there), one 1 km away, one lamp at the spot.
-    placed = {record(harness, officer, "roads", 2): (15.00000, 102.00000),
-              record(harness, officer, "roads", 3): (15.00100, 102.00050),  # ~124 m
-              record(harness, officer, "roads", 2): (14.99880, 101.99900),  # ~173 m
-              record(harness, officer, "roads", 2): (15.00900, 102.00000),  # ~1 km
-              record(harness, officer, "lighting", 2): (15.00000, 102.00000)}
+    placed = {
+        record(harness, officer, "roads", 2): (15.00000, 102.00000),
+        record(harness, officer, "roads", 3): (15.00100, 102.00050),  # ~124 m
+        record(harness, officer, "roads", 2): (14.99880, 101.99900),  # ~173 m
+        record(harness, officer, "roads", 2): (15.00900, 102.00000),  # ~1 km
+        record(harness, officer, "lighting", 2): (15.00000, 102.00000),
+    }
     assert 120 < metres_apart(15.0, 102.0, 15.001, 102.0005) < 130
     with Session(harness.engine) as session:
         for case in session.exec(select(Complaint)).all():

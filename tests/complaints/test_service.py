@@ -24,8 +24,9 @@ LAST_HOUR_OF_FY = datetime(2027, 9, 30, 16, 0, tzinfo=UTC)
 
 
 def file(db: Session, now: datetime, resident: Resident | None = None) -> Complaint:
-    return complaints.file_complaint(db, org=ORG, settings=SETTINGS, category=CATEGORY, description="ไฟทางดับ",
-                                     now=now, resident=resident)
+    return complaints.file_complaint(
+        db, org=ORG, settings=SETTINGS, category=CATEGORY, description="ไฟทางดับ", now=now, resident=resident
+    )
 
 
 def resident(db: Session, now: datetime) -> Resident:
@@ -52,11 +53,11 @@ def test_due_at_the_end_of_the_fifteenth_thai_day(db: Session) -> None:
 
 def test_unknown_category_and_empty_description_are_refused(db: Session) -> None:
     with pytest.raises(complaints.ComplaintError):
-        complaints.file_complaint(db, org=ORG, settings=SETTINGS, category="nope", description="x",
-                                  now=LAST_HOUR_OF_FY)
+        complaints.file_complaint(db, org=ORG, settings=SETTINGS, category="nope", description="x", now=LAST_HOUR_OF_FY)
     with pytest.raises(complaints.ComplaintError):
-        complaints.file_complaint(db, org=ORG, settings=SETTINGS, category=CATEGORY, description="   ",
-                                  now=LAST_HOUR_OF_FY)
+        complaints.file_complaint(
+            db, org=ORG, settings=SETTINGS, category=CATEGORY, description="   ", now=LAST_HOUR_OF_FY
+        )
 
 
 def test_every_status_reaches_only_what_the_machine_allows(db: Session) -> None:
@@ -128,11 +129,20 @@ def test_a_reason_with_a_new_date_is_what_the_complainant_hears_at_the_mark(db: 
     filed = LAST_HOUR_OF_FY - timedelta(days=30)
     complaint = file(db, filed)
     promised = thai.local_date(complaint.due_at) + timedelta(days=10)
-    complaints.transition(db, complaint, Status.IN_PROGRESS, org=ORG, now=filed + timedelta(days=3),
-                          public_note="รออะไหล่", expected_date=promised)
+    complaints.transition(
+        db,
+        complaint,
+        Status.IN_PROGRESS,
+        org=ORG,
+        now=filed + timedelta(days=3),
+        public_note="รออะไหล่",
+        expected_date=promised,
+    )
     assert thai.local_date(complaint.due_at) == promised
-    assert scheduler.run_due(db, complaint.first_due_at + timedelta(minutes=1), settings=SETTINGS,
-                             org=ORG)["told_late"] == 1
+    assert (
+        scheduler.run_due(db, complaint.first_due_at + timedelta(minutes=1), settings=SETTINGS, org=ORG)["told_late"]
+        == 1
+    )
     assert complaint.escalated_at is None  # a reason was given: managers are not alerted
     assert scheduler.run_due(db, complaint.due_at + timedelta(minutes=1), settings=SETTINGS, org=ORG)["told_late"] == 1
 
@@ -150,7 +160,14 @@ def test_a_resolved_case_nobody_answers_closes_itself(db: Session) -> None:
 @pytest.mark.parametrize(("source", "note"), [("line", "รับเรื่องทาง LINE"), ("center_1567", "รับเรื่องทางศูนย์ดำรงธรรม 1567")])
 def test_the_first_timeline_line_is_stored_in_the_house_style(db: Session, source: str, note: str) -> None:
     """Staff and residents read the stored note as is: a space between Thai and Latin letters or digits."""
-    complaint = complaints.file_complaint(db, org=ORG, settings=SETTINGS, category=CATEGORY, description="ไฟทางดับ",
-                                          now=LAST_HOUR_OF_FY, source=SourceChannel(source))
+    complaint = complaints.file_complaint(
+        db,
+        org=ORG,
+        settings=SETTINGS,
+        category=CATEGORY,
+        description="ไฟทางดับ",
+        now=LAST_HOUR_OF_FY,
+        source=SourceChannel(source),
+    )
     first = db.exec(select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id)).first()
     assert first is not None and first.public_note == note

@@ -19,18 +19,39 @@ def seed(harness: Harness) -> None:
     org, settings = harness.org, harness.settings
     with Session(harness.engine) as session:
         cases = []
-        for i, (category, village, source) in enumerate([
-            ("roads", 1, SourceChannel.LINE), ("roads", 2, SourceChannel.PHONE), ("water", 1, SourceChannel.LINE),
-            ("waste", 3, SourceChannel.LETTER), ("roads", 1, SourceChannel.CENTER_1567),
-        ]):
+        for i, (category, village, source) in enumerate(
+            [
+                ("roads", 1, SourceChannel.LINE),
+                ("roads", 2, SourceChannel.PHONE),
+                ("water", 1, SourceChannel.LINE),
+                ("waste", 3, SourceChannel.LETTER),
+                ("roads", 1, SourceChannel.CENTER_1567),
+            ]
+        ):
             created = START + timedelta(days=i * 0 if i < 4 else 60)
-            cases.append(service.file_complaint(session, org=org, settings=settings, category=category,
-                                                description=f"เรื่องที่ {i} โทร 0811111111", now=created,
-                                                village_no=village, source=source, phone="0811111111",
-                                                contact_name="นายทดสอบ ลับ"))
+            cases.append(
+                service.file_complaint(
+                    session,
+                    org=org,
+                    settings=settings,
+                    category=category,
+                    description=f"เรื่องที่ {i} โทร 0811111111",
+                    now=created,
+                    village_no=village,
+                    source=source,
+                    phone="0811111111",
+                    contact_name="นายทดสอบ ลับ",
+                )
+            )
         for case, days in zip(cases[:3], (2, 10, 20), strict=True):
-            service.transition(session, case, Status.RESOLVED, org=org, now=case.created_at + timedelta(days=days),
-                               public_note="แก้ไขแล้ว")
+            service.transition(
+                session,
+                case,
+                Status.RESOLVED,
+                org=org,
+                now=case.created_at + timedelta(days=days),
+                public_note="แก้ไขแล้ว",
+            )
             service.transition(session, case, Status.CLOSED, org=org, now=case.created_at + timedelta(days=days + 1))
         service.rate(session, cases[0], 5, now=START + timedelta(days=4))
         service.rate(session, cases[1], 3, now=START + timedelta(days=12))
@@ -49,8 +70,13 @@ def test_figures_match_a_hand_count(harness: Harness) -> None:
     assert type(s["days_to_resolve"]["n"]) is int  # a count of cases: 3, not 3.0 in the JSON
     assert s["resolved_within_15_days"] == round(2 / 4, 4)  # 3 resolved + 1 open past its window
     assert s["late_cases"] == 2 and s["late_told_why"] == 0.0  # nobody was told: the scheduler never ran
-    assert s["satisfaction"] == {"n": 2, "mean": 4.0, "top2_share": 0.5, "mean_percent": 80.0,
-                                 "levels": {"5": 1, "3": 1}}
+    assert s["satisfaction"] == {
+        "n": 2,
+        "mean": 4.0,
+        "top2_share": 0.5,
+        "mean_percent": 80.0,
+        "levels": {"5": 1, "3": 1},
+    }
     months = {m["month"]: m["received"] for m in s["by_month"]}
     assert months[10] == 4 and months[12] == 1 and [m["month"] for m in s["by_month"]][:3] == [10, 11, 12]
     assert s["by_quarter"][0] == {"quarter": 1, "received": 5, "completed": 3}

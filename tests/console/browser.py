@@ -28,15 +28,32 @@ def cli(tmp_path: Path, *args: str, stdin: str | None = None) -> str:
     """`tambon …` against the service's SQLite file (the service runs in tmp_path too)."""
     env = {key: value for key, value in os.environ.items() if key not in LINE_ENV}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    done = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 def add_staff(tmp_path: Path, name: str, role: str, username: str, unit: str | None = None) -> None:
-    cli(tmp_path, "staff", "add", "--name", name, "--role", role, "--username", username,
-        *(["--unit", unit] if unit else []))
+    cli(
+        tmp_path,
+        "staff",
+        "add",
+        "--name",
+        name,
+        "--role",
+        role,
+        "--username",
+        username,
+        *(["--unit", unit] if unit else []),
+    )
     cli(tmp_path, "staff", "password", username, stdin=PASSWORD + "\n")
 
 
@@ -48,8 +65,9 @@ class Resident:
         self.user_id = httpx.post(f"{base}/simulator/api/users", json={"name": name}, timeout=10).json()["user_id"]
 
     def bot_messages(self) -> list[dict[str, Any]]:
-        entries = httpx.get(f"{self.base}/simulator/api/transcript", params={"user_id": self.user_id},
-                            timeout=10).json()
+        entries = httpx.get(
+            f"{self.base}/simulator/api/transcript", params={"user_id": self.user_id}, timeout=10
+        ).json()
         return [e["message"] for e in entries if e["from"] == "bot"]
 
     def texts(self) -> list[str]:
@@ -64,8 +82,9 @@ class Resident:
     def send(self, kind: str, **content: Any) -> dict[str, Any]:
         """Send one event and wait for the bot's answer; returns the bot's last message."""
         before = len(self.bot_messages())
-        response = httpx.post(f"{self.base}/simulator/api/send", json={"user_id": self.user_id, "kind": kind,
-                                                                       **content}, timeout=10)
+        response = httpx.post(
+            f"{self.base}/simulator/api/send", json={"user_id": self.user_id, "kind": kind, **content}, timeout=10
+        )
         assert response.status_code == 200, response.text
         return self.wait_for_more(before)
 
@@ -126,8 +145,13 @@ def service(tmp_path: Path) -> Iterator[str]:
     log_path = tmp_path / "serve.log"
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-                                   cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 120
             while True:
@@ -192,8 +216,9 @@ def sign_in(page: sync_api.Page, base: str, username: str, password: str = PASSW
     sync_api.expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
 
-def reload_until(page: sync_api.Page, locator: Callable[[], sync_api.Locator], text: str,
-                 timeout_s: float = 60) -> None:
+def reload_until(
+    page: sync_api.Page, locator: Callable[[], sync_api.Locator], text: str, timeout_s: float = 60
+) -> None:
     """Reload until the element shows `text`: for figures written by the worker after the page was drawn."""
     deadline = time.monotonic() + timeout_s
     while True:

@@ -14,8 +14,9 @@ from tests.harness import Harness
 PASSWORD = "correct horse battery"
 
 
-def add_member(harness: Harness, role: Role, username: str, name: str = "สมศรี ใจดี",
-               unit: str | None = None) -> StaffMember:
+def add_member(
+    harness: Harness, role: Role, username: str, name: str = "สมศรี ใจดี", unit: str | None = None
+) -> StaffMember:
     with Session(harness.engine, expire_on_commit=False) as session:
         member, _ = service.create_staff(session, name=name, role=role, unit=unit, now=harness.clock())
         accounts.set_username(session, member, username)
@@ -34,8 +35,9 @@ def sign_in(harness: Harness, username: str, password: str = PASSWORD) -> TestCl
     """A fresh browser-like client signed in as `username` (fails the test if sign-in fails)."""
     client = TestClient(harness.app, base_url="http://testserver")
     token = csrf_of(client.get("/console/login").text)
-    response = client.post("/console/login", data={"username": username, "password": password, "csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/console/login", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return client
 

@@ -31,12 +31,28 @@ def test_admin_adds_changes_resets_and_deactivates_accounts(harness: Harness) ->
     add_member(harness, Role.ADMIN, "admin", name="ผู้ดูแล")
     client = sign_in(harness, "admin")
     token = page_csrf(client, "/console/staff")
-    bad = client.post("/console/staff", data={"csrf_token": token, "name": "สมใจ", "role": "officer",
-                                              "username": "Bad Name!", "password": "long enough pw"})
+    bad = client.post(
+        "/console/staff",
+        data={
+            "csrf_token": token,
+            "name": "สมใจ",
+            "role": "officer",
+            "username": "Bad Name!",
+            "password": "long enough pw",
+        },
+    )
     assert bad.status_code == 422 and "ชื่อผู้ใช้" in bad.text
-    added = client.post("/console/staff", data={"csrf_token": token, "name": "สมใจ <b>", "role": "officer",
-                                                "unit": "engineering", "username": "somjai",
-                                                "password": "first password"})
+    added = client.post(
+        "/console/staff",
+        data={
+            "csrf_token": token,
+            "name": "สมใจ <b>",
+            "role": "officer",
+            "unit": "engineering",
+            "username": "somjai",
+            "password": "first password",
+        },
+    )
     assert added.status_code == 200 and "tbn_" in added.text and "สมใจ &lt;b&gt;" in added.text
     with Session(harness.engine) as session:
         member = session.exec(select(StaffMember).where(StaffMember.username == "somjai")).one()
@@ -59,10 +75,17 @@ def test_admin_adds_changes_resets_and_deactivates_accounts(harness: Harness) ->
 def test_outbox_lists_dead_letters_and_requeues_them(harness: Harness) -> None:
     add_member(harness, Role.ADMIN, "admin")
     with Session(harness.engine) as session:
-        row = OutboxMessage(created_at=harness.clock(), kind="push", recipient="U" + "0" * 32,
-                            messages=json.dumps([{"type": "text", "text": "hi"}]), retry_key="k" * 36,
-                            status=OutboxStatus.DEAD, attempts=3, next_attempt_at=harness.clock(),
-                            last_error="400 <img src=x onerror=alert(1)>")
+        row = OutboxMessage(
+            created_at=harness.clock(),
+            kind="push",
+            recipient="U" + "0" * 32,
+            messages=json.dumps([{"type": "text", "text": "hi"}]),
+            retry_key="k" * 36,
+            status=OutboxStatus.DEAD,
+            attempts=3,
+            next_attempt_at=harness.clock(),
+            last_error="400 <img src=x onerror=alert(1)>",
+        )
         session.add(row)
         session.commit()
         row_id = row.id

@@ -16,9 +16,16 @@ XSS = "<script>alert(1)</script> ไฟดับ"
 
 def _file(harness: Harness, description: str, **fields: object) -> str:
     with Session(harness.engine) as session:
-        complaint = service.file_complaint(session, org=harness.org, settings=harness.settings, category="lighting",
-                                           description=description, now=harness.clock(),
-                                           source=SourceChannel.PHONE, **fields)
+        complaint = service.file_complaint(
+            session,
+            org=harness.org,
+            settings=harness.settings,
+            category="lighting",
+            description=description,
+            now=harness.clock(),
+            source=SourceChannel.PHONE,
+            **fields,
+        )
         session.commit()
         return complaint.code
 
@@ -61,12 +68,20 @@ def test_working_a_case_from_the_form_tells_the_resident_exactly_the_preview(har
     case = client.get(f"/console/complaints/{code}")
     assert case.status_code == 200 and 'name="public_note"' in case.text and 'name="internal_note"' in case.text
     assert 'value="closed"' not in case.text  # received → closed is not allowed: not offered
-    preview = client.get(f"/console/complaints/{code}/preview",
-                         params={"status": "in_progress", "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้"}).text
+    preview = client.get(
+        f"/console/complaints/{code}/preview", params={"status": "in_progress", "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้"}
+    ).text
     assert "ช่างจะเข้าพื้นที่พรุ่งนี้" in preview and code in preview
-    moved = client.post(f"/console/complaints/{code}", data={
-        "csrf_token": page_csrf(client, f"/console/complaints/{code}"), "status": "in_progress",
-        "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้", "internal_note": "ส่งช่างไฟ", "unit": "engineering"})
+    moved = client.post(
+        f"/console/complaints/{code}",
+        data={
+            "csrf_token": page_csrf(client, f"/console/complaints/{code}"),
+            "status": "in_progress",
+            "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้",
+            "internal_note": "ส่งช่างไฟ",
+            "unit": "engineering",
+        },
+    )
     assert moved.status_code == 200 and "บันทึกการเปลี่ยนสถานะแล้ว" in moved.text and "ส่งช่างไฟ" in moved.text
     harness.deliver()
     sent = harness.line.state.texts_to(user)[-1]
@@ -83,8 +98,10 @@ def test_refused_transitions_show_the_form_again_and_change_nothing(harness: Har
     assert no_note.status_code == 422 and "ต้องมีข้อความแจ้งผู้ร้องเรียน" in no_note.text
     closed = client.post(f"/console/complaints/{code}", data={"csrf_token": token, "status": "closed"})
     assert closed.status_code == 409 and "ไม่ได้" in closed.text
-    bad_date = client.post(f"/console/complaints/{code}", data={"csrf_token": token, "status": "in_progress",
-                                                                "public_note": "x", "expected_date": "2020-13-01"})
+    bad_date = client.post(
+        f"/console/complaints/{code}",
+        data={"csrf_token": token, "status": "in_progress", "public_note": "x", "expected_date": "2020-13-01"},
+    )
     assert bad_date.status_code == 422
     no_csrf = client.post(f"/console/complaints/{code}", data={"status": "in_progress"})
     assert no_csrf.status_code == 403
@@ -96,12 +113,23 @@ def test_recording_a_phone_complaint(harness: Harness) -> None:
     add_member(harness, Role.OFFICER, "somsri")
     client = sign_in(harness, "somsri")
     token = page_csrf(client, "/console/complaints/new")
-    empty = client.post("/console/complaints/new", data={"csrf_token": token, "source_channel": "phone",
-                                                         "category": "lighting", "description": "  "})
+    empty = client.post(
+        "/console/complaints/new",
+        data={"csrf_token": token, "source_channel": "phone", "category": "lighting", "description": "  "},
+    )
     assert empty.status_code == 422 and "รายละเอียด" in empty.text
-    done = client.post("/console/complaints/new", data={
-        "csrf_token": token, "source_channel": "center_1567", "category": "lighting", "description": "ไฟดับทั้งซอย",
-        "village_no": "2", "contact_name": "นางสมใจ", "phone": "0812345678"})
+    done = client.post(
+        "/console/complaints/new",
+        data={
+            "csrf_token": token,
+            "source_channel": "center_1567",
+            "category": "lighting",
+            "description": "ไฟดับทั้งซอย",
+            "village_no": "2",
+            "contact_name": "นางสมใจ",
+            "phone": "0812345678",
+        },
+    )
     assert done.status_code == 200 and "บันทึกเรื่องแล้ว" in done.text and "0812345678" in done.text
     with Session(harness.engine) as session:
         complaint = session.exec(select(Complaint)).one()
@@ -115,8 +143,10 @@ def test_integrity_officers_read_but_do_not_handle_complaints(harness: Harness) 
     page = client.get(f"/console/complaints/{code}")
     assert page.status_code == 200 and 'name="public_note"' not in page.text
     token = page_csrf(client)
-    assert client.post(f"/console/complaints/{code}", data={"csrf_token": token, "status": "in_progress"}
-                       ).status_code == 404
+    assert (
+        client.post(f"/console/complaints/{code}", data={"csrf_token": token, "status": "in_progress"}).status_code
+        == 404
+    )
     assert client.get("/console/complaints/new").status_code == 404
 
 

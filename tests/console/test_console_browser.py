@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright import sync_api
 
-from tests.console.browser import Resident, add_staff, browser, new_page, service, shot, sign_in  # noqa: F401
+from tests.console.browser import Resident, add_staff, new_page, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 expect = sync_api.expect
@@ -18,7 +18,7 @@ XSS = "<script>alert(1)</script> ป้ายถูกพ่นสี"
 
 
 def test_an_officer_works_a_complaint_from_received_to_resolved(
-    browser: sync_api.Browser, service: str, tmp_path: Path  # noqa: F811
+    browser: sync_api.Browser, service: str, tmp_path: Path
 ) -> None:
     add_staff(tmp_path, "สมศรี ใจดี", "officer", "somsri", unit="engineering")
     resident = Resident(service, "ชาวบ้านหมู่ 1")
@@ -70,8 +70,9 @@ def test_an_officer_works_a_complaint_from_received_to_resolved(
     assert not any("ลับเฉพาะ" in text for text in resident.texts())  # internal notes stay inside
 
     # A POST without the CSRF token, with the signed-in cookies: refused, nothing changed.
-    refused = page.request.post(f"{service}/console/complaints/{xss_code}", form={"status": "rejected",
-                                                                                   "public_note": "x"})
+    refused = page.request.post(
+        f"{service}/console/complaints/{xss_code}", form={"status": "rejected", "public_note": "x"}
+    )
     assert refused.status == 403
     page.goto(f"{service}/console/complaints/{xss_code}")
     expect(page.get_by_test_id("case-status")).to_have_text("รับเรื่องแล้ว")

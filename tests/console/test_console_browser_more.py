@@ -19,14 +19,14 @@ from bot.db import make_engine
 from bot.staff.models import AuditEntry
 from bot.thai import utcnow
 from bot.tips import service as tips
-from tests.console.browser import Resident, add_staff, browser, cli, new_page, service, shot, sign_in  # noqa: F401
+from tests.console.browser import Resident, add_staff, cli, new_page, shot, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 expect = sync_api.expect
 
 
 def test_integrity_officer_reveals_a_reporter_and_the_audit_row_exists(
-    browser: sync_api.Browser, service: str, tmp_path: Path  # noqa: F811
+    browser: sync_api.Browser, service: str, tmp_path: Path
 ) -> None:
     add_staff(tmp_path, "สุจริต ตรงไป", "integrity_officer", "integrity")
     database = tmp_path / "tambon.db"
@@ -34,9 +34,17 @@ def test_integrity_officer_reveals_a_reporter_and_the_audit_row_exists(
     sealer = load_sealer(None, database.with_suffix(".tips.key"))  # the service's own generated key
     settings = Settings(_env_file=None, database_url=f"sqlite:///{database}")
     with Session(engine) as session:
-        code = tips.file_tip(session, sealer=sealer, settings=settings, line_user_id="U" + "2" * 32,
-                             anonymous=False, what="เรียกรับเงินค่าอนุญาตก่อสร้าง", now=utcnow(),
-                             name="นางกล้า แจ้งจริง", phone="0811111111").code
+        code = tips.file_tip(
+            session,
+            sealer=sealer,
+            settings=settings,
+            line_user_id="U" + "2" * 32,
+            anonymous=False,
+            what="เรียกรับเงินค่าอนุญาตก่อสร้าง",
+            now=utcnow(),
+            name="นางกล้า แจ้งจริง",
+            phone="0811111111",
+        ).code
         session.commit()
     page = new_page(browser)
     sign_in(page, service, "integrity")
@@ -55,18 +63,28 @@ def test_integrity_officer_reveals_a_reporter_and_the_audit_row_exists(
     assert not page.errors  # type: ignore[attr-defined]
 
 
-def test_the_survey_dashboard_shows_its_chart(browser: sync_api.Browser, service: str,  # noqa: F811
-                                              tmp_path: Path) -> None:
+def test_the_survey_dashboard_shows_its_chart(browser: sync_api.Browser, service: str, tmp_path: Path) -> None:
     output = cli(tmp_path, "staff", "add", "--name", "ปลัดสมหมาย", "--role", "manager", "--username", "boss")
     cli(tmp_path, "staff", "password", "boss", stdin="a long console password\n")
     api = {"Authorization": f"Bearer {output.strip().splitlines()[-1]}"}
     assert httpx.post(f"{service}/api/v1/surveys/install-shipped", headers=api, timeout=30).status_code == 200
     assert httpx.post(f"{service}/api/v1/surveys/public_disclosure/open", headers=api, timeout=30).status_code == 200
-    answers = {"channels_used": ["line"], "channel_access": 5, "channel_variety": 4, "content_complete": 4,
-               "content_current": 5, "content_clear": 4, "overall": 5}
+    answers = {
+        "channels_used": ["line"],
+        "channel_access": 5,
+        "channel_variety": 4,
+        "content_complete": 4,
+        "content_current": 5,
+        "content_clear": 4,
+        "overall": 5,
+    }
     for village in [1] * 6 + [2] * 5 + [3] * 5:
-        filed = httpx.post(f"{service}/api/v1/surveys/public_disclosure/responses", headers=api, timeout=30,
-                           json={"answers": answers, "village_no": village})
+        filed = httpx.post(
+            f"{service}/api/v1/surveys/public_disclosure/responses",
+            headers=api,
+            timeout=30,
+            json={"answers": answers, "village_no": village},
+        )
         assert filed.status_code == 201, filed.text
     page = new_page(browser)
     sign_in(page, service, "boss")

@@ -17,14 +17,12 @@ import pytest
 from playwright import sync_api
 
 from bot.thai import BANGKOK
-from tests.console.browser import (  # noqa: F401
+from tests.console.browser import (
     Resident,
     add_staff,
-    browser,
     cli,
     new_page,
     reload_until,
-    service,
     shot,
     sign_in,
 )
@@ -34,7 +32,7 @@ expect = sync_api.expect
 
 
 def test_a_notice_to_selected_villages_reaches_only_them(
-    browser: sync_api.Browser, service: str, tmp_path: Path  # noqa: F811
+    browser: sync_api.Browser, service: str, tmp_path: Path
 ) -> None:
     add_staff(tmp_path, "สมศรี ใจดี", "officer", "somsri")
     first, second, third = Resident(service, "หมู่ 1"), Resident(service, "หมู่ 2"), Resident(service, "หมู่ 3")
@@ -66,7 +64,7 @@ def test_a_notice_to_selected_villages_reaches_only_them(
 
 
 def test_a_forum_from_the_console_to_the_residents_rsvp(
-    browser: sync_api.Browser, service: str, tmp_path: Path  # noqa: F811
+    browser: sync_api.Browser, service: str, tmp_path: Path
 ) -> None:
     add_staff(tmp_path, "สมศรี ใจดี", "officer", "somsri")
     invited, elsewhere = Resident(service, "หมู่ 1"), Resident(service, "หมู่ 4")
@@ -112,9 +110,7 @@ def test_a_forum_from_the_console_to_the_residents_rsvp(
     assert not page.errors and not phone.errors  # type: ignore[attr-defined]
 
 
-def test_an_officer_keys_in_a_paper_questionnaire(
-    browser: sync_api.Browser, service: str, tmp_path: Path  # noqa: F811
-) -> None:
+def test_an_officer_keys_in_a_paper_questionnaire(browser: sync_api.Browser, service: str, tmp_path: Path) -> None:
     output = cli(tmp_path, "staff", "add", "--name", "ปลัดสมหมาย", "--role", "manager", "--username", "boss")
     api = {"Authorization": f"Bearer {output.strip().splitlines()[-1]}"}
     assert httpx.post(f"{service}/api/v1/surveys/install-shipped", headers=api, timeout=30).status_code == 200

@@ -37,9 +37,17 @@ def test_create_announce_attend_and_publish_from_the_console(harness: Harness) -
     assert listing.status_code == 200 and "สร้างเวทีประชาคม" in listing.text and 'href="/console/forums"' in listing.text
     assert 'data-testid="coverage"' not in listing.text  # the coverage report is for managers
     csrf = page_csrf(client, "/console/forums")
-    form = {"csrf_token": csrf, "topic": "จัดทำแผนพัฒนาท้องถิ่น 2571", "agenda": "1. น้ำประปา\n2. ถนน",
-            "starts_at": _local(harness, days=3), "place": "ศาลาประชาคมบ้านพนา", "villages": ["1", "2"],
-            "capacity": "", "reminder_hours_before": "24", "collect_opinions": "1"}
+    form = {
+        "csrf_token": csrf,
+        "topic": "จัดทำแผนพัฒนาท้องถิ่น 2571",
+        "agenda": "1. น้ำประปา\n2. ถนน",
+        "starts_at": _local(harness, days=3),
+        "place": "ศาลาประชาคมบ้านพนา",
+        "villages": ["1", "2"],
+        "capacity": "",
+        "reminder_hours_before": "24",
+        "collect_opinions": "1",
+    }
     past = client.post("/console/forums", data={**form, "starts_at": _local(harness, days=-1)})
     assert past.status_code == 422 and "ต้องเป็นเวลาในอนาคต" in past.text and "ศาลาประชาคมบ้านพนา" in past.text
     blank = client.post("/console/forums", data={**form, "topic": "", "villages": []})
@@ -59,7 +67,8 @@ def test_create_announce_attend_and_publish_from_the_console(harness: Harness) -
         forum = session.get(Forum, forum_id)
         assert forum is not None and forum.topic == "จัดทำแผนพัฒนาท้องถิ่น 2571"
         assert [n.purpose for n in session.exec(select(Notice).where(Notice.forum_id == forum_id))] == [
-            "forum_reminder"]
+            "forum_reminder"
+        ]
 
     announced = client.post(f"/console/forums/{forum_id}/announce", data={"csrf_token": csrf, "when": "now"})
     assert announced.status_code == 200 and "ส่งประกาศเชิญแล้ว" in announced.text
@@ -82,8 +91,9 @@ def test_create_announce_attend_and_publish_from_the_console(harness: Harness) -
     assert ticked.status_code == 200 and "บันทึกผู้เข้าร่วมแล้ว" in ticked.text
     wrong = client.post(f"/console/forums/{forum_id}/attendance", data={"csrf_token": csrf, "registrations": "77"})
     assert wrong.status_code == 422 and "77" in wrong.text
-    paper = client.post(f"/console/forums/{forum_id}/paper", data={"csrf_token": csrf, "paper_1": "25",
-                                                                    "paper_2": "9", "paper_3": ""})
+    paper = client.post(
+        f"/console/forums/{forum_id}/paper", data={"csrf_token": csrf, "paper_1": "25", "paper_2": "9", "paper_3": ""}
+    )
     assert paper.status_code == 200 and "บันทึกจำนวนผู้ลงชื่อในกระดาษแล้ว" in paper.text
     assert re.search(r'data-testid="total">36<', paper.text)  # 2 ticked + 25 + 9
     with Session(harness.engine) as session:
@@ -91,9 +101,14 @@ def test_create_announce_attend_and_publish_from_the_console(harness: Harness) -
 
     empty = client.post(f"/console/forums/{forum_id}/outcome", data={"csrf_token": csrf, "minutes": "x"})
     assert empty.status_code == 422 and "ข้อสรุป" in empty.text
-    outcome = {"csrf_token": csrf, "minutes": "มีผู้เข้าร่วม 36 คน", "decisions": "ขยายเขตประปาหมู่ 1",
-               "opinions_used": "บรรจุเป็นโครงการลำดับที่ 1", "link_title": ["แผนพัฒนาท้องถิ่น 2571", ""],
-               "link_url": ["https://phana.example.go.th/plan", ""]}
+    outcome = {
+        "csrf_token": csrf,
+        "minutes": "มีผู้เข้าร่วม 36 คน",
+        "decisions": "ขยายเขตประปาหมู่ 1",
+        "opinions_used": "บรรจุเป็นโครงการลำดับที่ 1",
+        "link_title": ["แผนพัฒนาท้องถิ่น 2571", ""],
+        "link_url": ["https://phana.example.go.th/plan", ""],
+    }
     bad_link = client.post(f"/console/forums/{forum_id}/outcome", data={**outcome, "link_url": ["javascript:x", ""]})
     assert bad_link.status_code == 422 and "javascript" in bad_link.text
     published = client.post(f"/console/forums/{forum_id}/outcome", data=outcome)
@@ -111,15 +126,28 @@ def test_cancel_before_the_start_and_coverage_for_managers(harness: Harness) -> 
     add_member(harness, Role.MANAGER, "boss")
     client = sign_in(harness, "boss")
     csrf = page_csrf(client, "/console/forums")
-    created = client.post("/console/forums", follow_redirects=False, data={
-        "csrf_token": csrf, "topic": "งบประมาณปี 2571", "agenda": "งบประมาณ", "starts_at": _local(harness, days=2),
-        "place": "ที่ทำการ", "villages": ["2"], "reminder_hours_before": "24"})
+    created = client.post(
+        "/console/forums",
+        follow_redirects=False,
+        data={
+            "csrf_token": csrf,
+            "topic": "งบประมาณปี 2571",
+            "agenda": "งบประมาณ",
+            "starts_at": _local(harness, days=2),
+            "place": "ที่ทำการ",
+            "villages": ["2"],
+            "reminder_hours_before": "24",
+        },
+    )
     forum_url = created.headers["location"].split("?")[0]
     no_reason = client.post(f"{forum_url}/cancel", data={"csrf_token": csrf, "reason": ""})
     assert no_reason.status_code == 422 and "เหตุผล" in no_reason.text
     cancelled = client.post(f"{forum_url}/cancel", data={"csrf_token": csrf, "reason": "น้ำท่วมทางเข้า"})
-    assert cancelled.status_code == 200 and "ยกเลิกเวทีแล้ว" in cancelled.text and 'data-testid="announce"' not in \
-        cancelled.text
+    assert (
+        cancelled.status_code == 200
+        and "ยกเลิกเวทีแล้ว" in cancelled.text
+        and 'data-testid="announce"' not in cancelled.text
+    )
     listing = client.get("/console/forums")
     assert 'data-testid="coverage"' in listing.text and "ยกเลิก 1" in listing.text and "ยังไม่ครอบคลุม" in listing.text
     assert "ยกเลิกแล้ว" in listing.text

@@ -22,13 +22,22 @@ def test_compose_preview_send_to_one_village(harness: Harness) -> None:
     add_residents(harness, 4, village=3)
     add_member(harness, Role.OFFICER, "somsri")
     client = sign_in(harness, "somsri")
-    preview = client.get("/console/notices/preview", params={"title": "น้ำประปาหยุดไหล", "text": "<b>พรุ่งนี้</b>",
-                                                              "kind": "villages", "villages": ["2"]})
+    preview = client.get(
+        "/console/notices/preview",
+        params={"title": "น้ำประปาหยุดไหล", "text": "<b>พรุ่งนี้</b>", "kind": "villages", "villages": ["2"]},
+    )
     assert "ผู้รับ 3 คน" in preview.text and "น้ำประปาหยุดไหล" in preview.text and "&lt;b&gt;" in preview.text
     token = page_csrf(client, "/console/notices")
-    page = client.post("/console/notices", data={"csrf_token": token, "title": "น้ำประปาหยุดไหล",
-                                                 "text": "พรุ่งนี้ 9.00–12.00 น.", "kind": "villages",
-                                                 "villages": ["2"]})
+    page = client.post(
+        "/console/notices",
+        data={
+            "csrf_token": token,
+            "title": "น้ำประปาหยุดไหล",
+            "text": "พรุ่งนี้ 9.00–12.00 น.",
+            "kind": "villages",
+            "villages": ["2"],
+        },
+    )
     assert page.status_code == 200 and "3 คน" in page.text and "โควตา" in page.text and "ใช้ 3 ข้อความ" in page.text
     with Session(harness.engine) as session:
         notice_id = session.exec(select(Notice)).one().id
@@ -47,11 +56,14 @@ def test_refusals_schedule_and_cancel(harness: Harness) -> None:
     add_member(harness, Role.OFFICER, "somsri")
     client = sign_in(harness, "somsri")
     token = page_csrf(client, "/console/notices")
-    nobody = client.post("/console/notices", data={"csrf_token": token, "title": "t", "text": "x",
-                                                   "kind": "villages", "villages": ["4"]})
+    nobody = client.post(
+        "/console/notices", data={"csrf_token": token, "title": "t", "text": "x", "kind": "villages", "villages": ["4"]}
+    )
     assert nobody.status_code == 422 and "ยังไม่มีผู้รับ" in nobody.text and FORM_ERROR in nobody.text
-    bad_link = client.post("/console/notices", data={"csrf_token": token, "title": "t", "text": "x",
-                                                     "kind": "all", "link": "javascript:alert(1)"})
+    bad_link = client.post(
+        "/console/notices",
+        data={"csrf_token": token, "title": "t", "text": "x", "kind": "all", "link": "javascript:alert(1)"},
+    )
     assert bad_link.status_code == 422 and "javascript" in bad_link.text
     assert client.post("/console/notices", data={"title": "t", "text": "x", "kind": "all"}).status_code == 403
     with Session(harness.engine) as session:
@@ -61,12 +73,14 @@ def test_refusals_schedule_and_cancel(harness: Harness) -> None:
         notice_id = session.exec(select(Notice)).one().id
     no_time = client.post(f"/console/notices/{notice_id}/send", data={"csrf_token": token, "when": "later"})
     assert no_time.status_code == 422
-    past = client.post(f"/console/notices/{notice_id}/send", data={"csrf_token": token, "when": "later",
-                                                                   "at": "2020-01-01T09:00"})
+    past = client.post(
+        f"/console/notices/{notice_id}/send", data={"csrf_token": token, "when": "later", "at": "2020-01-01T09:00"}
+    )
     assert past.status_code == 422 and FORM_ERROR in past.text
     tomorrow = (harness.clock.now.astimezone(BANGKOK) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    scheduled = client.post(f"/console/notices/{notice_id}/send", data={"csrf_token": token, "when": "later",
-                                                                        "at": tomorrow})
+    scheduled = client.post(
+        f"/console/notices/{notice_id}/send", data={"csrf_token": token, "when": "later", "at": tomorrow}
+    )
     assert scheduled.status_code == 200 and "ตั้งเวลาส่งแล้ว" in scheduled.text
     cancelled = client.post(f"/console/notices/{notice_id}/cancel", data={"csrf_token": token})
     assert cancelled.status_code == 200 and "ยกเลิกประกาศแล้ว" in cancelled.text

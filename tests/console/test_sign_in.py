@@ -15,8 +15,9 @@ from tests.harness import Harness
 
 def _login(client: TestClient, username: str, password: str):  # type: ignore[no-untyped-def]
     token = csrf_of(client.get("/console/login").text)
-    return client.post("/console/login", data={"username": username, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        "/console/login", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False
+    )
 
 
 def test_unauthenticated_console_redirects_to_sign_in(harness: Harness) -> None:
@@ -48,8 +49,9 @@ def test_sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it(harness: Ha
 def test_cookie_is_secure_over_https(harness: Harness) -> None:
     add_member(harness, Role.OFFICER, "somsri")
     client = TestClient(harness.app, base_url="https://testserver")
-    cookie = next(h for h in _login(client, "somsri", PASSWORD).headers.get_list("set-cookie")
-                  if h.startswith("tambon_session="))
+    cookie = next(
+        h for h in _login(client, "somsri", PASSWORD).headers.get_list("set-cookie") if h.startswith("tambon_session=")
+    )
     assert "Secure" in cookie
 
 
@@ -78,8 +80,16 @@ def test_repeated_failures_lock_the_account_for_a_while(harness: Harness) -> Non
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(harness: Harness) -> None:
     member = add_member(harness, Role.OFFICER, "somsri")
     with Session(harness.engine) as session:
-        session.add(StaffNotification(created_at=harness.clock(), staff_id=member.id, kind="reminder",
-                                      record_type="complaint", record_code="C2570-00001", message="ครบกำหนด"))
+        session.add(
+            StaffNotification(
+                created_at=harness.clock(),
+                staff_id=member.id,
+                kind="reminder",
+                record_type="complaint",
+                record_code="C2570-00001",
+                message="ครบกำหนด",
+            )
+        )
         session.commit()
         note_id = session.exec(select(StaffNotification)).one().id
     client = sign_in(harness, "somsri")
@@ -89,8 +99,9 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(harness: H
     with Session(harness.engine) as session:
         assert session.get(StaffNotification, note_id).read_at is None
         assert len(session.exec(select(StaffSession)).all()) == 1
-    assert client.post(f"/console/notifications/{note_id}/read",
-                       data={"csrf_token": page_csrf(client)}).status_code == 200
+    assert (
+        client.post(f"/console/notifications/{note_id}/read", data={"csrf_token": page_csrf(client)}).status_code == 200
+    )
     with Session(harness.engine) as session:
         assert session.get(StaffNotification, note_id).read_at is not None
 
@@ -118,8 +129,7 @@ def test_admin_sets_username_and_password_through_the_api(harness: Harness) -> N
     created = harness.client.post("/api/v1/staff", json=body, headers=admin)
     assert created.status_code == 201 and created.json()["username"] == "sompong"
     assert _login(TestClient(harness.app), "sompong", "a long enough one").status_code == 303
-    short = harness.client.post("/api/v1/staff", json={**body, "username": "other", "password": "short"},
-                                headers=admin)
+    short = harness.client.post("/api/v1/staff", json={**body, "username": "other", "password": "short"}, headers=admin)
     taken = harness.client.post("/api/v1/staff", json={**body, "password": "another long one"}, headers=admin)
     assert short.status_code == 422 and "อย่างน้อย" in short.json()["detail"]
     assert taken.status_code == 422 and "มีผู้ใช้แล้ว" in taken.json()["detail"]

@@ -15,8 +15,15 @@ from tests.console.helpers import add_member, page_csrf, sign_in
 from tests.harness import Harness
 from tests.surveys.test_api import token
 
-FIVE = {"channels_used": ["line"], "channel_access": 5, "channel_variety": 5, "content_complete": 4,
-        "content_current": 5, "content_clear": 4, "overall": 5}
+FIVE = {
+    "channels_used": ["line"],
+    "channel_access": 5,
+    "channel_variety": 5,
+    "content_complete": 4,
+    "content_current": 5,
+    "content_clear": 4,
+    "overall": 5,
+}
 
 
 def _answers(harness: Harness) -> None:
@@ -24,8 +31,11 @@ def _answers(harness: Harness) -> None:
     harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
     harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager)
     for village in (1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3):
-        answer = harness.client.post("/api/v1/surveys/public_disclosure/responses",
-                                     json={"answers": FIVE, "village_no": village}, headers=manager)
+        answer = harness.client.post(
+            "/api/v1/surveys/public_disclosure/responses",
+            json={"answers": FIVE, "village_no": village},
+            headers=manager,
+        )
         assert answer.status_code == 201, answer.text
 
 
@@ -67,8 +77,11 @@ def test_open_and_close_refusals_are_409_json_on_the_api_and_thai_on_the_page(ha
     assert dated.status_code == 200 and dated.json()["closes_at"]
     again = harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager)  # open already: no change
     assert again.status_code == 200 and again.json()["closes_at"] == dated.json()["closes_at"]
-    backwards = harness.client.post("/api/v1/surveys/public_disclosure/open", headers=manager,
-                                    json={"opens_at": until, "closes_at": harness.clock.now.isoformat()})
+    backwards = harness.client.post(
+        "/api/v1/surveys/public_disclosure/open",
+        headers=manager,
+        json={"opens_at": until, "closes_at": harness.clock.now.isoformat()},
+    )
     assert backwards.status_code == 409
     assert backwards.json() == {"detail": "วันปิดต้องอยู่หลังวันเปิด", "code": "conflict", "errors": []}
     assert harness.client.post("/api/v1/surveys/public_disclosure/close", headers=manager).status_code == 200
@@ -95,19 +108,29 @@ def test_an_officer_keys_in_a_paper_questionnaire_and_it_counts(harness: Harness
     clerk = sign_in(harness, "clerk")
     home = clerk.get("/console").text
     assert 'href="/console/surveys/paper"' in home and 'href="/console/surveys"' not in home.replace(
-        'href="/console/surveys/paper"', "")
+        'href="/console/surveys/paper"', ""
+    )
     listing = clerk.get("/console/surveys/paper")
     assert listing.status_code == 200 and 'href="/console/surveys/public_disclosure/paper"' in listing.text
     form = clerk.get("/console/surveys/public_disclosure/paper")
     assert form.status_code == 200 and 'name="q_channel_access"' in form.text and 'name="q_channels_used"' in form.text
     csrf = page_csrf(clerk, "/console/surveys/paper")
-    fields = {"csrf_token": csrf, "village_no": "4", "q_channels_used": ["board", "leader"], "q_channel_access": "๕",
-              "q_channel_variety": "4", "q_content_complete": "4", "q_content_current": "5", "q_content_clear": "4"}
+    fields = {
+        "csrf_token": csrf,
+        "village_no": "4",
+        "q_channels_used": ["board", "leader"],
+        "q_channel_access": "๕",
+        "q_channel_variety": "4",
+        "q_content_complete": "4",
+        "q_content_current": "5",
+        "q_content_clear": "4",
+    }
     missing = clerk.post("/console/surveys/public_disclosure/paper", data=fields)  # "overall" left blank
     assert missing.status_code == 422 and "ข้อ 7: ต้องตอบ" in missing.text
     assert 'value="board" checked' in missing.text  # what was typed is kept
-    saved = clerk.post("/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5"},
-                       follow_redirects=False)
+    saved = clerk.post(
+        "/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5"}, follow_redirects=False
+    )
     assert saved.status_code == 303 and "done=" in saved.headers["location"]
     assert "บันทึกแบบสอบถามแล้ว" in clerk.get(saved.headers["location"]).text
     with Session(harness.engine) as session:
@@ -116,13 +139,19 @@ def test_an_officer_keys_in_a_paper_questionnaire_and_it_counts(harness: Harness
     boss = sign_in(harness, "boss")
     figures = boss.get("/console/surveys/public_disclosure", params={"fiscal_year": year}).text
     assert "ไม่แสดง 2 กลุ่ม" in figures  # หมู่ 3 and the new หมู่ 4 have under 5 each
-    summary = harness.client.get("/api/v1/surveys/public_disclosure/summary", headers=token(harness, Role.MANAGER),
-                                 params={"fiscal_year": year})
+    summary = harness.client.get(
+        "/api/v1/surveys/public_disclosure/summary", headers=token(harness, Role.MANAGER), params={"fiscal_year": year}
+    )
     assert summary.status_code == 200 and summary.json()["n"] == 12
-    assert clerk.post("/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5",
-                                                                        "csrf_token": ""}).status_code == 403
-    future = clerk.post("/console/surveys/public_disclosure/paper",
-                        data={**fields, "q_overall": "5", "answered_on": "2999-01-01"})
+    assert (
+        clerk.post(
+            "/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5", "csrf_token": ""}
+        ).status_code
+        == 403
+    )
+    future = clerk.post(
+        "/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5", "answered_on": "2999-01-01"}
+    )
     assert future.status_code == 422 and "อนาคต" in future.text
     harness.client.post("/api/v1/surveys/public_disclosure/close", headers=token(harness, Role.MANAGER))
     closed = clerk.post("/console/surveys/public_disclosure/paper", data={**fields, "q_overall": "5"})

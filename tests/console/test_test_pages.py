@@ -57,5 +57,9 @@ def test_a_manager_prints_invitation_slips_for_people_without_an_account(harness
     assert "เรียน นางสมร สภาตำบล" in harness.client.get(f"/public/staff-tests/{code.group(1)}").text
     assert client.post("/console/surveys/law_knowledge/invitations").status_code in (400, 403)  # no CSRF token
     officer = sign_in(harness, add_member(harness, Role.OFFICER, "clerk").username or "clerk")
-    assert officer.post("/console/surveys/law_knowledge/invitations",
-                        data={"csrf_token": csrf_of(officer.get("/console").text)}).status_code == 404
+    assert (
+        officer.post(
+            "/console/surveys/law_knowledge/invitations", data={"csrf_token": csrf_of(officer.get("/console").text)}
+        ).status_code
+        == 404
+    )

@@ -14,9 +14,17 @@ from tests.harness import Harness
 
 def _tip(harness: Harness, anonymous: bool) -> str:
     with Session(harness.engine) as session:
-        tip = service.file_tip(session, sealer=harness.runtime.sealer, settings=harness.settings,
-                               line_user_id="U" + "1" * 32, anonymous=anonymous, what="<b>รับเงินใต้โต๊ะ</b>",
-                               now=harness.clock(), name="นายแจ้ง ใจกล้า", phone="0899999999")
+        tip = service.file_tip(
+            session,
+            sealer=harness.runtime.sealer,
+            settings=harness.settings,
+            line_user_id="U" + "1" * 32,
+            anonymous=anonymous,
+            what="<b>รับเงินใต้โต๊ะ</b>",
+            now=harness.clock(),
+            name="นายแจ้ง ใจกล้า",
+            phone="0899999999",
+        )
         session.commit()
         return tip.code
 
@@ -33,8 +41,9 @@ def test_every_other_role_gets_404_and_no_menu_entry(harness: Harness, role: Rol
     assert client.post(f"/console/tips/{code}/reveal", data={"csrf_token": token}).status_code == 404
     unknown = client.get("/console/no-such-page")
     # indistinguishable from a page that does not exist (but for the address the page repeats)
-    assert client.get("/console/tips").text.replace("/console/tips", "/x") == \
-        unknown.text.replace("/console/no-such-page", "/x")
+    assert client.get("/console/tips").text.replace("/console/tips", "/x") == unknown.text.replace(
+        "/console/no-such-page", "/x"
+    )
     assert TestClient(harness.app).get("/console/tips", follow_redirects=False).status_code == 404
 
 
@@ -65,6 +74,7 @@ def test_integrity_officer_moves_a_tip(harness: Harness) -> None:
     client = sign_in(harness, "integrity")
     token = page_csrf(client, f"/console/tips/{code}")
     assert client.post(f"/console/tips/{code}", data={"csrf_token": token, "status": "closed"}).status_code == 409
-    moved = client.post(f"/console/tips/{code}", data={"csrf_token": token, "status": "investigating",
-                                                        "internal_note": "นัดสอบข้อเท็จจริง"})
+    moved = client.post(
+        f"/console/tips/{code}", data={"csrf_token": token, "status": "investigating", "internal_note": "นัดสอบข้อเท็จจริง"}
+    )
     assert moved.status_code == 200 and "อยู่ระหว่างตรวจสอบ" in moved.text

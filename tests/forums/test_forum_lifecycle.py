@@ -80,8 +80,9 @@ def test_rsvp_to_a_past_or_cancelled_forum_is_politely_refused(harness: Harness)
 
     second = create_forum(harness, headers, starts_at=(harness.clock() + timedelta(days=30)).isoformat())
     harness.tap(other, f"rsvp:{second['id']}:maybe")
-    cancelled = harness.client.post(f"/api/v1/forums/{second['id']}/cancel", json={"reason": "ติดภารกิจน้ำท่วม"},
-                                    headers=headers)
+    cancelled = harness.client.post(
+        f"/api/v1/forums/{second['id']}/cancel", json={"reason": "ติดภารกิจน้ำท่วม"}, headers=headers
+    )
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert "ยกเลิกแล้ว" in harness.tap(other, f"rsvp:{second['id']}:going")[0]
     assert "ไม่พบเวทีประชาคมนี้" in harness.tap(other, "rsvp:9999:going")[0]
@@ -161,8 +162,9 @@ def test_a_scheduled_announcement_goes_out_on_time_and_not_after_the_start(harne
     headers = auth(harness)
     forum = create_forum(harness, headers)
     at = harness.clock() + timedelta(hours=2)
-    scheduled = harness.client.post(f"/api/v1/forums/{forum['id']}/announce", json={"at": at.isoformat()},
-                                    headers=headers).json()
+    scheduled = harness.client.post(
+        f"/api/v1/forums/{forum['id']}/announce", json={"at": at.isoformat()}, headers=headers
+    ).json()
     assert scheduled["status"] == "scheduled"
     assert run_scheduler(harness, at) == 1
     harness.clock.now = at
@@ -171,8 +173,10 @@ def test_a_scheduled_announcement_goes_out_on_time_and_not_after_the_start(harne
 
     late = create_forum(harness, headers)
     later = (harness.clock() + timedelta(hours=1)).isoformat()
-    assert harness.client.post(f"/api/v1/forums/{late['id']}/announce", json={"at": later},
-                               headers=headers).status_code == 200
+    assert (
+        harness.client.post(f"/api/v1/forums/{late['id']}/announce", json={"at": later}, headers=headers).status_code
+        == 200
+    )
     assert run_scheduler(harness, starts_at(late) + timedelta(minutes=1)) >= 1  # the worker was down till then
     notices = harness.client.get(f"/api/v1/forums/{late['id']}", headers=headers).json()["notices"]
     announcement = harness.client.get(f"/api/v1/notices/{notices['announcement'][0]}", headers=headers).json()

@@ -106,32 +106,43 @@ def test_staff_tick_the_list_and_record_paper_counts(harness: Harness) -> None:
     harness.tap(second, f"rsvp:{forum['id']}:maybe")
     listed = harness.client.get(f"/api/v1/forums/{forum['id']}/registrations", headers=headers).json()
     assert [(r["registration"], r["village_no"], r["answer"], r["checked_in"]) for r in listed] == [
-        (1, 1, "going", False), (2, 2, "maybe", False)]
-    for early in (harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
-                                      headers=headers),
-                  harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers,
-                                      json={"villages": [{"village": 1, "participants": 3}]})):
+        (1, 1, "going", False),
+        (2, 2, "maybe", False),
+    ]
+    for early in (
+        harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]}, headers=headers),
+        harness.client.post(
+            f"/api/v1/forums/{forum['id']}/paper",
+            headers=headers,
+            json={"villages": [{"village": 1, "participants": 3}]},
+        ),
+    ):
         assert early.status_code == 409 and "ยังไม่เริ่ม" in early.json()["detail"]  # a forum not held has nobody
     assert harness.client.get(f"/api/v1/forums/{forum['id']}", headers=headers).json()["attendance"]["total"] == 0
     harness.clock.now = starts_at(forum) + timedelta(minutes=10)
-    ticked = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
-                                 headers=headers)
+    ticked = harness.client.post(
+        f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]}, headers=headers
+    )
     assert ticked.json()["staff_ticked"] == 1
-    again = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]},
-                                headers=headers)
+    again = harness.client.post(
+        f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [1]}, headers=headers
+    )
     assert again.json()["staff_ticked"] == 1  # ticking twice counts once
-    unknown = harness.client.post(f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [2, 77]},
-                                  headers=headers)
+    unknown = harness.client.post(
+        f"/api/v1/forums/{forum['id']}/attendance", json={"registrations": [2, 77]}, headers=headers
+    )
     assert unknown.status_code == 422 and "77" in unknown.json()["detail"]
     assert harness.client.get(f"/api/v1/forums/{forum['id']}", headers=headers).json()["attendance"]["total"] == 1
     counts = {"villages": [{"village": 1, "participants": 25}, {"village": 2, "participants": 9}]}
     paper = harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers, json=counts)
     assert paper.json() == {"line_check_ins": 0, "staff_ticked": 1, "paper": {"1": 25, "2": 9}, "total": 35}
-    fixed = harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers,
-                                json={"villages": [{"village": 2, "participants": 12}]})
+    fixed = harness.client.post(
+        f"/api/v1/forums/{forum['id']}/paper", headers=headers, json={"villages": [{"village": 2, "participants": 12}]}
+    )
     assert fixed.json()["total"] == 38
-    bad = harness.client.post(f"/api/v1/forums/{forum['id']}/paper", headers=headers,
-                              json={"villages": [{"village": 9, "participants": 3}]})
+    bad = harness.client.post(
+        f"/api/v1/forums/{forum['id']}/paper", headers=headers, json={"villages": [{"village": 9, "participants": 3}]}
+    )
     assert bad.status_code == 422 and "ไม่พบหมู่ที่ 9" in bad.json()["detail"]
 
 
@@ -189,8 +200,11 @@ def test_coverage_report_per_fiscal_year_for_managers(harness: Harness) -> None:
     harness.say(two, "อยากได้ลานกีฬา")
     harness.clock.now = starts_at(held) + timedelta(minutes=5)
     harness.say(one, f"ลงชื่อ {held['check_in_code']}")
-    harness.client.post(f"/api/v1/forums/{held['id']}/paper", headers=officer,
-                        json={"villages": [{"village": 1, "participants": 61}, {"village": 2, "participants": 0}]})
+    harness.client.post(
+        f"/api/v1/forums/{held['id']}/paper",
+        headers=officer,
+        json={"villages": [{"village": 1, "participants": 61}, {"village": 2, "participants": 0}]},
+    )
     create_forum(harness, officer, villages=[3], starts_at=(starts_at(held) + timedelta(days=3)).isoformat())
     harness.clock.now = starts_at(held) + timedelta(hours=2)  # the first has been held, the other not yet
     fiscal_year = thai.fiscal_year(harness.clock())

@@ -70,7 +70,8 @@ def complaint_state(harness: Harness, code: str) -> tuple[str, int, int, int]:
 
 
 def test_a_console_redirect_leaves_after_the_commit_and_the_sender_is_woken_after_it(
-        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     add_member(harness, Role.OFFICER, "somsri")
     user, code = filed(harness)
     harness.deliver()
@@ -80,8 +81,11 @@ def test_a_console_redirect_leaves_after_the_commit_and_the_sender_is_woken_afte
     client = browser(harness, app, "somsri")
     token = page_csrf(client, f"/console/complaints/{code}")
     seen.clear()
-    moved = client.post(f"/console/complaints/{code}", follow_redirects=False, data={
-        "csrf_token": token, "status": "in_progress", "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้"})
+    moved = client.post(
+        f"/console/complaints/{code}",
+        follow_redirects=False,
+        data={"csrf_token": token, "status": "in_progress", "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้"},
+    )
     assert moved.status_code == 303 and moved.headers["location"].endswith("?done=moved")
     # When the redirect started to leave, the move, its update, the push and the audit were all committed.
     assert seen == [(303, ("in_progress", updates + 1, queued + 1, audits + 1))] and status == "received"
@@ -90,8 +94,9 @@ def test_a_console_redirect_leaves_after_the_commit_and_the_sender_is_woken_afte
     assert "ช่างจะเข้าพื้นที่พรุ่งนี้" in harness.line.state.texts_to(user)[-1]
 
 
-def test_an_error_after_the_write_answers_500_and_keeps_nothing(harness: Harness,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_after_the_write_answers_500_and_keeps_nothing(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     add_member(harness, Role.OFFICER, "somsri")
     _, code = filed(harness)
     client = browser(harness, harness.app, "somsri")
@@ -103,8 +108,11 @@ def test_an_error_after_the_write_answers_500_and_keeps_nothing(harness: Harness
         raise RuntimeError("after the write")
 
     monkeypatch.setattr(complaint_pages, "back_to", broken)
-    failed = client.post(f"/console/complaints/{code}", follow_redirects=False, data={
-        "csrf_token": token, "status": "in_progress", "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้"})
+    failed = client.post(
+        f"/console/complaints/{code}",
+        follow_redirects=False,
+        data={"csrf_token": token, "status": "in_progress", "public_note": "ช่างจะเข้าพื้นที่พรุ่งนี้"},
+    )
     assert failed.status_code == 500
     assert complaint_state(harness, code) == before  # no status, update, push or audit half-written
     assert woken == []
@@ -114,8 +122,9 @@ def test_a_refused_sign_in_is_answered_so_its_failure_count_is_committed(harness
     add_member(harness, Role.OFFICER, "somsri")
     client = TestClient(harness.app)
     token = csrf_of(client.get("/console/login").text)
-    refused = client.post("/console/login", data={"username": "somsri", "password": "not the password",
-                                                  "csrf_token": token})
+    refused = client.post(
+        "/console/login", data={"username": "somsri", "password": "not the password", "csrf_token": token}
+    )
     assert refused.status_code == 401
     with Session(harness.engine) as session:
         assert session.exec(select(StaffMember.failed_logins).where(StaffMember.username == "somsri")).one() == 1
@@ -124,9 +133,17 @@ def test_a_refused_sign_in_is_answered_so_its_failure_count_is_committed(harness
 
 def test_a_revealed_reporter_is_audited_before_the_page_leaves(harness: Harness) -> None:
     with Session(harness.engine) as session:
-        code = tips.file_tip(session, sealer=harness.runtime.sealer, settings=harness.settings,
-                             line_user_id="U" + "1" * 32, anonymous=False, what="รับเงินใต้โต๊ะ",
-                             now=harness.clock(), name="นายแจ้ง ใจกล้า", phone="0899999999").code
+        code = tips.file_tip(
+            session,
+            sealer=harness.runtime.sealer,
+            settings=harness.settings,
+            line_user_id="U" + "1" * 32,
+            anonymous=False,
+            what="รับเงินใต้โต๊ะ",
+            now=harness.clock(),
+            name="นายแจ้ง ใจกล้า",
+            phone="0899999999",
+        ).code
         session.commit()
     add_member(harness, Role.INTEGRITY_OFFICER, "integrity")
     revealed = col(AuditEntry.action) == "tip.reveal_reporter"
@@ -138,45 +155,64 @@ def test_a_revealed_reporter_is_audited_before_the_page_leaves(harness: Harness)
     assert seen[-1] == (200, 1)
 
 
-def test_a_console_tip_move_wakes_the_sender_after_the_commit(harness: Harness,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_console_tip_move_wakes_the_sender_after_the_commit(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Session(harness.engine) as session:
-        code = tips.file_tip(session, sealer=harness.runtime.sealer, settings=harness.settings,
-                             line_user_id="U" + "1" * 32, anonymous=True, what="รับเงินใต้โต๊ะ",
-                             now=harness.clock()).code
+        code = tips.file_tip(
+            session,
+            sealer=harness.runtime.sealer,
+            settings=harness.settings,
+            line_user_id="U" + "1" * 32,
+            anonymous=True,
+            what="รับเงินใต้โต๊ะ",
+            now=harness.clock(),
+        ).code
         session.commit()
     add_member(harness, Role.INTEGRITY_OFFICER, "integrity")
     client = sign_in(harness, "integrity")
     token = page_csrf(client, f"/console/tips/{code}")
     queued = count(harness, OutboxMessage)
     woken = wakes(harness, monkeypatch, lambda: count(harness, OutboxMessage))
-    moved = client.post(f"/console/tips/{code}", follow_redirects=False,
-                        data={"csrf_token": token, "status": "investigating"})
+    moved = client.post(
+        f"/console/tips/{code}", follow_redirects=False, data={"csrf_token": token, "status": "investigating"}
+    )
     assert moved.status_code == 303
     assert woken == [queued + 1]  # the sealed push to the reporter, committed before the sender is told
 
 
-def test_a_requeued_dead_letter_wakes_the_sender_after_the_commit(harness: Harness,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_requeued_dead_letter_wakes_the_sender_after_the_commit(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     add_member(harness, Role.ADMIN, "admin")
     with Session(harness.engine) as session:
-        row = OutboxMessage(created_at=harness.clock(), kind="push", recipient="U" + "0" * 32, messages="[]",
-                            retry_key="k" * 36, status=OutboxStatus.DEAD, attempts=3, next_attempt_at=harness.clock())
+        row = OutboxMessage(
+            created_at=harness.clock(),
+            kind="push",
+            recipient="U" + "0" * 32,
+            messages="[]",
+            retry_key="k" * 36,
+            status=OutboxStatus.DEAD,
+            attempts=3,
+            next_attempt_at=harness.clock(),
+        )
         session.add(row)
         session.commit()
         row_id = row.id
     client = sign_in(harness, "admin")
     token = page_csrf(client, "/console/outbox")
-    woken = wakes(harness, monkeypatch,
-                  lambda: count(harness, OutboxMessage, col(OutboxMessage.status) == OutboxStatus.PENDING))
+    woken = wakes(
+        harness, monkeypatch, lambda: count(harness, OutboxMessage, col(OutboxMessage.status) == OutboxStatus.PENDING)
+    )
     done = client.post(f"/console/outbox/{row_id}/requeue", follow_redirects=False, data={"csrf_token": token})
     assert done.status_code == 303 and woken == [1]
     again = client.post(f"/console/outbox/{row_id}/requeue", follow_redirects=False, data={"csrf_token": token})
     assert again.status_code == 409 and woken == [1]
 
 
-def test_a_report_sent_to_executives_wakes_the_sender_after_the_commit(harness: Harness,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_sent_to_executives_wakes_the_sender_after_the_commit(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     manager = harness.staff_token("manager", name="นายก")
     user = harness.new_user("นายก")
     harness.onboard(user)

@@ -15,10 +15,15 @@ from tests.harness import Harness
 
 BIG = 2**31
 ROUTES_WITH_IDS = [
-    ("get", "/api/v1/notices/{}"), ("post", "/api/v1/notices/{}/cancel"), ("post", "/api/v1/notices/{}/send"),
-    ("get", "/api/v1/forums/{}"), ("get", "/api/v1/forums/{}/registrations"),
-    ("post", "/api/v1/staff/{}/deactivate"), ("post", "/api/v1/outbox/{}/requeue"),
-    ("get", "/api/v1/public/forums/{}"), ("get", "/public/forums/{}"),
+    ("get", "/api/v1/notices/{}"),
+    ("post", "/api/v1/notices/{}/cancel"),
+    ("post", "/api/v1/notices/{}/send"),
+    ("get", "/api/v1/forums/{}"),
+    ("get", "/api/v1/forums/{}/registrations"),
+    ("post", "/api/v1/staff/{}/deactivate"),
+    ("post", "/api/v1/outbox/{}/requeue"),
+    ("get", "/api/v1/public/forums/{}"),
+    ("get", "/public/forums/{}"),
     ("get", "/api/v1/complaints/C2570-00001/photos/{}"),
 ]
 
@@ -32,17 +37,24 @@ def record(harness: Harness, headers: dict[str, str], description: str) -> dict[
 
 @pytest.mark.parametrize(("method", "path"), ROUTES_WITH_IDS)
 @pytest.mark.parametrize("number", [0, BIG, 2**63, 2**64])
-def test_ids_beyond_the_columns_are_refused_not_crashed(harness: Harness, method: str, path: str,
-                                                        number: int) -> None:
+def test_ids_beyond_the_columns_are_refused_not_crashed(harness: Harness, method: str, path: str, number: int) -> None:
     admin = harness.staff_token("admin")
     response = harness.client.request(method, path.format(number), headers=admin)
     assert response.status_code in (404, 422), response.text
 
 
-@pytest.mark.parametrize("query", [
-    "offset=9223372036854775808", "offset=-1", "village=2147483648", "limit=0", "fiscal_year=99999999999",
-    "q=" + "x" * 101, "category=" + "x" * 65,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=9223372036854775808",
+        "offset=-1",
+        "village=2147483648",
+        "limit=0",
+        "fiscal_year=99999999999",
+        "q=" + "x" * 101,
+        "category=" + "x" * 65,
+    ],
+)
 def test_bad_query_values_are_422_with_the_problem_located(harness: Harness, query: str) -> None:
     response = harness.client.get(f"/api/v1/complaints?{query}", headers=harness.staff_token("officer"))
     assert response.status_code == 422, response.text
@@ -51,15 +63,22 @@ def test_bad_query_values_are_422_with_the_problem_located(harness: Harness, que
     assert body["errors"][0]["loc"] == ["query", query.split("=")[0]]
 
 
-@pytest.mark.parametrize(("method", "path", "json"), [
-    ("get", "/api/v1/complaints?q=%00", None),
-    ("get", "/api/v1/complaints?category=a%00b", None),
-    ("get", "/api/v1/complaints?unit=%00", None),
-    ("get", "/api/v1/complaints/C2570%00", None),
-    ("post", "/api/v1/staff", {"name": "สม\u0000ชาย", "role": "officer"}),
-    ("post", "/api/v1/complaints", {"source_channel": "phone", "category": "lighting", "description": "ไฟ\u0000ดับ"}),
-    ("post", "/api/v1/complaints", {"source_channel": "phone", "category": "lighting", "description": "ไฟ\ud800"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "json"),
+    [
+        ("get", "/api/v1/complaints?q=%00", None),
+        ("get", "/api/v1/complaints?category=a%00b", None),
+        ("get", "/api/v1/complaints?unit=%00", None),
+        ("get", "/api/v1/complaints/C2570%00", None),
+        ("post", "/api/v1/staff", {"name": "สม\u0000ชาย", "role": "officer"}),
+        (
+            "post",
+            "/api/v1/complaints",
+            {"source_channel": "phone", "category": "lighting", "description": "ไฟ\u0000ดับ"},
+        ),
+        ("post", "/api/v1/complaints", {"source_channel": "phone", "category": "lighting", "description": "ไฟ\ud800"}),
+    ],
+)
 def test_text_no_database_can_store_is_422(harness: Harness, method: str, path: str, json: object) -> None:
     headers = {**harness.staff_token("admin"), "Content-Type": "application/json"}
     content = None if json is None else dumps(json)  # ASCII, escaped as \u0000 or \ud800: as a client sends
@@ -105,8 +124,12 @@ def test_refusals_share_one_body_shape(harness: Harness) -> None:
 
 
 def test_public_pages_fail_with_a_thai_page(harness: Harness) -> None:
-    for path, status in (("/public/forums/999", 404), (f"/public/forums/{BIG}", 422), ("/public/nowhere", 404),
-                         ("/public/complaints?fiscal_year=1", 422)):
+    for path, status in (
+        ("/public/forums/999", 404),
+        (f"/public/forums/{BIG}", 422),
+        ("/public/nowhere", 404),
+        ("/public/complaints?fiscal_year=1", 422),
+    ):
         response = harness.client.get(path)
         assert response.status_code == status, path
         assert response.headers["content-type"].startswith("text/html"), path

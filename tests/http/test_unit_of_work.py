@@ -35,8 +35,9 @@ def tiny_app(harness: Harness) -> FastAPI:
 
     @app.post("/api/push")
     def push(session: SessionDep, refuse: bool = False) -> dict[str, int]:
-        outbox.enqueue_push(session, resident_id=None, user_id="U" + "0" * 32, messages=[{"type": "text", "text": "ก"}],
-                            now=NOW)
+        outbox.enqueue_push(
+            session, resident_id=None, user_id="U" + "0" * 32, messages=[{"type": "text", "text": "ก"}], now=NOW
+        )
         session.flush()
         if refuse:
             raise Conflict("ไม่ได้ค่ะ")
@@ -98,7 +99,6 @@ def test_a_refused_transition_keeps_nothing(harness: Harness, monkeypatch) -> No
         assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audits
 
 
-
 def test_every_route_that_queues_wakes_the_sender_survey_invitations_too(harness: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     manager = harness.staff_token("manager")
     harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
@@ -114,8 +114,9 @@ def test_every_route_that_queues_wakes_the_sender_survey_invitations_too(harness
 
 def test_a_dead_letter_put_back_in_line_wakes_the_sender(harness: Harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     with Session(harness.engine) as session:
-        row = outbox.enqueue_push(session, resident_id=None, user_id="U" + "0" * 32,
-                                  messages=[{"type": "text", "text": "ก"}], now=NOW)[0]
+        row = outbox.enqueue_push(
+            session, resident_id=None, user_id="U" + "0" * 32, messages=[{"type": "text", "text": "ก"}], now=NOW
+        )[0]
         outbox.mark_dead(row, "400 invalid")
         session.commit()
         row_id = row.id

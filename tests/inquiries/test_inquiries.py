@@ -19,8 +19,9 @@ from tests.surveys.helpers import open_shipped
 CODE = re.compile(r"Q25\d\d-\d{5}")
 
 
-def ask(harness: Harness, user: str, text: str, kind_label: str | None = "ขอข้อมูลข่าวสาร",
-        keyword: str = "สอบถาม") -> str:
+def ask(
+    harness: Harness, user: str, text: str, kind_label: str | None = "ขอข้อมูลข่าวสาร", keyword: str = "สอบถาม"
+) -> str:
     """Walks the dialog; returns the inquiry code the resident is given."""
     harness.say(user, keyword)
     if kind_label is not None:
@@ -104,14 +105,21 @@ def test_the_answer_is_pushed_tracked_and_rated_into_the_information_centre_surv
     assert code in harness.say(user, "ติดตาม")[0]
 
     officer = harness.staff_token("officer")
-    assert harness.client.post(f"/api/v1/inquiries/{code}/answer", json={"text": ""},
-                               headers=officer).status_code == 422
-    assert harness.client.post(f"/api/v1/inquiries/{code}/answer", json={"text": "ได้", "attachments_url": "ftp:x"},
-                               headers=officer).status_code == 422
+    assert (
+        harness.client.post(f"/api/v1/inquiries/{code}/answer", json={"text": ""}, headers=officer).status_code == 422
+    )
+    assert (
+        harness.client.post(
+            f"/api/v1/inquiries/{code}/answer", json={"text": "ได้", "attachments_url": "ftp:x"}, headers=officer
+        ).status_code
+        == 422
+    )
     harness.clock.advance(days=2)
     answered = harness.client.post(
-        f"/api/v1/inquiries/{code}/answer", headers=officer,
-        json={"text": "แนบประกาศผลการจัดซื้อจัดจ้างให้แล้วค่ะ", "attachments_url": "https://phana.example.go.th/p/3"})
+        f"/api/v1/inquiries/{code}/answer",
+        headers=officer,
+        json={"text": "แนบประกาศผลการจัดซื้อจัดจ้างให้แล้วค่ะ", "attachments_url": "https://phana.example.go.th/p/3"},
+    )
     assert answered.status_code == 200, answered.text
     assert answered.json()["status"] == "answered" and answered.json()["answered_on_time"] is True
     again = harness.client.post(f"/api/v1/inquiries/{code}/answer", json={"text": "ซ้ำ"}, headers=officer)
@@ -136,17 +144,31 @@ def test_the_answer_is_pushed_tracked_and_rated_into_the_information_centre_surv
 def test_staff_record_walk_in_and_phone_inquiries_and_filter_them(harness: Harness) -> None:
     officer = harness.staff_token("officer")
     assert harness.client.get("/api/v1/inquiries").status_code == 401
-    bad = harness.client.post("/api/v1/inquiries", headers=officer,
-                              json={"kind": "question", "channel": "walk_in", "text": "   "})
+    bad = harness.client.post(
+        "/api/v1/inquiries", headers=officer, json={"kind": "question", "channel": "walk_in", "text": "   "}
+    )
     assert bad.status_code == 422
-    assert harness.client.post("/api/v1/inquiries", headers=officer,
-                               json={"kind": "rumour", "channel": "walk_in", "text": "x"}).status_code == 422
-    walk_in = harness.client.post("/api/v1/inquiries", headers=officer, json={
-        "kind": "information_request", "channel": "walk_in", "text": "ขอดูแผนพัฒนาท้องถิ่น",
-        "contact_name": "นางสมศรี ใจดี", "phone": "0812345678"})
+    assert (
+        harness.client.post(
+            "/api/v1/inquiries", headers=officer, json={"kind": "rumour", "channel": "walk_in", "text": "x"}
+        ).status_code
+        == 422
+    )
+    walk_in = harness.client.post(
+        "/api/v1/inquiries",
+        headers=officer,
+        json={
+            "kind": "information_request",
+            "channel": "walk_in",
+            "text": "ขอดูแผนพัฒนาท้องถิ่น",
+            "contact_name": "นางสมศรี ใจดี",
+            "phone": "0812345678",
+        },
+    )
     assert walk_in.status_code == 201, walk_in.text
-    phone = harness.client.post("/api/v1/inquiries", headers=officer, json={
-        "kind": "question", "channel": "phone", "text": "รถเก็บขยะมาวันไหน"}).json()
+    phone = harness.client.post(
+        "/api/v1/inquiries", headers=officer, json={"kind": "question", "channel": "phone", "text": "รถเก็บขยะมาวันไหน"}
+    ).json()
     assert walk_in.json()["channel"] == "walk_in" and phone["code"].startswith("Q")
 
     def codes(**params: object) -> list[str]:
@@ -172,8 +194,9 @@ def test_stats_against_hand_counts_and_the_public_page(harness: Harness) -> None
     officer = harness.staff_token("officer")
 
     def record(kind: str, channel: str, text: str) -> str:
-        response = harness.client.post("/api/v1/inquiries", headers=officer,
-                                       json={"kind": kind, "channel": channel, "text": text})
+        response = harness.client.post(
+            "/api/v1/inquiries", headers=officer, json={"kind": kind, "channel": channel, "text": text}
+        )
         assert response.status_code == 201, response.text
         return str(response.json()["code"])
 
@@ -195,8 +218,10 @@ def test_stats_against_hand_counts_and_the_public_page(harness: Harness) -> None
     assert stats["answered_on_time"] == {"count": 2, "of": 5, "share": 0.4}
     assert stats["median_days"] == 10.0
     assert stats["suggestions"][0]["code"] == s1 and len(stats["suggestions"]) == 2
-    assert harness.client.get("/api/v1/inquiries/stats", params={"fiscal_year": 2569},
-                              headers=officer).json()["received"] == 0
+    assert (
+        harness.client.get("/api/v1/inquiries/stats", params={"fiscal_year": 2569}, headers=officer).json()["received"]
+        == 0
+    )
 
     page = harness.client.get("/public/information-centre", params={"fiscal_year": 2570})
     assert page.status_code == 200
@@ -209,8 +234,9 @@ def test_stats_against_hand_counts_and_the_public_page(harness: Harness) -> None
     pdf = harness.client.get("/api/v1/reports/information-centre/2570.pdf", headers=officer)
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace(" ", "")
-    assert "ศูนย์ข้อมูลข่าวสารปีงบประมาณ2570" in text.replace("\n", "") and "ตอบทันกำหนด2จาก5เรื่อง" in \
-        text.replace("\n", "").replace("\u0e4d\u0e32", "\u0e33")
+    assert "ศูนย์ข้อมูลข่าวสารปีงบประมาณ2570" in text.replace("\n", "") and "ตอบทันกำหนด2จาก5เรื่อง" in text.replace(
+        "\n", ""
+    ).replace("\u0e4d\u0e32", "\u0e33")
 
 
 def test_the_half_year_report_splits_at_1_april_thai_time(harness: Harness) -> None:
@@ -219,8 +245,9 @@ def test_the_half_year_report_splits_at_1_april_thai_time(harness: Harness) -> N
 
     def record_at(moment: datetime, kind: str = "question") -> str:
         harness.clock.now = moment
-        response = harness.client.post("/api/v1/inquiries", headers=officer,
-                                       json={"kind": kind, "channel": "phone", "text": "ถาม"})
+        response = harness.client.post(
+            "/api/v1/inquiries", headers=officer, json={"kind": kind, "channel": "phone", "text": "ถาม"}
+        )
         assert response.status_code == 201, response.text
         return str(response.json()["code"])
 
@@ -230,8 +257,9 @@ def test_the_half_year_report_splits_at_1_april_thai_time(harness: Harness) -> N
     harness.client.post(f"/api/v1/inquiries/{last}/answer", json={"text": "ตอบ"}, headers=officer)
 
     def stats(**params: object) -> dict[str, object]:
-        response = harness.client.get("/api/v1/inquiries/stats", params={"fiscal_year": 2570, **params},
-                                      headers=officer)
+        response = harness.client.get(
+            "/api/v1/inquiries/stats", params={"fiscal_year": 2570, **params}, headers=officer
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -243,8 +271,12 @@ def test_the_half_year_report_splits_at_1_april_thai_time(harness: Harness) -> N
     assert first["half"] == 1 and first["period"] == "1 ตุลาคม 2569 – 31 มีนาคม 2570"
     assert second["period"] == "1 เมษายน 2570 – 30 กันยายน 2570" and whole["half"] is None
     for bad in (0, 3, "x"):
-        assert harness.client.get("/api/v1/inquiries/stats", params={"fiscal_year": 2570, "half": bad},
-                                  headers=officer).status_code == 422
+        assert (
+            harness.client.get(
+                "/api/v1/inquiries/stats", params={"fiscal_year": 2570, "half": bad}, headers=officer
+            ).status_code
+            == 422
+        )
 
     page = harness.client.get("/public/information-centre", params={"fiscal_year": 2570, "half": 2})
     assert page.status_code == 200

@@ -24,8 +24,7 @@ def signed(raw: bytes) -> dict[str, str]:
 async def post_all(harness: Harness, bodies: list[bytes]) -> list[httpx.Response]:
     transport = httpx.ASGITransport(app=harness.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://line") as client:
-        return list(await asyncio.gather(*(client.post("/line/webhook", content=b, headers=signed(b))
-                                           for b in bodies)))
+        return list(await asyncio.gather(*(client.post("/line/webhook", content=b, headers=signed(b)) for b in bodies)))
 
 
 def count_commits(harness: Harness) -> list[int]:
@@ -40,8 +39,9 @@ def count_commits(harness: Harness) -> list[int]:
 
 def test_concurrent_webhooks_share_commits_and_every_event_is_stored(harness: Harness) -> None:
     users = [harness.new_user() for _ in range(5)]
-    bodies = [events.body([harness.event("text", users[i % 5], text=f"เมนู {i}")], destination=BOT_ID)
-              for i in range(60)]
+    bodies = [
+        events.body([harness.event("text", users[i % 5], text=f"เมนู {i}")], destination=BOT_ID) for i in range(60)
+    ]
     commits = count_commits(harness)
     answers = asyncio.run(post_all(harness, bodies))
     assert [a.status_code for a in answers] == [200] * 60

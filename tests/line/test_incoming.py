@@ -31,8 +31,9 @@ def name(event: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("event", events_of_samples(), ids=name)
-def test_the_quick_path_agrees_with_the_sdk_on_every_sample(event: dict[str, Any],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_quick_path_agrees_with_the_sdk_on_every_sample(
+    event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert read(event, True, monkeypatch) == read(event, False, monkeypatch)
 
 
@@ -44,14 +45,17 @@ def test_the_quick_path_takes_texts_and_taps_and_leaves_the_rest_to_the_sdk() ->
         assert inbox._plain_text_or_postback(by_kind[other]) is None
 
 
-@pytest.mark.parametrize("change", [
-    {"source": {"type": "group", "groupId": "C1", "userId": "U1"}},
-    {"source": {"type": "user", "userId": 5}},
-    {"timestamp": "1700000000000"},
-    {"replyToken": 7},
-    {"message": {"type": "text", "id": 1, "text": "hi"}},
-    {"message": {"type": "text", "id": "1", "text": None}},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"source": {"type": "group", "groupId": "C1", "userId": "U1"}},
+        {"source": {"type": "user", "userId": 5}},
+        {"timestamp": "1700000000000"},
+        {"replyToken": 7},
+        {"message": {"type": "text", "id": 1, "text": "hi"}},
+        {"message": {"type": "text", "id": "1", "text": None}},
+    ],
+)
 def test_odd_shapes_go_to_the_sdk(change: dict[str, Any]) -> None:
     text = next(e for e in events_of_samples() if e.get("message", {}).get("type") == "text")
     assert inbox._plain_text_or_postback(text | change) is None

@@ -87,8 +87,14 @@ def test_quarantined_events_are_deleted_after_the_retention_period(harness: Harn
     [arrived] = quarantine(harness)
     with Session(harness.engine) as session:  # two more, received 10 and 20 days before the one above
         for age, digest in ((10, "a" * 64), (20, "b" * 64)):
-            session.add(InboxQuarantine(received_at=arrived.received_at - timedelta(days=age), digest=digest,
-                                        reason="timestamp missing or out of range", excerpt="{}"))
+            session.add(
+                InboxQuarantine(
+                    received_at=arrived.received_at - timedelta(days=age),
+                    digest=digest,
+                    reason="timestamp missing or out of range",
+                    excerpt="{}",
+                )
+            )
         session.commit()
     harness.clock.now = arrived.received_at + timedelta(days=days - 21)
     assert harness.run_jobs()["quarantine"] == {"purged": 0}

@@ -20,9 +20,14 @@ KEYWORDS = ["ร้องเรียน", "แจ้งทุจริต", "�
 
 
 def settings_for(fake_line: FakeLine) -> Settings:
-    return Settings(_env_file=None, line_channel_secret="s", line_channel_access_token="t",
-                    line_api_base_url=fake_line.url, line_data_api_base_url=fake_line.url,
-                    database_url="sqlite://")
+    return Settings(
+        _env_file=None,
+        line_channel_secret="s",
+        line_channel_access_token="t",
+        line_api_base_url=fake_line.url,
+        line_data_api_base_url=fake_line.url,
+        database_url="sqlite://",
+    )
 
 
 def test_deploy_then_redeploy_replaces_the_menu(fake_line: FakeLine, tmp_path: Path) -> None:
@@ -119,8 +124,7 @@ def test_failed_upload_deletes_the_half_made_menu(fake_line: FakeLine) -> None:
 def test_areas_tile_the_whole_menu_without_overlap() -> None:
     request = richmenu.menu_request(load_organisation())
     assert (request.size.width, request.size.height) == (2500, 1686)
-    boxes = [(a.bounds.x, a.bounds.y, a.bounds.x + a.bounds.width, a.bounds.y + a.bounds.height)
-             for a in request.areas]
+    boxes = [(a.bounds.x, a.bounds.y, a.bounds.x + a.bounds.width, a.bounds.y + a.bounds.height) for a in request.areas]
     assert len(boxes) == 8
     assert all(0 <= x0 < x1 <= 2500 and 0 <= y0 < y1 <= 1686 for x0, y0, x1, y1 in boxes)
     for (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) in combinations(boxes, 2):
@@ -128,8 +132,7 @@ def test_areas_tile_the_whole_menu_without_overlap() -> None:
     assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) == 2500 * 1686
 
 
-def test_the_simulator_has_the_rich_menu_from_the_start_and_knows_who_is_a_friend(database_url: str,
-                                                                                  engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_simulator_has_the_rich_menu_from_the_start_and_knows_who_is_a_friend(database_url: str, engine) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from bot.main import create_app
@@ -149,8 +152,9 @@ def test_the_simulator_has_the_rich_menu_from_the_start_and_knows_who_is_a_frien
         assert client.get("/simulator/api/users").json()[0]["followed"] is False
 
 
-def test_deploy_in_simulator_mode_reaches_the_running_server(fake_line: FakeLine, database_url: str, engine,
-                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_deploy_in_simulator_mode_reaches_the_running_server(
+    fake_line: FakeLine, database_url: str, engine, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
     from bot.cli import app

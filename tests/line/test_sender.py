@@ -23,8 +23,13 @@ from tests.harness import Harness
 def queue_push(harness: Harness, user_id: str, body: str = "แจ้งความคืบหน้า") -> int:
     with Session(harness.engine) as session:
         resident = session.exec(select(Resident).where(Resident.line_user_id == user_id)).first()
-        row = outbox.enqueue_push(session, resident_id=resident.id if resident else None, user_id=user_id,
-                                  messages=[m.text(body)], now=harness.clock())[0]
+        row = outbox.enqueue_push(
+            session,
+            resident_id=resident.id if resident else None,
+            user_id=user_id,
+            messages=[m.text(body)],
+            now=harness.clock(),
+        )[0]
         session.commit()
         return row.id or 0
 
@@ -158,6 +163,7 @@ def test_401_pauses_all_sending_until_the_pause_ends(harness: Harness) -> None:
     first, second = queue_push(harness, user, "หนึ่ง"), queue_push(harness, user, "สอง")
     harness.line.state.fail_next("pushMessage", 401)
     harness.deliver()
+
     def ours() -> int:  # the fake LINE is shared: a late request of an earlier test must not count
         return sum(1 for c in harness.line.calls("pushMessage") if c.body.get("to") == user)
 
@@ -194,11 +200,16 @@ def test_nothing_is_sent_to_a_resident_who_blocked_us(harness: Harness) -> None:
 
 def test_more_than_five_messages_become_a_reply_and_a_push(harness: Harness) -> None:
     with Session(harness.engine) as session:
-        rows = outbox.enqueue_reply(session, resident_id=None, user_id="U" + "a" * 32, reply_token="t",
-                                    reply_expires_at=harness.clock(), messages=[m.text(str(i)) for i in range(7)],
-                                    now=harness.clock())
-    assert [(r.kind, len(json.loads(r.messages))) for r in rows] == [
-        (OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
+        rows = outbox.enqueue_reply(
+            session,
+            resident_id=None,
+            user_id="U" + "a" * 32,
+            reply_token="t",
+            reply_expires_at=harness.clock(),
+            messages=[m.text(str(i)) for i in range(7)],
+            now=harness.clock(),
+        )
+    assert [(r.kind, len(json.loads(r.messages))) for r in rows] == [(OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
     assert len({r.retry_key for r in rows}) == 2
 
 
@@ -220,9 +231,15 @@ def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harne
     user = harness.new_user()
     token = harness.line.state.issue_reply_token(user)
     with Session(harness.engine) as session:
-        outbox.enqueue_reply(session, resident_id=None, user_id=user, reply_token=token,
-                             reply_expires_at=harness.clock() + timedelta(seconds=30),
-                             messages=[m.text(str(i)) for i in range(7)], now=harness.clock())
+        outbox.enqueue_reply(
+            session,
+            resident_id=None,
+            user_id=user,
+            reply_token=token,
+            reply_expires_at=harness.clock() + timedelta(seconds=30),
+            messages=[m.text(str(i)) for i in range(7)],
+            now=harness.clock(),
+        )
         outbox.enqueue_push(session, resident_id=None, user_id=user, messages=[m.text("7")], now=harness.clock())
         session.commit()
     harness.line.state.fail_next("replyMessage", 429)  # the first row retries; the others wait behind it
@@ -232,6 +249,7 @@ def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harne
 
 
 # --- a reply has no retry key: an attempt whose outcome is unknown is never repeated ---------------
+
 
 def reply_rows(harness: Harness, user_id: str) -> list[OutboxMessage]:
     with Session(harness.engine) as session:

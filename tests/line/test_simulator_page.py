@@ -27,12 +27,24 @@ from playwright import sync_api  # noqa: E402
 expect = sync_api.expect
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 REPO = Path(__file__).resolve().parents[2]
 # Without a LINE channel the service runs in simulator mode, with the fake LINE API in-process.
-LINE_ENV = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "DATABASE_URL", "LINE_API_BASE_URL",
-            "LINE_DATA_API_BASE_URL", "LINE_BOT_USER_ID")
+LINE_ENV = (
+    "LINE_CHANNEL_SECRET",
+    "LINE_CHANNEL_ACCESS_TOKEN",
+    "DATABASE_URL",
+    "LINE_API_BASE_URL",
+    "LINE_DATA_API_BASE_URL",
+    "LINE_BOT_USER_ID",
+)
 WAIT_MS = 15_000
 
 if not os.path.exists(CHROMIUM):  # a missing browser must not pass silently
@@ -54,8 +66,13 @@ def service(tmp_path: Path) -> Iterator[str]:
     log_path = tmp_path / "serve.log"
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-                                   cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 90  # a loaded machine imports the SDK slowly
             while True:
@@ -84,8 +101,9 @@ def page(service: str) -> Iterator[sync_api.Page]:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 414, "height": 860}, locale="th-TH",
-                                          timezone_id="Asia/Bangkok")
+            context = browser.new_context(
+                viewport={"width": 414, "height": 860}, locale="th-TH", timezone_id="Asia/Bangkok"
+            )
             context.set_default_timeout(WAIT_MS)
             expect.set_options(timeout=WAIT_MS)
             page = context.new_page()
@@ -107,8 +125,9 @@ def _last_user_bubble(page: sync_api.Page) -> sync_api.Locator:
 
 
 def _wait_for_more_bot_messages(page: sync_api.Page, than: int) -> None:
-    page.wait_for_function("n => document.querySelectorAll('[data-testid=bot-message]').length > n", arg=than,
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=bot-message]').length > n", arg=than, timeout=WAIT_MS
+    )
 
 
 def test_a_resident_onboards_and_a_second_resident_has_a_chat_of_their_own(

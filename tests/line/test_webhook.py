@@ -45,8 +45,9 @@ def test_missing_or_wrong_signature_is_401_and_stores_nothing(harness: Harness) 
     assert harness.post_raw(raw, secret=None).status_code == 401
     assert harness.post_raw(raw, secret="another-secret").status_code == 401
     reserialised = json.dumps(json.loads(raw)).encode()  # escapes Thai: other bytes, other signature
-    response = harness.client.post("/line/webhook", content=reserialised,
-                                   headers={"x-line-signature": signature.sign(CHANNEL_SECRET, raw)})
+    response = harness.client.post(
+        "/line/webhook", content=reserialised, headers={"x-line-signature": signature.sign(CHANNEL_SECRET, raw)}
+    )
     assert response.status_code == 401
     assert stored(harness) == []
 
@@ -83,8 +84,9 @@ def test_oversized_body_is_413(harness: Harness) -> None:
         for start in range(0, len(raw), 65536):
             yield raw[start : start + 65536]
 
-    response = harness.client.post("/line/webhook", content=chunks(),
-                                   headers={"x-line-signature": signature.sign(CHANNEL_SECRET, raw)})
+    response = harness.client.post(
+        "/line/webhook", content=chunks(), headers={"x-line-signature": signature.sign(CHANNEL_SECRET, raw)}
+    )
     assert response.status_code == 413
     assert stored(harness) == []
 
@@ -107,8 +109,9 @@ def test_twenty_concurrent_duplicates_store_one_event_and_answer_once(harness: H
     async def flood() -> list[int]:
         transport = httpx.ASGITransport(app=harness.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://line") as client:
-            answers = await asyncio.gather(*(client.post("/line/webhook", content=raw, headers=headers)
-                                             for _ in range(20)))
+            answers = await asyncio.gather(
+                *(client.post("/line/webhook", content=raw, headers=headers) for _ in range(20))
+            )
         return [a.status_code for a in answers]
 
     assert asyncio.run(flood()) == [200] * 20
@@ -151,15 +154,20 @@ def test_standby_group_and_unknown_events_are_recorded_and_ignored(harness: Harn
 
 
 def test_database_down_is_503_and_readyz_says_so(fake_line) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(_env_file=None, database_url="postgresql://postgres@127.0.0.1:1/none",
-                        line_channel_secret=CHANNEL_SECRET, line_channel_access_token="t")
+    settings = Settings(
+        _env_file=None,
+        database_url="postgresql://postgres@127.0.0.1:1/none",
+        line_channel_secret=CHANNEL_SECRET,
+        line_channel_access_token="t",
+    )
     app = create_app(settings, make_engine(settings.database_url))
     raw = (SAMPLES / "text-message-user.json").read_bytes()
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:
-        response = client.post("/line/webhook", content=raw,
-                               headers={"x-line-signature": signature.sign(CHANNEL_SECRET, raw)})
+        response = client.post(
+            "/line/webhook", content=raw, headers={"x-line-signature": signature.sign(CHANNEL_SECRET, raw)}
+        )
         assert response.status_code == 503
         assert client.get("/readyz").status_code == 503
         assert client.get("/healthz").status_code == 200
@@ -180,8 +188,9 @@ def test_events_from_several_users_are_processed_in_order_per_user(harness: Harn
     assert any("หมู่ 4" in t for t in harness.line.state.texts_to(a))
     assert any("จะไม่เก็บข้อมูล" in t for t in harness.line.state.texts_to(b))
     with Session(harness.engine) as session:
-        done = session.exec(select(func.count()).select_from(InboxEvent)
-                            .where(InboxEvent.status == InboxStatus.DONE)).one()
+        done = session.exec(
+            select(func.count()).select_from(InboxEvent).where(InboxEvent.status == InboxStatus.DONE)
+        ).one()
     assert done == 5
 
 
@@ -197,8 +206,11 @@ def _hold_inbox_lock(harness: Harness):  # type: ignore[no-untyped-def]
     return connection
 
 
-def test_a_locked_inbox_answers_503_within_lines_2_seconds_and_readyz_says_so(database_url: str, engine,  # type: ignore[no-untyped-def]
-                                                                              fake_line) -> None:
+def test_a_locked_inbox_answers_503_within_lines_2_seconds_and_readyz_says_so(
+    database_url: str,
+    engine,  # type: ignore[no-untyped-def]
+    fake_line,
+) -> None:
     with Harness(database_url, engine, fake_line, webhook_store_timeout_seconds=1.5) as harness:
         _locked_inbox(harness)
 

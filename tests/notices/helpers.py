@@ -28,9 +28,18 @@ def add_residents(
     now = harness.clock()
     users = [harness.line.state.add_user(f"r{i}") for i in range(count)]
     with Session(harness.engine) as session:
-        rows = [Resident(line_user_id=u, created_at=now, followed_at=now, village_no=village,
-                         consent_version=harness.org.privacy.notice_version, consented_at=now,
-                         status=FollowStatus.BLOCKED if blocked else FollowStatus.FOLLOWING) for u in users]
+        rows = [
+            Resident(
+                line_user_id=u,
+                created_at=now,
+                followed_at=now,
+                village_no=village,
+                consent_version=harness.org.privacy.notice_version,
+                consented_at=now,
+                status=FollowStatus.BLOCKED if blocked else FollowStatus.FOLLOWING,
+            )
+            for u in users
+        ]
         session.add_all(rows)
         session.flush()
         if opted_out:
@@ -65,7 +74,10 @@ def _first_text(body: dict[str, Any]) -> str:
 
 
 def notice_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"title": "ประชาสัมพันธ์", "text": "ขอเชิญชวนร่วมกิจกรรมวันเด็ก",
-                            "audience": {"kind": "villages", "villages": [1]}}
+    body: dict[str, Any] = {
+        "title": "ประชาสัมพันธ์",
+        "text": "ขอเชิญชวนร่วมกิจกรรมวันเด็ก",
+        "audience": {"kind": "villages", "villages": [1]},
+    }
     body.update(overrides)
     return body

@@ -35,7 +35,8 @@ def send(harness: Harness, body: dict[str, object], per_second: float = 1000.0) 
 @given(
     groups=st.lists(
         st.tuples(st.sampled_from(VILLAGES), st.integers(0, 450), st.sampled_from(["ok", "opted_out", "blocked"])),
-        min_size=1, max_size=6,
+        min_size=1,
+        max_size=6,
     ),
     chosen=st.sets(st.sampled_from(VILLAGES), min_size=1),
 )

@@ -28,8 +28,11 @@ def test_preview_shows_the_exact_messages_recipients_quota_and_cost(harness: Har
     text, image = notice["messages"]
     assert text["type"] == "text" and text["text"].startswith("📢 ประชาสัมพันธ์")
     assert "🔗 อ่านเพิ่มเติม: https://phana.example.go.th/kids" in text["text"]
-    assert image == {"type": "image", "originalContentUrl": "https://phana.example.go.th/poster.jpg",
-                     "previewImageUrl": "https://phana.example.go.th/poster.jpg"}
+    assert image == {
+        "type": "image",
+        "originalContentUrl": "https://phana.example.go.th/poster.jpg",
+        "previewImageUrl": "https://phana.example.go.th/poster.jpg",
+    }
     preview = harness.client.get(f"/api/v1/notices/{notice['id']}", headers=headers).json()
     assert preview["quota"] == {"limited": True, "limit": 500, "used": 0, "remaining": 500}
     assert "ไม่เสียโควตา" in preview["cost_note"] and "2 ข้อความ" in preview["cost_note"]
@@ -53,8 +56,15 @@ def test_a_village_notice_reaches_that_village_once_and_a_second_send_is_refused
     assert not any("วันเด็ก" in t for t in harness.line.state.texts_to(other))
     assert len(harness.line.calls("multicast")) == 1
     figures = harness.client.get(f"/api/v1/notices/{notice_id}", headers=headers).json()["delivery"]
-    assert figures == {"method": "multicast", "calls": 1, "recipients": 2, "calls_sent": 1, "calls_pending": 0,
-                       "calls_failed": 0, "recipients_delivered": 2}
+    assert figures == {
+        "method": "multicast",
+        "calls": 1,
+        "recipients": 2,
+        "calls_sent": 1,
+        "calls_pending": 0,
+        "calls_failed": 0,
+        "recipients_delivered": 2,
+    }
     with Session(harness.engine) as session:
         actions = [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
     assert actions == ["notice.create", "notice.send"]
@@ -74,12 +84,16 @@ def test_everyone_is_one_broadcast_unless_someone_opted_out(harness: Harness) ->
     assert all(any("ปิดสำนักงาน" in t for t in harness.line.state.texts_to(u)) for u in users)
 
     assert "จะไม่ส่งข่าวสารทั่วไป" in harness.say(users[0], "ไม่รับข่าวสาร")[0]
-    second = harness.client.post("/api/v1/notices", json=notice_body(audience={"kind": "all"}, title="ตลาดนัด"),
-                                 headers=headers).json()
+    second = harness.client.post(
+        "/api/v1/notices", json=notice_body(audience={"kind": "all"}, title="ตลาดนัด"), headers=headers
+    ).json()
     assert second["method"] == "multicast" and second["recipient_count"] == 2
     harness.client.post(f"/api/v1/notices/{second['id']}/send", headers=headers)
-    essential = harness.client.post("/api/v1/notices", headers=headers, json=notice_body(
-        audience={"kind": "all"}, title="งดจ่ายน้ำประปา", essential=True)).json()
+    essential = harness.client.post(
+        "/api/v1/notices",
+        headers=headers,
+        json=notice_body(audience={"kind": "all"}, title="งดจ่ายน้ำประปา", essential=True),
+    ).json()
     assert essential["method"] == "broadcast"
     harness.client.post(f"/api/v1/notices/{essential['id']}/send", headers=headers)
     deliver(harness)
@@ -92,8 +106,10 @@ def test_everyone_is_one_broadcast_unless_someone_opted_out(harness: Harness) ->
     ("change", "expected"),
     [
         ({"text": "ก" * 5000}, "เกินที่ LINE รับได้ 5,000"),
-        ({"image_url": "https://x.example/1.jpg", "images": [f"https://x.example/{i}.jpg" for i in range(2, 7)]},
-         "ไม่เกิน 5 ข้อความ"),
+        (
+            {"image_url": "https://x.example/1.jpg", "images": [f"https://x.example/{i}.jpg" for i in range(2, 7)]},
+            "ไม่เกิน 5 ข้อความ",
+        ),
         ({"link": "javascript:alert(1)"}, "javascript:"),
         ({"link": "https://phana.example.go.th/a b"}, "ลิงก์"),
         ({"image_url": "http://x.example/plain.jpg"}, "https://"),
@@ -129,8 +145,9 @@ def test_roles(harness: Harness) -> None:
 def test_a_notice_over_the_monthly_quota_is_refused_and_nothing_is_sent(harness: Harness) -> None:
     add_residents(harness, 501, village=3)  # the fake LINE's quota is 500 a month
     headers = auth(harness)
-    notice = harness.client.post("/api/v1/notices", headers=headers,
-                                 json=notice_body(audience={"kind": "villages", "villages": [3]})).json()
+    notice = harness.client.post(
+        "/api/v1/notices", headers=headers, json=notice_body(audience={"kind": "villages", "villages": [3]})
+    ).json()
     preview = harness.client.get(f"/api/v1/notices/{notice['id']}", headers=headers).json()
     assert any("โควตา" in w and "501" in w for w in preview["warnings"])
     refused = harness.client.post(f"/api/v1/notices/{notice['id']}/send", headers=headers)
@@ -142,8 +159,9 @@ def test_a_notice_over_the_monthly_quota_is_refused_and_nothing_is_sent(harness:
 def test_a_send_that_would_leave_little_quota_warns(harness: Harness) -> None:
     add_residents(harness, 460, village=3)
     headers = auth(harness)
-    notice = harness.client.post("/api/v1/notices", headers=headers,
-                                 json=notice_body(audience={"kind": "villages", "villages": [3]})).json()
+    notice = harness.client.post(
+        "/api/v1/notices", headers=headers, json=notice_body(audience={"kind": "villages", "villages": [3]})
+    ).json()
     sent = harness.client.post(f"/api/v1/notices/{notice['id']}/send", headers=headers).json()
     assert sent["status"] == "sent" and sent["warnings"] == ["หลังส่งประกาศนี้ โควตาข้อความเดือนนี้จะเหลือ 40 จาก 500 ข้อความ"]
 
@@ -177,8 +195,9 @@ def test_cancel_before_sending_only(harness: Harness) -> None:
 def test_two_sends_at_the_same_moment_send_once(harness: Harness) -> None:
     add_residents(harness, 120, village=2)
     headers = auth(harness)
-    notice_id = harness.client.post("/api/v1/notices", headers=headers,
-                                    json=notice_body(audience={"kind": "villages", "villages": [2]})).json()["id"]
+    notice_id = harness.client.post(
+        "/api/v1/notices", headers=headers, json=notice_body(audience={"kind": "villages", "villages": [2]})
+    ).json()["id"]
     statuses: list[int] = []
     barrier = threading.Barrier(4)
 
@@ -203,12 +222,15 @@ def test_staff_notices_reach_staff_who_linked_their_line(harness: Harness) -> No
     headers = auth(harness, Role.OFFICER, "สมชาย")
     link = harness.client.post("/api/v1/notices/staff-link", headers=headers).json()
     assert "ผูกบัญชีเจ้าหน้าที่" in link["how"]
-    assert "รหัสไม่ถูกต้อง" in harness.say(officer_line, "ผูกบัญชีเจ้าหน้าที่ 000000" if link["code"] != "000000"
-                                           else "ผูกบัญชีเจ้าหน้าที่ 111111")[0]
+    assert (
+        "รหัสไม่ถูกต้อง"
+        in harness.say(officer_line, "ผูกบัญชีเจ้าหน้าที่ 000000" if link["code"] != "000000" else "ผูกบัญชีเจ้าหน้าที่ 111111")[0]
+    )
     assert "สมชาย" in harness.say(officer_line, f"ผูกบัญชีเจ้าหน้าที่ {link['code']}")[0]
     assert "รหัสไม่ถูกต้อง" in harness.say(resident, f"ผูกบัญชีเจ้าหน้าที่ {link['code']}")[0]  # used once
-    notice = harness.client.post("/api/v1/notices", headers=headers,
-                                 json=notice_body(title="ประชุมพนักงาน", audience={"kind": "staff"})).json()
+    notice = harness.client.post(
+        "/api/v1/notices", headers=headers, json=notice_body(title="ประชุมพนักงาน", audience={"kind": "staff"})
+    ).json()
     assert notice["recipient_count"] == 1
     harness.client.post(f"/api/v1/notices/{notice['id']}/send", headers=headers)
     deliver(harness)

@@ -18,8 +18,14 @@ def test_news_shows_recent_notices_for_the_residents_village(harness: Harness) -
     headers = auth(harness)
     send(harness, headers, title="ถนนหมู่ 1", text="ซ่อมถนนสายหลัก", audience={"kind": "villages", "villages": [1]})
     send(harness, headers, title="ถนนหมู่ 2", text="ซ่อมท่อระบายน้ำ", audience={"kind": "villages", "villages": [2]})
-    send(harness, headers, title="วันหยุด", text="ปิดสำนักงานวันจันทร์", audience={"kind": "all"},
-         link="https://phana.example.go.th/news/1")
+    send(
+        harness,
+        headers,
+        title="วันหยุด",
+        text="ปิดสำนักงานวันจันทร์",
+        audience={"kind": "all"},
+        link="https://phana.example.go.th/news/1",
+    )
     deliver(harness)
     news = harness.say(mine, "ข่าวสาร")[0]
     assert news.startswith("ข่าวสารล่าสุดของ อบต.พนาค่ะ")

@@ -74,10 +74,14 @@ def test_bad_times_are_refused(harness: Harness) -> None:
     harness.onboard(harness.new_user(), village=1)
     headers = auth(harness)
     notice_id = harness.client.post("/api/v1/notices", json=notice_body(), headers=headers).json()["id"]
-    past = harness.client.post(f"/api/v1/notices/{notice_id}/send", headers=headers,
-                               json={"at": (harness.clock() - timedelta(minutes=5)).isoformat()})
+    past = harness.client.post(
+        f"/api/v1/notices/{notice_id}/send",
+        headers=headers,
+        json={"at": (harness.clock() - timedelta(minutes=5)).isoformat()},
+    )
     assert past.status_code == 422 and "อนาคต" in past.json()["detail"]
-    naive = harness.client.post(f"/api/v1/notices/{notice_id}/send", json={"at": "2030-01-01T09:00:00"},
-                                headers=headers)
+    naive = harness.client.post(
+        f"/api/v1/notices/{notice_id}/send", json={"at": "2030-01-01T09:00:00"}, headers=headers
+    )
     assert naive.status_code == 422
     assert harness.client.get(f"/api/v1/notices/{notice_id}", headers=headers).json()["status"] == "draft"

@@ -34,8 +34,9 @@ def empty_database(database_url: str) -> Iterator[str]:
     """A second, empty database on the same server, dropped afterwards."""
     server = make_url(normalise_url(database_url))
     name = f"tambon_restore_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        server.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -61,8 +62,7 @@ def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
 
 def run(script: str, url: str, *args: str, cwd: Path) -> str:
     env = {**os.environ, "DATABASE_URL": url}
-    done = subprocess.run([str(DEPLOY / script), *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([str(DEPLOY / script), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -72,15 +72,26 @@ def test_backup_then_restore_into_an_empty_database_gives_every_row_back(
 ) -> None:
     officer = harness.staff_token("officer")
     for village, text_ in ((2, "ขยะล้นถังหน้าตลาด"), (3, "ไฟทางดับ")):
-        created = harness.client.post("/api/v1/complaints", headers=officer, json={
-            "source_channel": "phone", "category": "waste", "description": text_, "village_no": village})
+        created = harness.client.post(
+            "/api/v1/complaints",
+            headers=officer,
+            json={"source_channel": "phone", "category": "waste", "description": text_, "village_no": village},
+        )
         assert created.status_code == 201, created.text
     with Session(harness.engine) as session:
         survey, definition = open_survey(session, satisfaction_data(), harness.clock())
         file_paper(session, survey, definition, [{"q1": 5, "q2": 4}, {"q1": 3, "q2": 2}], harness.clock())
         for action in ("complaint.read", "tip.reveal_reporter", "outbox.requeue"):
-            audit(session, actor=None, actor_name="test", action=action, record_type="test", record_id=1,
-                  now=harness.clock(), detail={"n": 1})
+            audit(
+                session,
+                actor=None,
+                actor_name="test",
+                action=action,
+                record_type="test",
+                record_id=1,
+                now=harness.clock(),
+                detail={"n": 1},
+            )
         session.commit()
     before = fingerprint(harness.engine)
     assert before["complaint"][0] == 2 and before["survey_answer"][0] == 4 and before["audit_entry"][0] >= 3
@@ -107,7 +118,8 @@ def test_restore_of_a_damaged_dump_fails_and_changes_nothing(
     broken = tmp_path / "broken.dump"
     broken.write_bytes(b"PGDMP not really a dump")
     env = {**os.environ, "DATABASE_URL": database_url}
-    done = subprocess.run([str(DEPLOY / "restore.sh"), str(broken)], env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [str(DEPLOY / "restore.sh"), str(broken)], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode != 0
     assert fingerprint(harness.engine) == before

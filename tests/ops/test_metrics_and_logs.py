@@ -44,7 +44,9 @@ def test_metrics_count_events_outbox_and_webhook_time(harness: Harness) -> None:
 
 
 def test_metrics_are_not_published_through_the_proxy_or_without_the_token(
-    database_url: str, engine, fake_line: FakeLine  # type: ignore[no-untyped-def]
+    database_url: str,
+    engine,
+    fake_line: FakeLine,  # type: ignore[no-untyped-def]
 ) -> None:
     with Harness(database_url, engine, fake_line) as harness:
         assert harness.client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 404
@@ -56,8 +58,9 @@ def test_metrics_are_not_published_through_the_proxy_or_without_the_token(
 
 def test_metrics_say_when_the_database_is_down(harness: Harness) -> None:
     # nothing listens on port 1
-    harness.runtime.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none",
-                                           connect_args={"connect_timeout": 1})
+    harness.runtime.engine = create_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
     assert scrape(harness)["tambon_store_up{}"] == 0
 
 

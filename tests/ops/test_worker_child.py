@@ -38,8 +38,13 @@ def test_the_worker_child_stops_when_serve_is_killed(database_url: str, tmp_path
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINE_")}
     env.update(DATABASE_URL=database_url, TAMBON_TIPS_KEY=TIPS_KEY)  # no key file written into the repo
-    serve = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--worker-process"],
-                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--worker-process"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while not children(serve.pid) and time.monotonic() < deadline:

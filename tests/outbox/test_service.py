@@ -23,8 +23,15 @@ def texts(count: int) -> list[m.Message]:
 
 
 def test_a_reply_of_seven_messages_is_a_reply_of_five_then_a_push_of_two(db: Session) -> None:
-    rows = outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
-                                reply_expires_at=NOW + timedelta(seconds=50), messages=texts(7), now=NOW)
+    rows = outbox.enqueue_reply(
+        db,
+        resident_id=None,
+        user_id=ALICE,
+        reply_token="t" * 32,
+        reply_expires_at=NOW + timedelta(seconds=50),
+        messages=texts(7),
+        now=NOW,
+    )
     assert [(r.kind, len(json.loads(r.messages))) for r in rows] == [(OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
     assert rows[1].reply_token is None
     assert len({r.retry_key for r in rows}) == 2
@@ -38,8 +45,9 @@ def test_a_multicast_is_one_row_per_500_recipients(db: Session) -> None:
 def test_every_way_of_queueing_marks_the_session_for_its_committer_to_wake_the_sender(db: Session) -> None:
     take_outbox_pending(db)
     queue = [
-        lambda: outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
-                                     reply_expires_at=NOW, messages=texts(1), now=NOW),
+        lambda: outbox.enqueue_reply(
+            db, resident_id=None, user_id=ALICE, reply_token="t" * 32, reply_expires_at=NOW, messages=texts(1), now=NOW
+        ),
         lambda: outbox.enqueue_push(db, resident_id=None, user_id=ALICE, messages=texts(1), now=NOW),
         lambda: outbox.enqueue_multicast(db, user_ids=[ALICE, BOB], messages=texts(1), now=NOW),
         lambda: outbox.enqueue_broadcast(db, messages=texts(1), now=NOW),
@@ -79,24 +87,42 @@ def test_a_crashed_senders_lease_expires_and_the_row_is_claimed_again(db: Sessio
 
 
 def test_a_reply_whose_token_aged_before_the_first_try_goes_as_a_push(db: Session) -> None:
-    row = outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
-                               reply_expires_at=NOW + timedelta(seconds=50), messages=texts(1), now=NOW)[0]
+    row = outbox.enqueue_reply(
+        db,
+        resident_id=None,
+        user_id=ALICE,
+        reply_token="t" * 32,
+        reply_expires_at=NOW + timedelta(seconds=50),
+        messages=texts(1),
+        now=NOW,
+    )[0]
     db.flush()
     assert outbox.claim_due(db, NOW + timedelta(minutes=5)) == [row]
     assert (row.kind, row.reply_token, row.status) == (OutboxKind.PUSH, None, OutboxStatus.SENDING)
 
 
 def test_rows_to_unreachable_residents_are_skipped_with_the_reason(db: Session) -> None:
-    rows = [OutboxMessage(kind=OutboxKind.PUSH, resident_id=rid, recipient=ALICE, messages="[]", retry_key=str(rid),
-                          created_at=NOW, next_attempt_at=NOW) for rid in (1, 2)]
+    rows = [
+        OutboxMessage(
+            kind=OutboxKind.PUSH,
+            resident_id=rid,
+            recipient=ALICE,
+            messages="[]",
+            retry_key=str(rid),
+            created_at=NOW,
+            next_attempt_at=NOW,
+        )
+        for rid in (1, 2)
+    ]
     sendable = outbox.skip_unreachable(db, rows, lambda session, ids: {1: "resident blocked"} if 1 in ids else {})
     assert sendable == [rows[1]]
     assert (rows[0].status, rows[0].last_error) == (OutboxStatus.SKIPPED, "resident blocked")
 
 
 def test_a_dead_letter_is_requeued_as_a_push_with_its_retry_key(db: Session) -> None:
-    row = outbox.enqueue_reply(db, resident_id=None, user_id=ALICE, reply_token="t" * 32,
-                               reply_expires_at=NOW, messages=texts(1), now=NOW)[0]
+    row = outbox.enqueue_reply(
+        db, resident_id=None, user_id=ALICE, reply_token="t" * 32, reply_expires_at=NOW, messages=texts(1), now=NOW
+    )[0]
     db.flush()
     with pytest.raises(outbox.NotDeadError):
         outbox.requeue(db, row.id or 0, NOW)
@@ -105,7 +131,11 @@ def test_a_dead_letter_is_requeued_as_a_push_with_its_retry_key(db: Session) -> 
     db.flush()
     again = outbox.requeue(db, row.id or 0, NOW)
     assert again is row and (row.status, row.kind, row.retry_key, row.attempts) == (
-        OutboxStatus.PENDING, OutboxKind.PUSH, key, 0)
+        OutboxStatus.PENDING,
+        OutboxKind.PUSH,
+        key,
+        0,
+    )
     assert outbox.requeue(db, 10**9, NOW) is None
 
 

@@ -68,8 +68,9 @@ def test_a_bug_is_logged_with_its_traceback_once_per_kind() -> None:
     assert [e.get("exc_info") for e in logs] == [True, None]
 
 
-def test_a_database_error_while_handling_leaves_the_event_pending(harness: Harness,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_error_while_handling_leaves_the_event_pending(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = harness.new_user()
     harness.post_events(harness.event("text", user, text="ช่วยเหลือ"))
 

@@ -6,9 +6,12 @@ from tests.harness import Harness
 
 
 def _is_portal_page(response) -> bool:  # type: ignore[no-untyped-def]
-    return (response.headers["content-type"].startswith("text/html") and '<html lang="th">' in response.text
-            and 'href="/static/portal/print.css" media="print"' in response.text
-            and 'aria-label="เมนูหลัก"' in response.text)
+    return (
+        response.headers["content-type"].startswith("text/html")
+        and '<html lang="th">' in response.text
+        and 'href="/static/portal/print.css" media="print"' in response.text
+        and 'aria-label="เมนูหลัก"' in response.text
+    )
 
 
 def test_an_unknown_page_is_the_thai_404(harness: Harness) -> None:

@@ -45,8 +45,13 @@ def _count(harness: Harness, model: type) -> int:
 
 def test_a_web_complaint_is_tracked_by_code_and_pin_and_not_by_code_alone(harness: Harness) -> None:
     assert harness.client.get("/public/complain").status_code == 200
-    form = {"description": f"ไฟถนนดับหน้าวัด {SCRIPT}", "category": "lighting", "village": "2",
-            "name": "นางทดสอบ เว็บ", "phone": "081-234-5678"}
+    form = {
+        "description": f"ไฟถนนดับหน้าวัด {SCRIPT}",
+        "category": "lighting",
+        "village": "2",
+        "name": "นางทดสอบ เว็บ",
+        "phone": "081-234-5678",
+    }
     response = harness.client.post("/public/complain", data=form, files={"photo": ("p.png", _photo(), "image/png")})
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     code, pin = _filed(response.text)
@@ -61,17 +66,23 @@ def test_a_web_complaint_is_tracked_by_code_and_pin_and_not_by_code_alone(harnes
         assert pin.replace("-", "") not in stored.pin_hash and stored.pin_hash.startswith("scrypt$")
 
     officer = harness.staff_token("officer")
-    moved = harness.client.post(f"/api/v1/complaints/{code}/transitions", headers=officer,
-                                json={"status": "in_progress", "public_note": "ช่างจะเข้าซ่อมพรุ่งนี้",
-                                      "internal_note": "ลับเฉพาะ ใช้หลอดสำรอง"})
+    moved = harness.client.post(
+        f"/api/v1/complaints/{code}/transitions",
+        headers=officer,
+        json={"status": "in_progress", "public_note": "ช่างจะเข้าซ่อมพรุ่งนี้", "internal_note": "ลับเฉพาะ ใช้หลอดสำรอง"},
+    )
     assert moved.status_code == 200, moved.text
 
     tracked = harness.client.get("/public/track", params={"code": code.lower(), "pin": pin.replace("-", "")})
     assert tracked.status_code == 200
     assert "ช่างจะเข้าซ่อมพรุ่งนี้" in tracked.text and "กำหนดแล้วเสร็จ" in tracked.text
     assert "ลับเฉพาะ" not in tracked.text and "นางทดสอบ" not in tracked.text
-    for params in ({"code": code}, {"code": code, "pin": "0000-0000"}, {"code": "C2570-99999", "pin": pin},
-                   {"pin": pin}):
+    for params in (
+        {"code": code},
+        {"code": code, "pin": "0000-0000"},
+        {"code": "C2570-99999", "pin": pin},
+        {"pin": pin},
+    ):
         refused = harness.client.get("/public/track", params=params)
         assert refused.status_code == 404, params
         assert "ช่างจะเข้าซ่อม" not in refused.text and "สถานะ:" not in refused.text
@@ -86,10 +97,12 @@ def test_html_in_a_description_is_shown_as_text(harness: Harness) -> None:
 
 
 def test_bad_input_gets_the_form_back_in_thai_and_keeps_nothing(harness: Harness) -> None:
-    cases = [({"description": "  "}, None, "กรุณาเล่ารายละเอียด"),
-             ({"description": "x", "category": "nope"}, None, "ประเภทเรื่อง"),
-             ({"description": "x", "village": "99"}, None, "หมู่บ้าน"),
-             ({"description": "x"}, ("a.png", b"not an image", "image/png"), "รับภาพไม่ได้")]
+    cases = [
+        ({"description": "  "}, None, "กรุณาเล่ารายละเอียด"),
+        ({"description": "x", "category": "nope"}, None, "ประเภทเรื่อง"),
+        ({"description": "x", "village": "99"}, None, "หมู่บ้าน"),
+        ({"description": "x"}, ("a.png", b"not an image", "image/png"), "รับภาพไม่ได้"),
+    ]
     for form, upload, message in cases:
         files = {"photo": upload} if upload else None
         page = harness.client.post("/public/complain", data=form, files=files)
@@ -107,10 +120,17 @@ def test_a_village_that_is_no_number_int_can_read_is_the_forms_422_not_a_crash(h
 def test_a_web_tip_is_sealed_as_in_line(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     assert harness.client.get("/public/report-corruption").status_code == 200
-    form = {"description": "ปลัดเรียกรับเงินค่าอนุญาตก่อสร้าง", "when": "มีนาคม 2569", "where": "ที่ทำการ",
-            "who": "ปลัด", "name": CANARY_NAME, "phone": CANARY_PHONE}
-    page = harness.client.post("/public/report-corruption", data=form,
-                               files={"evidence": ("e.png", _photo(), "image/png")})
+    form = {
+        "description": "ปลัดเรียกรับเงินค่าอนุญาตก่อสร้าง",
+        "when": "มีนาคม 2569",
+        "where": "ที่ทำการ",
+        "who": "ปลัด",
+        "name": CANARY_NAME,
+        "phone": CANARY_PHONE,
+    }
+    page = harness.client.post(
+        "/public/report-corruption", data=form, files={"evidence": ("e.png", _photo(), "image/png")}
+    )
     assert page.status_code == 200
     code, pin = _filed(page.text)
     assert code.startswith("T") and CANARY_NAME not in page.text
@@ -127,8 +147,11 @@ def test_a_web_tip_is_sealed_as_in_line(harness: Harness, caplog: pytest.LogCapt
     assert detail["reporter"]["name"] == CANARY_NAME and detail["reporter"]["phone"] == CANARY_PHONE
     assert detail["reporter"]["reachable_in_line"] is False
 
-    harness.client.post(f"/api/v1/tips/{code}/transitions", headers=integrity,
-                        json={"status": "referred", "public_note": "ส่งสำนักงาน ป.ป.ช. แล้ว"})
+    harness.client.post(
+        f"/api/v1/tips/{code}/transitions",
+        headers=integrity,
+        json={"status": "referred", "public_note": "ส่งสำนักงาน ป.ป.ช. แล้ว"},
+    )
     tracked = harness.client.get("/public/track", params={"code": code, "pin": pin})
     assert tracked.status_code == 200 and f"<strong>{status_name('referred')}</strong>" in tracked.text
     assert "ป.ป.ช." not in tracked.text  # for tips, only the status: not even the public note
@@ -164,8 +187,11 @@ def test_the_honeypot_and_the_rate_limit(harness: Harness) -> None:
 
 def test_staff_recorded_case_gets_a_printable_slip(harness: Harness) -> None:
     officer = harness.staff_token("officer")
-    recorded = harness.client.post("/api/v1/complaints", headers=officer, json={
-        "source_channel": "phone", "category": "water", "description": "น้ำประปาไม่ไหล", "contact_name": "ลุงมี"})
+    recorded = harness.client.post(
+        "/api/v1/complaints",
+        headers=officer,
+        json={"source_channel": "phone", "category": "water", "description": "น้ำประปาไม่ไหล", "contact_name": "ลุงมี"},
+    )
     assert recorded.status_code in (200, 201), recorded.text
     code = recorded.json()["code"]
     assert harness.client.post(f"/api/v1/complaints/{code}/slip").status_code == 401

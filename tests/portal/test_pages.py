@@ -11,8 +11,17 @@ from bot.complaints import service
 from bot.complaints.models import Status
 from tests.harness import Harness
 
-PUBLIC_PAGES = ["/", "/public/how-to-complain", "/public/how-to-report-corruption", "/public/complaints",
-                "/public/tips", "/public/surveys", "/public/forums", "/public/contact", "/public/privacy"]
+PUBLIC_PAGES = [
+    "/",
+    "/public/how-to-complain",
+    "/public/how-to-report-corruption",
+    "/public/complaints",
+    "/public/tips",
+    "/public/surveys",
+    "/public/forums",
+    "/public/contact",
+    "/public/privacy",
+]
 
 
 def _links(html: str) -> list[str]:
@@ -23,8 +32,16 @@ def test_every_link_on_the_front_door_answers(harness: Harness) -> None:
     home = harness.client.get("/")
     assert home.status_code == 200 and home.headers["content-type"].startswith("text/html")
     links = _links(home.text)
-    for expected in ("/public/how-to-complain", "/public/how-to-report-corruption", "/public/complaints",
-                     "/public/tips", "/public/surveys", "/public/forums", "/public/contact", "/public/privacy"):
+    for expected in (
+        "/public/how-to-complain",
+        "/public/how-to-report-corruption",
+        "/public/complaints",
+        "/public/tips",
+        "/public/surveys",
+        "/public/forums",
+        "/public/contact",
+        "/public/privacy",
+    ):
         assert expected in links
     for link in links:
         assert harness.client.get(link).status_code == 200, link
@@ -54,10 +71,10 @@ def test_a_median_of_zero_days_is_shown_and_quarters_line_up(harness: Harness) -
     org, settings = harness.org, harness.settings
     filed = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
     with Session(harness.engine) as session:
-        case = service.file_complaint(session, org=org, settings=settings, category="roads", description="ไฟดับ",
-                                      now=filed, village_no=1)
-        service.transition(session, case, Status.RESOLVED, org=org, now=filed,
-                           public_note="ซ่อมแล้ว")
+        case = service.file_complaint(
+            session, org=org, settings=settings, category="roads", description="ไฟดับ", now=filed, village_no=1
+        )
+        service.transition(session, case, Status.RESOLVED, org=org, now=filed, public_note="ซ่อมแล้ว")
         session.commit()
     page = harness.client.get("/public/complaints", params={"fiscal_year": 2570}).text
     assert "มัธยฐาน 0 วัน" in page and "ภายใน 0 วัน" in page

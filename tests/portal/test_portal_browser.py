@@ -27,8 +27,9 @@ def browser_page(service: str) -> Iterator[sync_api.Page]:  # noqa: F811 (the im
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH",
-                                          timezone_id="Asia/Bangkok", base_url=service)
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, locale="th-TH", timezone_id="Asia/Bangkok", base_url=service
+            )
             context.set_default_timeout(WAIT_MS)
             expect.set_options(timeout=WAIT_MS)
             page = context.new_page()
@@ -54,8 +55,12 @@ def test_front_door_and_a_web_complaint(browser_page: sync_api.Page, tmp_path: P
     qr = page.locator("img.qr")
     expect(qr).to_be_visible()
     assert page.evaluate("img => img.naturalWidth", qr.element_handle()) > 0  # the QR code really loaded
-    for title in ("วิธีร้องทุกข์/ร้องเรียน", "สถิติเรื่องร้องทุกข์/ร้องเรียน", "รายงานผลการสำรวจความพึงพอใจ",
-                  "ประกาศการคุ้มครองข้อมูลส่วนบุคคล (PDPA)"):
+    for title in (
+        "วิธีร้องทุกข์/ร้องเรียน",
+        "สถิติเรื่องร้องทุกข์/ร้องเรียน",
+        "รายงานผลการสำรวจความพึงพอใจ",
+        "ประกาศการคุ้มครองข้อมูลส่วนบุคคล (PDPA)",
+    ):
         expect(page.get_by_role("link", name=title)).to_be_visible()
     _shot(page, "portal-home.png")
 
@@ -85,4 +90,3 @@ def test_front_door_and_a_web_complaint(browser_page: sync_api.Page, tmp_path: P
     expect(page.locator("svg.chart").first).to_be_visible()
     expect(page.locator(".card b").first).to_have_text("1")
     _shot(page, "portal-complaint-statistics.png")
-

@@ -41,8 +41,9 @@ def test_erasure_removes_identifiers_everywhere_but_keeps_anonymous_rows(harness
         assert resident.line_user_id is None and resident.status == FollowStatus.ERASED
         assert resident.village_no is None and resident.erased_at is not None
         assert session.exec(select(ConsentRecord)).all()  # proof of the earlier consent stays, anonymous
-        assert all(r.status in (OutboxStatus.SENT, OutboxStatus.SKIPPED)
-                   for r in session.exec(select(OutboxMessage)).all())
+        assert all(
+            r.status in (OutboxStatus.SENT, OutboxStatus.SKIPPED) for r in session.exec(select(OutboxMessage)).all()
+        )
         for table in ("inbox_event", "outbox_message", "resident", "conversation", "consent_record"):
             dump = " ".join(str(row) for row in session.execute(text(f"SELECT * FROM {table}")).all())
             assert user not in dump, table

@@ -71,17 +71,24 @@ def free_port() -> int:
 
 def serve(database_url: str, port: int) -> tuple[uvicorn.Server, str]:
     """The app on a migrated database with one admin; returns the server and the admin's token."""
-    settings = Settings(_env_file=None, database_url=database_url, line_channel_secret="s" * 32,
-                        line_channel_access_token="schema-run", line_api_base_url="http://127.0.0.1:9",
-                        line_data_api_base_url="http://127.0.0.1:9", line_request_timeout_seconds=1,
-                        tambon_tips_key=Fernet.generate_key().decode())
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        line_channel_secret="s" * 32,
+        line_channel_access_token="schema-run",
+        line_api_base_url="http://127.0.0.1:9",
+        line_data_api_base_url="http://127.0.0.1:9",
+        line_request_timeout_seconds=1,
+        tambon_tips_key=Fernet.generate_key().decode(),
+    )
     engine = make_engine(database_url)
     migrate.upgrade(engine)
     with Session(engine) as session:
         _, token = create_staff(session, name="ผู้ดูแลทดสอบ", role=Role.ADMIN, now=utcnow())
         session.commit()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
     threading.Thread(target=server.run, daemon=True).start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -95,12 +102,24 @@ def serve(database_url: str, port: int) -> tuple[uvicorn.Server, str]:
 
 def schemathesis(port: int, token: str | None, max_examples: int | None, seed: int, report: Path) -> int:
     command = [
-        str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(HERE / "schemathesis.toml"),
+        str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(HERE / "schemathesis.toml"),
         # No `--checks all`: every built-in check is on by default, and naming them on the command line would
         # override the per-operation settings of schemathesis.toml.
-        "run", f"http://127.0.0.1:{port}/openapi.json",
-        "--seed", str(seed), "--workers", "1", "--exclude-path-regex", EXCLUDED_PATHS, "--no-color",
-        "--report", "junit", "--report-junit-path", str(report),
+        "run",
+        f"http://127.0.0.1:{port}/openapi.json",
+        "--seed",
+        str(seed),
+        "--workers",
+        "1",
+        "--exclude-path-regex",
+        EXCLUDED_PATHS,
+        "--no-color",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
     ]
     if max_examples is not None:
         command += ["--max-examples", str(max_examples)]
@@ -112,8 +131,12 @@ def schemathesis(port: int, token: str | None, max_examples: int | None, seed: i
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max-examples", type=int, default=None,
-                        help="examples per operation, for every operation (default: schemathesis.toml's)")
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=None,
+        help="examples per operation, for every operation (default: schemathesis.toml's)",
+    )
     parser.add_argument("--seed", type=int, default=2570)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, fresh_database(Path(folder)) as database_url:
@@ -122,8 +145,10 @@ def main() -> int:
             failed = 0
             for who, credentials in (("admin", token), ("nobody", None)):
                 print(f"== schemathesis, signed in as {who} ==", flush=True)
-                failed |= schemathesis(port, credentials, args.max_examples, args.seed,
-                                       Path(folder) / f"junit-{who}.xml") != 0
+                failed |= (
+                    schemathesis(port, credentials, args.max_examples, args.seed, Path(folder) / f"junit-{who}.xml")
+                    != 0
+                )
         finally:
             server.should_exit = True
             time.sleep(0.5)

@@ -40,8 +40,15 @@ def open_survey(session: Session, data: dict[str, Any], now: datetime) -> tuple[
     return survey, definition
 
 
-def file_paper(session: Session, survey: Survey, definition: Definition, rows: list[dict[str, Any]],
-               now: datetime, village: int | None = 1, channel: Channel = Channel.PAPER) -> None:
+def file_paper(
+    session: Session,
+    survey: Survey,
+    definition: Definition,
+    rows: list[dict[str, Any]],
+    now: datetime,
+    village: int | None = 1,
+    channel: Channel = Channel.PAPER,
+) -> None:
     """One complete response per row of answers."""
     for row in rows:
         responses.submit(session, survey, definition, responses.Respondent(village_no=village), row, channel, now)

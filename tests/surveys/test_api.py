@@ -42,8 +42,14 @@ def test_shipped_surveys_install_as_drafts_and_roles_are_enforced(harness: Harne
     officer = token(harness, Role.OFFICER, "สมชาย")
     assert harness.client.post("/api/v1/surveys/install-shipped", headers=officer).status_code == 403
     installed = harness.client.post("/api/v1/surveys/install-shipped", headers=manager).json()
-    assert [s["key"] for s in installed] == ["public_disclosure", "info_centre", "complaint_handling",
-                                             "law_knowledge", "conflict_of_interest", "no_gift"]
+    assert [s["key"] for s in installed] == [
+        "public_disclosure",
+        "info_centre",
+        "complaint_handling",
+        "law_knowledge",
+        "conflict_of_interest",
+        "no_gift",
+    ]
     assert harness.client.post("/api/v1/surveys/install-shipped", headers=manager).json() == []  # idempotent
     listed = harness.client.get("/api/v1/surveys", headers=officer).json()
     assert {s["status"] for s in listed} == {"draft"}
@@ -96,8 +102,9 @@ def test_paper_entry_checks_everything_before_writing(harness: Harness, manager)
     assert count(harness, SurveyResponse) == count(harness, SurveyAnswer) == 0
     filed = harness.client.post(url, json={"answers": {"q1": 5, "q2": 4}, "village_no": 3}, headers=officer)
     assert filed.status_code == 201 and filed.json()["revised"] is False
-    assert harness.client.post("/api/v1/surveys/nope/responses", json={"answers": {}}, headers=officer).status_code \
-        == 404
+    assert (
+        harness.client.post("/api/v1/surveys/nope/responses", json={"answers": {}}, headers=officer).status_code == 404
+    )
     assert harness.client.post(f"/api/v1/surveys/{key}/close", headers=manager).status_code == 200
     closed = harness.client.post(url, json={"answers": {"q1": 5, "q2": 4}}, headers=officer)
     assert closed.status_code == 409 and "ปิดรับ" in closed.json()["detail"]
@@ -129,8 +136,14 @@ def test_staff_take_quizzes_once_and_a_retake_a_manager_allows_revises(harness: 
     officer = token(harness, Role.OFFICER, "สมชาย")
     harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
     harness.client.post("/api/v1/surveys/conflict_of_interest/open", headers=manager)
-    right = {"meaning": "a", "relative_contractor": "b", "official_car": "c", "inside_information": "a",
-             "gift_basket": "b", "side_job": "b"}
+    right = {
+        "meaning": "a",
+        "relative_contractor": "b",
+        "official_car": "c",
+        "inside_information": "a",
+        "gift_basket": "b",
+        "side_job": "b",
+    }
     url = "/api/v1/surveys/conflict_of_interest/my-response"
     first = harness.client.post(url, json={"answers": {**right, "side_job": "a"}}, headers=officer).json()
     assert (first["score_percent"], first["passed"], first["revised"]) == (83.33, True, False)
@@ -138,17 +151,27 @@ def test_staff_take_quizzes_once_and_a_retake_a_manager_allows_revises(harness: 
     assert again.status_code == 409 and "ทำแบบนี้แล้ว" in again.json()["detail"]
     with Session(harness.engine) as session:
         officer_id = session.exec(select(StaffMember.id).where(StaffMember.name == "สมชาย")).one()
-    assert harness.client.post("/api/v1/surveys/conflict_of_interest/retakes", json={"staff_id": officer_id},
-                               headers=officer).status_code == 403
-    assert harness.client.post("/api/v1/surveys/conflict_of_interest/retakes", json={"staff_id": officer_id},
-                               headers=manager).status_code == 201
-    second = harness.client.post(url, json={"answers": {**right, "side_job": "a", "meaning": "b"}},
-                                 headers=officer).json()
+    assert (
+        harness.client.post(
+            "/api/v1/surveys/conflict_of_interest/retakes", json={"staff_id": officer_id}, headers=officer
+        ).status_code
+        == 403
+    )
+    assert (
+        harness.client.post(
+            "/api/v1/surveys/conflict_of_interest/retakes", json={"staff_id": officer_id}, headers=manager
+        ).status_code
+        == 201
+    )
+    second = harness.client.post(
+        url, json={"answers": {**right, "side_job": "a", "meaning": "b"}}, headers=officer
+    ).json()
     assert (second["score_percent"], second["passed"], second["revised"]) == (66.67, False, True)
     assert count(harness, SurveyResponse) == 1
     assert harness.client.post(url, json={"answers": right}, headers=officer).status_code == 409  # retake used
-    paper = harness.client.post("/api/v1/surveys/conflict_of_interest/responses", json={"answers": right},
-                                headers=officer)
+    paper = harness.client.post(
+        "/api/v1/surveys/conflict_of_interest/responses", json={"answers": right}, headers=officer
+    )
     assert paper.status_code == 409
 
 
@@ -165,8 +188,9 @@ def test_sending_a_survey_to_a_village_multicasts_to_consenting_residents(harnes
     harness.deliver()
     invite = harness.last_message(users[0])
     assert invite["type"] == "template" and invite["template"]["actions"][0]["data"] == f"svopen:{key}::"
-    assert harness.client.post(f"/api/v1/surveys/{key}/send", json={"village_no": 42}, headers=manager) \
-        .status_code == 422
+    assert (
+        harness.client.post(f"/api/v1/surveys/{key}/send", json={"village_no": 42}, headers=manager).status_code == 422
+    )
     harness.tap(users[0], f"svopen:{key}::")
     assert "ขอบคุณ" in harness.say(users[0], "5")[0]
 

@@ -72,9 +72,16 @@ def test_a_resident_answers_the_disclosure_survey_by_tapping_and_typing(harness:
     (response,) = rows(harness)
     assert response.status == ResponseStatus.COMPLETE and response.resident_id is None
     assert response.respondent_key.startswith("anon:") and response.channel == "line" and response.village_no == 2
-    assert answers(harness) == {"channels_used": "line,website", "channel_access": 4, "channel_variety": 5,
-                                "content_complete": 5, "content_current": 4, "content_clear": 3, "overall": 2,
-                                "improve": "ป้ายประกาศควรใหญ่ขึ้น"}
+    assert answers(harness) == {
+        "channels_used": "line,website",
+        "channel_access": 4,
+        "channel_variety": 5,
+        "content_complete": 5,
+        "content_current": 4,
+        "content_clear": 3,
+        "overall": 2,
+        "improve": "ป้ายประกาศควรใหญ่ขึ้น",
+    }
     with Session(harness.engine) as session:  # an anonymous survey leaves no copy of the answers in the inbox
         payloads = [e.payload for e in session.exec(select(InboxEvent)).all()]
     assert not any("ป้ายประกาศ" in p or "svans" in p for p in payloads)

@@ -20,8 +20,9 @@ from tests.surveys.helpers import file_paper, open_survey, satisfaction_data
 NOW = datetime(2027, 2, 1, tzinfo=UTC)
 level = st.integers(1, 5)
 answers = st.integers(1, 3).flatmap(
-    lambda items: st.lists(st.tuples(st.integers(1, 3), st.lists(level, min_size=items, max_size=items)),
-                           min_size=1, max_size=30)
+    lambda items: st.lists(
+        st.tuples(st.integers(1, 3), st.lists(level, min_size=items, max_size=items)), min_size=1, max_size=30
+    )
 )
 DB = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -100,8 +101,9 @@ def test_wilson_stays_in_range_and_narrows_with_more_answers(share: float, n: in
 
 
 @given(mean=st.floats(20, 100), sd=st.floats(0.1, 40), n=st.integers(2, 500), target=st.floats(20, 100))
-def test_more_responses_needed_is_the_smallest_number_that_decides(mean: float, sd: float, n: int,
-                                                                   target: float) -> None:
+def test_more_responses_needed_is_the_smallest_number_that_decides(
+    mean: float, sd: float, n: int, target: float
+) -> None:
     more = stats.more_for_mean(mean, sd, n, target, (20.0, 100.0))
     if more is None:
         return

@@ -20,8 +20,10 @@ from tests.surveys.helpers import open_shipped
 
 def staff(harness: Harness, count: int) -> list[int]:
     with Session(harness.engine) as session:
-        ids = [create_staff(session, name=f"บุคลากร {i:02d}", role=Role.OFFICER, now=harness.clock())[0]
-               for i in range(count)]
+        ids = [
+            create_staff(session, name=f"บุคลากร {i:02d}", role=Role.OFFICER, now=harness.clock())[0]
+            for i in range(count)
+        ]
         session.flush()
         result = [m.id or 0 for m in ids]
         session.commit()
@@ -45,8 +47,9 @@ def answer_no_gift(harness: Harness, staff_ids: list[int], compliant: bool = Tru
         if not compliant:
             answers[next(iter(answers))] = "no"
         for sid in staff_ids:
-            responses.submit(session, survey, definition, Respondent(staff_id=sid), answers, Channel.STAFF,
-                              harness.clock())
+            responses.submit(
+                session, survey, definition, Respondent(staff_id=sid), answers, Channel.STAFF, harness.clock()
+            )
         session.commit()
 
 
@@ -61,11 +64,17 @@ def test_the_roster_is_replaced_whole_by_managers_only(harness: Harness) -> None
     assert harness.client.get("/api/v1/surveys/no_gift/roster", headers=manager).json() == body
     smaller = {"members": body["members"][:1]}
     assert harness.client.put("/api/v1/surveys/no_gift/roster", json=smaller, headers=manager).json() == smaller
-    for bad in ({"members": [{"name": "ก", "staff_id": 99999, "group": "staff"}]},
-                {"members": [{"name": "ก", "staff_id": None, "group": "mayor"}]},
-                {"members": [{"name": "", "staff_id": None, "group": "staff"}]},
-                {"members": [{"name": "ก", "staff_id": ids[0], "group": "staff"},
-                             {"name": "ข", "staff_id": ids[0], "group": "staff"}]}):
+    for bad in (
+        {"members": [{"name": "ก", "staff_id": 99999, "group": "staff"}]},
+        {"members": [{"name": "ก", "staff_id": None, "group": "mayor"}]},
+        {"members": [{"name": "", "staff_id": None, "group": "staff"}]},
+        {
+            "members": [
+                {"name": "ก", "staff_id": ids[0], "group": "staff"},
+                {"name": "ข", "staff_id": ids[0], "group": "staff"},
+            ]
+        },
+    ):
         assert harness.client.put("/api/v1/surveys/no_gift/roster", json=bad, headers=manager).status_code == 422
     assert harness.client.get("/api/v1/surveys/no_gift/roster", headers=manager).json() == smaller  # unchanged
     assert harness.client.put("/api/v1/surveys/info_centre/roster", json=body, headers=manager).status_code == 409
@@ -81,8 +90,9 @@ def test_forty_of_forty_compliant_is_met_and_thirty_nine_is_not_yet_provable(har
     manager = harness.staff_token("manager")
     open_shipped(harness.engine, "no_gift", harness.clock())
     ids = staff(harness, 40)
-    assert harness.client.put("/api/v1/surveys/no_gift/roster", json=roster_body(ids), headers=manager) \
-        .status_code == 200
+    assert (
+        harness.client.put("/api/v1/surveys/no_gift/roster", json=roster_body(ids), headers=manager).status_code == 200
+    )
     answer_no_gift(harness, ids[:39])
     summary = harness.client.get("/api/v1/surveys/no_gift/summary", headers=manager).json()
     assert summary["status"] == "not_yet_provable"
@@ -101,7 +111,8 @@ def test_forty_of_forty_compliant_is_met_and_thirty_nine_is_not_yet_provable(har
 
 
 def test_a_failure_is_not_met_even_while_others_are_missing_and_a_member_without_account_counts(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     manager = harness.staff_token("manager")
     open_shipped(harness.engine, "no_gift", harness.clock())
     ids = staff(harness, 2)
@@ -126,8 +137,9 @@ def test_the_answer_key_is_absent_from_everything_an_officer_reads(harness: Harn
     assert '"correct"' not in harness.client.get("/api/v1/surveys", headers=officer).text
     questions = harness.client.get("/api/v1/surveys/law_knowledge", headers=officer).json()["definition"]["questions"]
     first_choice = {q["key"]: q["choices"][0]["key"] for q in questions if q.get("choices")}
-    filed = harness.client.post("/api/v1/surveys/law_knowledge/my-response", json={"answers": first_choice},
-                                headers=officer)
+    filed = harness.client.post(
+        "/api/v1/surveys/law_knowledge/my-response", json={"answers": first_choice}, headers=officer
+    )
     assert filed.status_code == 201, filed.text
     assert set(filed.json()) == {"id", "fiscal_year", "revised", "score_percent", "passed"}  # the score, no key
     assert filed.json()["score_percent"] is not None and '"correct"' not in filed.text

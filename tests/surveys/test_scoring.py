@@ -66,8 +66,16 @@ def test_breakdowns_hide_groups_under_five_and_carry_sample_sizes(session: Sessi
     survey, definition = open_survey(session, satisfaction_data(1), NOW)
     file_paper(session, survey, definition, [{"q1": 5}] * 5, NOW, village=1)
     file_paper(session, survey, definition, [{"q1": 2}] * 4, NOW, village=2, channel=Channel.WEB)
-    r = summary.summarise(session, survey, definition, now=NOW, fiscal_year=2570, by="village",
-                          population=2100, group_populations={1: 1240, 2: 860})
+    r = summary.summarise(
+        session,
+        survey,
+        definition,
+        now=NOW,
+        fiscal_year=2570,
+        by="village",
+        population=2100,
+        group_populations={1: 1240, 2: 860},
+    )
     assert [(g.key, g.figures.n, g.population, g.required) for g in r.groups] == [((1,), 5, 1240, 303)]
     assert r.hidden_groups == 1 and r.overall.n == 9  # hidden from the breakdown, still in the total
     assert (r.population, r.sample_required) == (2100, 336)  # 2100 / (1 + 2100 × 0.0025)
@@ -93,8 +101,14 @@ def test_results_are_provisional_while_open_and_filter_by_fiscal_year(session: S
 def test_quiz_scores_are_per_person_and_pass_share_is_judged_on_the_pass_mark(session: Session) -> None:
     data = next(d for d in shipped_definitions("อบต.พนา") if d.key == "conflict_of_interest").to_data()
     survey, definition = open_survey(session, data, NOW)
-    right = {"meaning": "a", "relative_contractor": "b", "official_car": "c", "inside_information": "a",
-             "gift_basket": "b", "side_job": "b"}
+    right = {
+        "meaning": "a",
+        "relative_contractor": "b",
+        "official_car": "c",
+        "inside_information": "a",
+        "gift_basket": "b",
+        "side_job": "b",
+    }
     papers = [right, {**right, "side_job": "a"}, {**right, "meaning": "b", "official_car": "a", "side_job": "a"}]
     for answers in papers:
         submit(session, survey, definition, Respondent(), answers, Channel.STAFF, NOW)
@@ -110,7 +124,17 @@ def test_statistics_helpers_against_tables() -> None:
     assert stats.wilson(0.5, 10) == pytest.approx((0.23659, 0.76341), abs=1e-5)
     assert stats.t_critical(9) == 2.2622 and stats.t_critical(60) == pytest.approx(2.0003, abs=1e-3)
     assert [stats.band(x) for x in (5.0, 4.21, 4.2049, 4.205, 3.41, 3.40, 2.61, 1.81, 1.80, 1.0)] == [
-        "มากที่สุด", "มากที่สุด", "มาก", "มากที่สุด", "มาก", "ปานกลาง", "ปานกลาง", "น้อย", "น้อยที่สุด", "น้อยที่สุด"]
+        "มากที่สุด",
+        "มากที่สุด",
+        "มาก",
+        "มากที่สุด",
+        "มาก",
+        "ปานกลาง",
+        "ปานกลาง",
+        "น้อย",
+        "น้อยที่สุด",
+        "น้อยที่สุด",
+    ]
     # mean 90 %, SD 10 points, 2 answers: t(m−1)·10/√m < 10 first holds at m = 7 → 5 more
     assert stats.more_for_mean(90.0, 10.0, 2, 80.0, (20.0, 100.0)) == 5
     needed = stats.more_for_share(0.9, 10, 0.8)

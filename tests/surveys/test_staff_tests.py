@@ -44,8 +44,9 @@ def _setup(harness: Harness, without_account: list[str]) -> tuple[dict[str, str]
     manager = harness.staff_token("manager")
     open_shipped(harness.engine, "law_knowledge", harness.clock())
     ids = staff(harness, 2)
-    saved = harness.client.put("/api/v1/surveys/law_knowledge/roster", json=roster_body(ids, without_account),
-                               headers=manager)
+    saved = harness.client.put(
+        "/api/v1/surveys/law_knowledge/roster", json=roster_body(ids, without_account), headers=manager
+    )
     assert saved.status_code == 200
     return manager, ids
 
@@ -74,8 +75,7 @@ def test_a_linked_staff_member_takes_the_law_test_in_line_once_and_sees_the_scor
     assert f"คะแนนของท่าน {expected:g}%" in last[0]
     sent = "\n".join(harness.line.state.texts_to(user))
     assert "correct" not in sent
-    assert _summary(harness, manager, "law_knowledge")["roster"] == {"size": 2, "answered": 1,
-                                                                     "missing": ["บุคลากร 01"]}
+    assert _summary(harness, manager, "law_knowledge")["roster"] == {"size": 2, "answered": 1, "missing": ["บุคลากร 01"]}
     with Session(harness.engine) as session:
         response = session.exec(select(SurveyResponse)).one()
         assert (response.staff_id, response.channel, response.respondent_key) == (ids[0], "line", f"staff:{ids[0]}")
@@ -107,8 +107,7 @@ def test_cancel_files_nothing_and_an_unlinked_account_is_told_how_to_take_part(h
 def test_a_council_member_without_an_account_answers_by_personal_code_in_line(harness: Harness) -> None:
     manager, ids = _setup(harness, ["นางสมร สภาตำบล", "นายก ใจดี"])
     officer = harness.staff_token("officer")
-    assert harness.client.post("/api/v1/surveys/law_knowledge/roster/invitations", headers=officer) \
-        .status_code == 403
+    assert harness.client.post("/api/v1/surveys/law_knowledge/roster/invitations", headers=officer).status_code == 403
     issued = harness.client.post("/api/v1/surveys/law_knowledge/roster/invitations", headers=manager)
     assert issued.status_code == 201, issued.text
     letters = {i["name"]: i for i in issued.json()}
@@ -130,11 +129,13 @@ def test_a_council_member_without_an_account_answers_by_personal_code_in_line(ha
     assert "รหัสนี้ใช้ไม่ได้" in harness.say(user, f"แบบทดสอบ {code}")[0]
     assert "ทำแล้วในปีนี้" in harness.say(user, "แบบทดสอบ")[0]
     sent = harness.line.state.texts_to(user)
-    assert {t: org_style_problems(t, harness.org.short_name) for t in sent
-            if org_style_problems(t, harness.org.short_name)} == {}  # docs/THAI_STYLE.md
+    assert {
+        t: org_style_problems(t, harness.org.short_name) for t in sent if org_style_problems(t, harness.org.short_name)
+    } == {}  # docs/THAI_STYLE.md
     # replacing the roster keeps her the same person: her answer still counts
-    harness.client.put("/api/v1/surveys/law_knowledge/roster", json=roster_body(ids, ["นายก ใจดี", "นางสมร สภาตำบล"]),
-                       headers=manager)
+    harness.client.put(
+        "/api/v1/surveys/law_knowledge/roster", json=roster_body(ids, ["นายก ใจดี", "นางสมร สภาตำบล"]), headers=manager
+    )
     assert _summary(harness, manager, "law_knowledge")["roster"]["answered"] == 1
     # new letters go only to those still missing
     again = harness.client.post("/api/v1/surveys/law_knowledge/roster/invitations", headers=manager).json()
@@ -151,8 +152,9 @@ def test_a_personal_web_page_takes_one_answer_without_the_answer_key(harness: Ha
     incomplete = harness.client.post(letter["url"], data={definition.questions[0].key: "a"})
     assert incomplete.status_code == 422 and "ต้องตอบ" in incomplete.text
     answers = {q.key: q.correct for q in definition.questions}
-    answers[definition.questions[0].key] = next(c.key for c in definition.questions[0].choices
-                                                if c.key != definition.questions[0].correct)
+    answers[definition.questions[0].key] = next(
+        c.key for c in definition.questions[0].choices if c.key != definition.questions[0].correct
+    )
     done = harness.client.post(letter["url"], data=answers)
     expected = round(100 * (len(answers) - 1) / len(answers), 2)
     assert done.status_code == 200 and f"{expected:g}%" in done.text
@@ -166,8 +168,10 @@ def test_a_personal_web_page_takes_one_answer_without_the_answer_key(harness: Ha
 def test_invitations_need_an_open_staff_survey(harness: Harness) -> None:
     manager = harness.staff_token("manager")
     harness.client.post("/api/v1/surveys/install-shipped", headers=manager)
-    assert harness.client.post("/api/v1/surveys/law_knowledge/roster/invitations", headers=manager) \
-        .status_code == 409  # still a draft
-    assert harness.client.post("/api/v1/surveys/info_centre/roster/invitations", headers=manager) \
-        .status_code == 409  # residents' survey
+    assert (
+        harness.client.post("/api/v1/surveys/law_knowledge/roster/invitations", headers=manager).status_code == 409
+    )  # still a draft
+    assert (
+        harness.client.post("/api/v1/surveys/info_centre/roster/invitations", headers=manager).status_code == 409
+    )  # residents' survey
     assert harness.client.post("/api/v1/surveys/nope/roster/invitations", headers=manager).status_code == 404

@@ -95,8 +95,11 @@ def test_an_empty_or_overlong_tip_is_refused(db: Session, what: str) -> None:
 def test_filing_starts_the_timeline_tells_integrity_officers_and_keeps_at_most_the_photo_limit(db: Session) -> None:
     photos = [str(i) for i in range(SETTINGS.photos_per_case + 2)]
     tip = file(db, evidence_message_ids=photos)
-    kept = db.exec(select(MediaFile.line_message_id).join(TipEvidence, col(TipEvidence.media_id) == MediaFile.id)
-                   .where(TipEvidence.tip_id == tip.id)).all()
+    kept = db.exec(
+        select(MediaFile.line_message_id)
+        .join(TipEvidence, col(TipEvidence.media_id) == MediaFile.id)
+        .where(TipEvidence.tip_id == tip.id)
+    ).all()
     assert sorted(kept) == sorted(photos[: SETTINGS.photos_per_case])
     assert [text for _, text in tips.public_timeline(db, tip)] == ["รับเรื่องแล้ว: รับเบาะแสแล้ว"]
     note = db.exec(select(StaffNotification)).one()

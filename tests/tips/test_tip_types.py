@@ -60,8 +60,9 @@ def test_typed_numbers_names_and_not_sure(harness: Harness) -> None:
     _finish(harness, user)
     assert _tip(harness).type == "bribery"
     sent = harness.line.state.texts_to(user)
-    assert {t: org_style_problems(t, harness.org.short_name) for t in sent
-            if org_style_problems(t, harness.org.short_name)} == {}  # docs/THAI_STYLE.md
+    assert {
+        t: org_style_problems(t, harness.org.short_name) for t in sent if org_style_problems(t, harness.org.short_name)
+    } == {}  # docs/THAI_STYLE.md
 
     user = _start(harness)
     harness.say(user, "ยักยอกน้ำมันรถส่วนกลาง")

@@ -42,8 +42,11 @@ def file_tip(harness: Harness, user: str, anonymous: bool) -> str:
 def dump_database(harness: Harness) -> str:
     """Every row of every table, as text: where a canary must not be found."""
     with Session(harness.engine) as session:
-        return "\n".join(str(row) for table in SQLModel.metadata.sorted_tables
-                         for row in session.execute(text(f'SELECT * FROM "{table.name}"')).all())
+        return "\n".join(
+            str(row)
+            for table in SQLModel.metadata.sorted_tables
+            for row in session.execute(text(f'SELECT * FROM "{table.name}"')).all()
+        )
 
 
 def test_named_tip_keeps_the_reporter_sealed_everywhere(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
@@ -89,8 +92,11 @@ def test_anonymous_reporter_is_not_revealed_but_still_reached(harness: Harness) 
     officer = harness.staff_token("integrity_officer")
     detail = harness.client.get(f"/api/v1/tips/{code}", params={"reveal_reporter": True}, headers=officer).json()
     assert detail["anonymous"] is True and detail["reporter"] is None
-    response = harness.client.post(f"/api/v1/tips/{code}/transitions", headers=officer,
-                                   json={"status": "referred", "public_note": "ส่งสำนักงาน ป.ป.ช. แล้ว"})
+    response = harness.client.post(
+        f"/api/v1/tips/{code}/transitions",
+        headers=officer,
+        json={"status": "referred", "public_note": "ส่งสำนักงาน ป.ป.ช. แล้ว"},
+    )
     assert response.status_code == 200
     harness.deliver()
     assert "ส่งสำนักงาน ป.ป.ช. แล้ว" in harness.line.state.texts_to(user)[-1]
@@ -102,8 +108,12 @@ def test_everyone_but_integrity_officers_gets_404(harness: Harness, role: str | 
     harness.onboard(user)
     code = file_tip(harness, user, anonymous=True)
     headers = harness.staff_token(role) if role else {}
-    for method, path in (("get", "/api/v1/tips"), ("get", f"/api/v1/tips/{code}"),
-                         ("post", f"/api/v1/tips/{code}/transitions"), ("get", f"/api/v1/tips/{code}/evidence/1")):
+    for method, path in (
+        ("get", "/api/v1/tips"),
+        ("get", f"/api/v1/tips/{code}"),
+        ("post", f"/api/v1/tips/{code}/transitions"),
+        ("get", f"/api/v1/tips/{code}/evidence/1"),
+    ):
         response = harness.client.request(method, path, headers=headers, json={"status": "closed"})
         assert response.status_code == 404, (role, path)
     if role:  # tips appear in no general list or search
@@ -120,10 +130,16 @@ def test_every_read_is_audited_and_transitions_follow_the_rules(harness: Harness
     officer = harness.staff_token("integrity_officer", name="นางสาวโปร่งใส")
     assert harness.client.get("/api/v1/tips", headers=officer).json()["total"] == 1
     harness.client.get(f"/api/v1/tips/{code}", headers=officer)
-    assert harness.client.post(f"/api/v1/tips/{code}/transitions", json={"status": "closed"},
-                               headers=officer).status_code == 409
-    assert harness.client.post(f"/api/v1/tips/{code}/transitions", json={"status": "unsubstantiated"},
-                               headers=officer).status_code == 422
+    assert (
+        harness.client.post(f"/api/v1/tips/{code}/transitions", json={"status": "closed"}, headers=officer).status_code
+        == 409
+    )
+    assert (
+        harness.client.post(
+            f"/api/v1/tips/{code}/transitions", json={"status": "unsubstantiated"}, headers=officer
+        ).status_code
+        == 422
+    )
     assert harness.client.get("/api/v1/tips/T2570-99999", headers=officer).status_code == 404
     with Session(harness.engine) as session:
         actions = [(a.action, a.actor) for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]

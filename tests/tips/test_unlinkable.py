@@ -66,8 +66,10 @@ def finish_tip(harness: Harness, user: str, photo: str | None = None) -> list[st
 def rows_of(harness: Harness) -> dict[str, list[dict[str, Any]]]:
     """Every column of every row of every table."""
     with Session(harness.engine) as session:
-        return {table.name: [dict(r._mapping) for r in session.execute(text(f'SELECT * FROM "{table.name}"'))]
-                for table in SQLModel.metadata.sorted_tables}
+        return {
+            table.name: [dict(r._mapping) for r in session.execute(text(f'SELECT * FROM "{table.name}"'))]
+            for table in SQLModel.metadata.sorted_tables
+        }
 
 
 def times_in(row: dict[str, Any]) -> set[datetime]:
@@ -85,7 +87,9 @@ def times_in(row: dict[str, Any]) -> set[datetime]:
 
 
 def test_a_database_and_log_reader_cannot_link_the_reporter_to_tips(
-    harness: Harness, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
+    harness: Harness,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -142,8 +146,11 @@ def test_a_database_and_log_reader_cannot_link_the_reporter_to_tips(
 
     # The reporter's rows: any row naming the LINE id or the resident.
     def names_reporter(table: str, row: dict[str, Any]) -> bool:
-        return (reporter in " ".join(str(v) for v in row.values())
-                or row.get("resident_id") == resident.id or (table == "resident" and row["id"] == resident.id))
+        return (
+            reporter in " ".join(str(v) for v in row.values())
+            or row.get("resident_id") == resident.id
+            or (table == "resident" and row["id"] == resident.id)
+        )
 
     # Tip-time rows: the tip's own tables, sealed dialogs, sealed inbox rows, sealed outbox rows, and
     # everything written about a tip (officers' notes, the tip's number sequence).
@@ -151,11 +158,14 @@ def test_a_database_and_log_reader_cannot_link_the_reporter_to_tips(
     assert len(tip_media) == 1
 
     def tip_row(table: str, row: dict[str, Any]) -> bool:
-        return (table in ("tip", "tip_update", "tip_evidence", "sealed_dialog")
-                or (table == "media" and row["id"] in tip_media)
-                or (table == "inbox_event" and row["source_key"] == "sealed")
-                or (table == "outbox_message" and row["resident_id"] is None and row["scrub_after_send"])
-                or row.get("record_type") == "tip" or (table == "case_sequence" and row["prefix"] == "T"))
+        return (
+            table in ("tip", "tip_update", "tip_evidence", "sealed_dialog")
+            or (table == "media" and row["id"] in tip_media)
+            or (table == "inbox_event" and row["source_key"] == "sealed")
+            or (table == "outbox_message" and row["resident_id"] is None and row["scrub_after_send"])
+            or row.get("record_type") == "tip"
+            or (table == "case_sequence" and row["prefix"] == "T")
+        )
 
     reporter_rows = [(t, r) for t, rows in tables.items() for r in rows if names_reporter(t, r)]
     tip_rows = [(t, r) for t, rows in tables.items() for r in rows if tip_row(t, r)]
@@ -244,8 +254,9 @@ def test_the_inbox_is_vacuumed_on_a_schedule_on_postgresql(harness: Harness) -> 
     assert first == ["inbox_event", "inbox_quarantine", "outbox_message", "sealed_dialog"] and again == []
     with Session(harness.engine) as session:
         session.execute(text("SELECT pg_stat_clear_snapshot()"))
-        vacuumed = session.execute(text(
-            "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'inbox_event'")).scalar()
+        vacuumed = session.execute(
+            text("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'inbox_event'")
+        ).scalar()
     assert vacuumed and vacuumed >= 1
     harness.clock.advance(hours=1, seconds=1)
     assert harness.run_jobs()["vacuum"]["vacuumed"] == first

@@ -56,18 +56,37 @@ def event(
             postback["params"] = content["params"]
         body.update(type="postback", postback=postback)
     elif kind == "text":
-        body["message"] = {"type": "text", "id": new_message_id(), "quoteToken": secrets.token_hex(16),
-                           "text": content["text"]}
+        body["message"] = {
+            "type": "text",
+            "id": new_message_id(),
+            "quoteToken": secrets.token_hex(16),
+            "text": content["text"],
+        }
     elif kind == "location":
-        body["message"] = {"type": "location", "id": new_message_id(), "title": content.get("title", "ตำแหน่ง"),
-                           "address": content.get("address", ""), "latitude": content["latitude"],
-                           "longitude": content["longitude"]}
+        body["message"] = {
+            "type": "location",
+            "id": new_message_id(),
+            "title": content.get("title", "ตำแหน่ง"),
+            "address": content.get("address", ""),
+            "latitude": content["latitude"],
+            "longitude": content["longitude"],
+        }
     elif kind == "image":
-        body["message"] = {"type": "image", "id": content.get("message_id") or new_message_id(),
-                           "quoteToken": secrets.token_hex(16), "contentProvider": {"type": "line"}}
+        body["message"] = {
+            "type": "image",
+            "id": content.get("message_id") or new_message_id(),
+            "quoteToken": secrets.token_hex(16),
+            "contentProvider": {"type": "line"},
+        }
     elif kind == "sticker":
-        body["message"] = {"type": "sticker", "id": new_message_id(), "quoteToken": secrets.token_hex(16),
-                           "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"}
+        body["message"] = {
+            "type": "sticker",
+            "id": new_message_id(),
+            "quoteToken": secrets.token_hex(16),
+            "packageId": "446",
+            "stickerId": "1988",
+            "stickerResourceType": "STATIC",
+        }
     else:
         raise ValueError(f"unknown simulated event kind {kind!r}")
     return body

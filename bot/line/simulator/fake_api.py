@@ -28,8 +28,13 @@ class _Reset(Response):
         self.status_code = 0  # what the recorded call shows: no status ever reached the client
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")],
+            }
+        )
         await send({"type": "http.response.body", "body": b"{", "more_body": True})
         raise ConnectionResetError("simulated connection reset")
 
@@ -42,8 +47,9 @@ def _fault_response(fault: Any) -> Response:
 
 
 def _sent(messages: list[Any]) -> dict[str, Any]:
-    return {"sentMessages": [{"id": str(secrets.randbelow(10**18)), "quoteToken": secrets.token_hex(16)}
-                             for _ in messages]}
+    return {
+        "sentMessages": [{"id": str(secrets.randbelow(10**18)), "quoteToken": secrets.token_hex(16)} for _ in messages]
+    }
 
 
 class _RecordingRoute(APIRoute):
@@ -200,8 +206,15 @@ def build_fake_line_router(state: SimulatorState) -> APIRouter:
     @router.get("/v2/bot/info")
     async def get_bot_info(request: Request) -> Response:
         _, early = await guard(request, "getBotInfo")
-        return early or JSONResponse({"userId": state.bot_user_id, "basicId": "@tambon", "displayName": "Tambon",
-                                      "chatMode": "bot", "markAsReadMode": "auto"})
+        return early or JSONResponse(
+            {
+                "userId": state.bot_user_id,
+                "basicId": "@tambon",
+                "displayName": "Tambon",
+                "chatMode": "bot",
+                "markAsReadMode": "auto",
+            }
+        )
 
     @router.get("/v2/bot/message/quota")
     async def get_message_quota(request: Request) -> Response:

@@ -86,8 +86,16 @@ class SimulatorState:
             return
         with self.lock:
             for message in messages:
-                self.transcript.append({"seq": len(self.transcript) + 1, "user_id": user_id, "from": sender,
-                                        "via": via, "at": time.time(), "message": message})
+                self.transcript.append(
+                    {
+                        "seq": len(self.transcript) + 1,
+                        "user_id": user_id,
+                        "from": sender,
+                        "via": via,
+                        "at": time.time(),
+                        "message": message,
+                    }
+                )
 
     def messages_to(self, user_id: str) -> list[dict[str, Any]]:
         """Everything the bot sent this user, in order (tests read these)."""
