@@ -3,7 +3,8 @@ the load generator: the simulator's emulated API plus a few `/_bench` routes to 
 
     python benchmarks/fake_line.py --port 8002 --access-token TOKEN
 
-`POST /_bench/issue {"user_ids": [...]}` registers the users and issues one reply token each;
+`POST /_bench/issue {"user_ids": [...], "issued_in": [...]}` registers the users and issues one reply token
+each (counted as issued `issued_in` seconds from now, if given);
 `GET /_bench/arrivals` returns when each reply token was used and each push arrived
 (`time.monotonic()`, which on Linux is one clock for every process), and the statuses answered.
 """
@@ -77,12 +78,18 @@ def build_app(access_token: str) -> StatusCounter:
 
     # async: run on the event loop, like the routes that mutate what they read.
     @app.post("/_bench/issue")
-    async def issue(request: dict[str, list[str]]) -> dict[str, list[str]]:
+    async def issue(request: dict[str, list[Any]]) -> dict[str, list[str]]:
+        """`issued_in` (optional, seconds from now, one per user): when each token counts as issued, for a
+        paced run whose events happen over a minute or more (a token lives 60 s from its issue)."""
         tokens = []
-        for user_id in request["user_ids"]:
+        later = request.get("issued_in") or [0.0] * len(request["user_ids"])
+        for user_id, offset in zip(request["user_ids"], later, strict=True):
             if user_id not in state.users:
                 state.add_user(f"resident {user_id[-6:]}", user_id)
-            tokens.append(state.issue_reply_token(user_id))
+            token = state.issue_reply_token(user_id)
+            with state.lock:
+                state.reply_tokens[token] = (user_id, state.reply_tokens[token][1] + float(offset))
+            tokens.append(token)
         return {"tokens": tokens}
 
     @app.get("/_bench/arrivals")

@@ -30,7 +30,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +79,7 @@ function delay()
   return pause
 end
 """
+PACED_LEAD = 10.0  # seconds to issue tokens and write a paced run's bodies before wrk starts
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 REQS = re.compile(r"Requests/sec:\s+([\d.]+)")
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -132,12 +133,21 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def write_bodies(path: Path, users: list[str], tokens: list[str] | None, count: int, destination: str) -> None:
-    """`count` lines "signature body", each body one text event with its own id (and reply token)."""
+def write_bodies(
+    path: Path,
+    users: list[str],
+    tokens: list[str] | None,
+    count: int,
+    destination: str,
+    sent_at: Callable[[int], float] | None = None,
+) -> None:
+    """`count` lines "signature body", each body one text event with its own id (and reply token), stamped
+    now or, with `sent_at`, when the i-th is to be sent (a paced run: LINE stamps an event as it happens)."""
     with path.open("w", encoding="utf-8") as out:
         for i in range(count):
             token = tokens[i] if tokens else None
-            event = events.event("text", users[i % len(users)], reply_token=token, text="เมนู")
+            stamp = int(sent_at(i) * 1000) if sent_at else None
+            event = events.event("text", users[i % len(users)], reply_token=token, timestamp_ms=stamp, text="เมนู")
             raw = events.body([event], destination=destination)
             out.write(f"{signature.sign(SECRET, raw)} {raw.decode()}\n")
 
@@ -165,8 +175,9 @@ class FakeLine:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    def issue(self, users: list[str]) -> list[str]:
-        response = httpx.post(f"{self.url}/_bench/issue", json={"user_ids": users}, timeout=120)
+    def issue(self, users: list[str], issued_in: list[float] | None = None) -> list[str]:
+        body = {"user_ids": users, **({"issued_in": issued_in} if issued_in else {})}
+        response = httpx.post(f"{self.url}/_bench/issue", json=body, timeout=120)
         response.raise_for_status()
         return response.json()["tokens"]
 
@@ -225,9 +236,23 @@ def measure(
     if opts.paced:  # bodies for the set rate and some over, not for the fastest server
         expected = int(opts.paced * opts.duration * 1.5)
     users = [events.new_user_id() for _ in range(opts.residents)]
-    tokens = line.issue([users[i % len(users)] for i in range(expected)]) if line and counting_replies else None
+    # Paced: the i-th event happens (and its reply token is issued) when wrk is to send it, from a start a
+    # little ahead; else all now (a 10 s burst stays well inside the tokens' 60 s).
+    start = time.time() + PACED_LEAD if opts.paced else 0.0
+
+    def sent_at(i: int) -> float:
+        return start + i / opts.paced
+
+    tokens = None
+    if line and counting_replies:
+        due = [sent_at(i) - time.time() for i in range(expected)] if opts.paced else None
+        tokens = line.issue([users[i % len(users)] for i in range(expected)], due)
     bodies = work / (re.sub(r"\W+", "_", name) + ".bodies")  # wrk splits its arguments on spaces
-    write_bodies(bodies, users, tokens, expected, destination)
+    write_bodies(bodies, users, tokens, expected, destination, sent_at if opts.paced else None)
+    if opts.paced:
+        if time.time() > start:
+            print(f"  warning: {name}: the bodies took longer than {PACED_LEAD} s to write; events look late")
+        time.sleep(max(0.0, start - time.time()))
     out, began, ended = wrk(url, bodies, opts, script)
     result = figures(name, out)
     sent = int(result.acks_per_s * (ended - began))

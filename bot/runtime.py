@@ -26,10 +26,9 @@ class Runtime:
     # Set by the webhook after each commit so an in-process worker starts at once instead of polling.
     inbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_signal: asyncio.Event = field(default_factory=asyncio.Event)
-    bot_user_id: str | None = None  # our webhook `destination`, once learned
     clock: Callable[[], datetime] = utcnow  # tests substitute a controllable clock
 
-    loop: asyncio.AbstractEventLoop | None = None  # the worker's loop, once it runs in this process
+    loop: asyncio.AbstractEventLoop | None = None  # the worker's loop, set by the worker alone when it runs here
 
     def wake_outbox(self) -> None:
         """Tell an in-process sender there is work; safe from request threads (asyncio.Event is not)."""

@@ -46,15 +46,19 @@ Body = tuple[str | None, list[object]]  # a request's destination and events
 
 
 def write_events(runtime: Runtime) -> Callable[[Session, list[Body], bool], list[inbox.Stored]]:
-    """A group commit's batch of requests: check each destination, add their events (never commits)."""
+    """A group commit's batch of requests: check each destination, add their events (never commits).
+    Our own bot's id (the `destination`) is configured, or learned from the first webhook and remembered here,
+    by the only code that reads it."""
+    learned: str | None = None
 
     def write(session: Session, bodies: list[Body], careful: bool) -> list[inbox.Stored]:
+        nonlocal learned
         now = runtime.clock()  # arrival on the one clock: reply expiry and retention are judged by it
         # The batch's transaction begins here: within `quick` it waits for no lock past LINE's budget.
         with quick(runtime.settings.webhook_store_timeout_seconds):
             for destination, _ in bodies:  # a wrong one fails the batch; retried alone, it fails alone
-                known = runtime.settings.line_bot_user_id or runtime.bot_user_id  # learned once, then remembered
-                runtime.bot_user_id = inbox.check_destination(session, destination, known, now)
+                known = runtime.settings.line_bot_user_id or learned
+                learned = inbox.check_destination(session, destination, known, now)
             return inbox.store_many(session, [events for _, events in bodies], now, runtime.sealer, careful)
 
     return write
