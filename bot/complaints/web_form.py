@@ -15,7 +15,7 @@ from bot.media import PhotoRefused
 from bot.pins import service as pins
 from bot.portal import forms
 from bot.portal.forms import NO_STORE, Honeypot, Photo, Text
-from bot.portal.guard import HONEYPOT, RATE_LIMITED
+from bot.portal.guard import RATE_LIMITED
 from bot.portal.render import render
 from bot.staff import service as staff_service
 from bot.staff.roles import OfficeStaff
@@ -31,16 +31,15 @@ def _complaint_form(
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    return render(
+    return forms.page(
         request,
+        runtime,
         "complain.html",
-        title="แจ้งเรื่องร้องทุกข์/ร้องเรียนออนไลน์",
-        errors=errors or [],
-        values=values or {},
-        honeypot=HONEYPOT,
-        due_days=runtime.settings.complaint_due_days,
-        max_mb=runtime.settings.photo_max_bytes // (1024 * 1024),
+        "แจ้งเรื่องร้องทุกข์/ร้องเรียนออนไลน์",
+        errors=errors,
+        values=values,
         status_code=status_code,
+        due_days=runtime.settings.complaint_due_days,
     )
 
 

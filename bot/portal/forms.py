@@ -5,12 +5,12 @@ Each domain's form route (`bot.complaints.public`, `bot.tips.public`) composes t
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from bot.portal.guard import client_address, limiter
+from bot.portal.guard import HONEYPOT, client_address, limiter
 from bot.portal.render import render
 from bot.runtime import Runtime
 
@@ -80,3 +80,28 @@ def too_busy(request: Request) -> HTMLResponse | None:
             headers={"Retry-After": str(int(SUBMISSION_WINDOW))},
         )
     return None
+
+
+def page(
+    request: Request,
+    runtime: Runtime,
+    template: str,
+    title: str,
+    *,
+    errors: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    """A public form's page, blank or shown again with its errors and what was typed."""
+    return render(
+        request,
+        template,
+        title=title,
+        errors=errors or [],
+        values=values or {},
+        honeypot=HONEYPOT,
+        max_mb=runtime.settings.photo_max_bytes // (1024 * 1024),
+        status_code=status_code,
+        **extra,
+    )

@@ -13,7 +13,7 @@ from bot.media import PhotoRefused
 from bot.pins import service as pins
 from bot.portal import forms
 from bot.portal.forms import NO_STORE, Honeypot, Photo, Text
-from bot.portal.guard import HONEYPOT, RATE_LIMITED
+from bot.portal.guard import RATE_LIMITED
 from bot.portal.render import render
 from bot.tips import web_intake
 from bot.tips.service import TipError
@@ -29,14 +29,13 @@ def _tip_form(
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    return render(
+    return forms.page(
         request,
+        runtime,
         "report_corruption.html",
-        title="แจ้งเบาะแสการทุจริตและประพฤติมิชอบ",
-        errors=errors or [],
-        values=values or {},
-        honeypot=HONEYPOT,
-        max_mb=runtime.settings.photo_max_bytes // (1024 * 1024),
+        "แจ้งเบาะแสการทุจริตและประพฤติมิชอบ",
+        errors=errors,
+        values=values,
         status_code=status_code,
     )
 
