@@ -82,6 +82,7 @@ end
 PACED_LEAD = 10.0  # seconds to issue tokens and write a paced run's bodies before wrk starts
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 REQS = re.compile(r"Requests/sec:\s+([\d.]+)")
+COUNT = re.compile(r"(\d+) requests in ")
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -92,6 +93,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    requests: int = 0  # wrk's count of requests completed
     replies_per_s: float | None = None
     pushes_after: int | None = None
     unanswered: int | None = None
@@ -168,7 +170,8 @@ def figures(target: str, out: str) -> Figures:
     reqs = REQS.search(out)
     if not reqs:
         raise RuntimeError(f"wrk printed no figures for {target}:\n{out}")
-    return Figures(target, float(reqs.group(1)), latency.get("50", 0.0), latency.get("99", 0.0), non_2xx)
+    count = int(m.group(1)) if (m := COUNT.search(out)) else 0
+    return Figures(target, float(reqs.group(1)), latency.get("50", 0.0), latency.get("99", 0.0), non_2xx, count)
 
 
 class FakeLine:
@@ -255,7 +258,7 @@ def measure(
         time.sleep(max(0.0, start - time.time()))
     out, began, ended = wrk(url, bodies, opts, script)
     result = figures(name, out)
-    sent = int(result.acks_per_s * (ended - began))
+    sent = result.requests  # exactly (rate × our wall clock, which includes wrk's start, over-counted ~1 %)
     if sent > expected:
         print(f"  warning: {name} took more requests than unique bodies ({expected}); duplicates were sent")
     if line and tokens:
@@ -362,6 +365,8 @@ def main() -> int:
                         f"http://127.0.0.1:{port}",
                         work / f"{kind}.log",
                     ):
+                        if kind != "sqlite" or opts.worker_process:  # its worker child still importing
+                            wait_started([work / f"{kind}.log"])
                         results.append(
                             measure(
                                 f"tambon serve{' ' + extra[0] if extra else ''}, {kind}",

@@ -3,7 +3,9 @@ into the engine's SDK-free `Incoming`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -19,7 +21,7 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
     UserSource,
 )
-from sqlalchemy import exists, tuple_
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import aliased
@@ -197,31 +199,53 @@ def _insert_ignore(session: Session, table: type, unique_column: str) -> Any:
     return module.insert(table).on_conflict_do_nothing(index_elements=[unique_column])
 
 
-def claim_next(session: Session) -> InboxEvent | None:
-    """Lock the oldest pending event whose user has no earlier pending event (one at a time per user).
-
-    The row lock is held until the caller's transaction ends, so other workers skip it (and, because
-    it is still pending, every later event of the same user too).
-    """
-    return session.exec(_NEXT_EVENT).first()
-
-
 def claim_batch(session: Session, limit: int) -> list[InboxEvent]:
     """Lock up to `limit` events that are next in line, of as many different users (the earliest pending
-    event of each): handled in one transaction, they keep every user's order and share one commit."""
-    return list(session.exec(_NEXT_EVENT.limit(limit)).all())
+    event of each): handled in one transaction, they keep every user's order and share one commit.
+
+    The row locks are held until the caller's transaction ends, so other workers skip these events (and,
+    because they are still pending, every later event of the same users too)."""
+    with _walking_in_order(session):
+        return list(session.exec(_NEXT_EVENT.limit(limit)).all())
+
+
+@contextlib.contextmanager
+def _walking_in_order(session: Session) -> Iterator[None]:
+    """PostgreSQL: walk the pending events in order through their index and stop at `limit`. Its planner
+    cannot guess how many candidates are first of their user, guesses few, and so gathered and sorted every
+    pending event (each checked by the subquery): 38 ms a claim at 3,400 pending. Ordered, it reads about
+    `limit` of them. For this statement only (SET LOCAL, then back)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(
+            text("SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)")
+        )
+    try:
+        yield
+    finally:
+        if postgres:
+            session.execute(
+                text("SELECT set_config('enable_sort', 'on', true), set_config('enable_bitmapscan', 'on', true)")
+            )
 
 
 def _next_event_query() -> Any:
+    # "The first of its user's pending events", as a subquery asked of each candidate in turn: one index probe
+    # (ix_inbox_source_pending) each. Written as NOT EXISTS (an earlier pending event), PostgreSQL turned it
+    # into a join and, its statistics taking "pending" for rare during a burst, rescanned every pending row
+    # for each candidate: 18 ms a claim at 3,000 pending, most of the database's time.
     earlier = aliased(InboxEvent)
-    waiting_behind = exists().where(
-        col(earlier.source_key) == InboxEvent.source_key,
-        col(earlier.status) == InboxStatus.PENDING,
-        tuple_(earlier.event_ts, earlier.id) < tuple_(InboxEvent.event_ts, InboxEvent.id),
+    first_of_user = (
+        select(earlier.id)
+        .where(col(earlier.source_key) == InboxEvent.source_key, col(earlier.status) == InboxStatus.PENDING)
+        .order_by(col(earlier.event_ts), col(earlier.id))
+        .limit(1)
+        .correlate(InboxEvent)
+        .scalar_subquery()
     )
     return (
         select(InboxEvent)
-        .where(InboxEvent.status == InboxStatus.PENDING, ~waiting_behind)
+        .where(InboxEvent.status == InboxStatus.PENDING, InboxEvent.id == first_of_user)
         .order_by(col(InboxEvent.event_ts), col(InboxEvent.id))
         .limit(1)
         .with_for_update(skip_locked=True)

@@ -22,13 +22,19 @@ class InboxEvent(SQLModel, table=True):
     """One webhook event, stored once (unique `webhookEventId`) before we answer LINE."""
 
     __tablename__ = "inbox_event"
-    __table_args__ = (Index("ix_inbox_pending_order", "status", "event_ts", "id"),)
+    __table_args__ = (
+        Index("ix_inbox_pending_order", "status", "event_ts", "id"),
+        # "has this user an earlier pending event?", asked of every candidate by the claim: one probe. (On
+        # source_key alone it read all of the user's handled events; and under a burst PostgreSQL's stale
+        # statistics, which think "pending" rare, made it rescan every pending row for each candidate.)
+        Index("ix_inbox_source_pending", "source_key", "status", "event_ts", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     webhook_event_id: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     event_type: str = Field(sa_type=String(40))
     # Who the event is ordered by: the LINE user id for 1:1 chats, else the group/room id.
-    source_key: str = Field(sa_type=String(64), index=True)
+    source_key: str = Field(sa_type=String(64))
     user_id: str | None = Field(default=None, sa_type=String(64))
     mode: str = Field(default="active", sa_type=String(16))
     is_redelivery: bool = False

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, update
+from sqlalchemy import bindparam, exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -115,11 +115,14 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
     """
     earlier = aliased(OutboxMessage)
     one_to_one = [OutboxKind.REPLY, OutboxKind.PUSH]  # multicast chunks are paced by their notice instead
+    unsent = [OutboxStatus.PENDING, OutboxStatus.SENDING]
     queued_behind = col(OutboxMessage.kind).in_(one_to_one) & exists().where(
-        col(earlier.kind).in_(one_to_one),
+        # As literals, not parameters: they are ix_outbox_unsent_by_recipient's condition, which PostgreSQL
+        # can then prove (it walked every unsent row to find this person's: 3-5 ms a claim under a backlog).
+        col(earlier.kind).in_(bindparam("one_to_one", one_to_one, expanding=True, literal_execute=True)),
+        col(earlier.status).in_(bindparam("unsent", unsent, expanding=True, literal_execute=True)),
         earlier.recipient == OutboxMessage.recipient,
         earlier.id < OutboxMessage.id,
-        col(earlier.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
     )
 
     def due(condition: Any, order: list[Any]) -> list[OutboxMessage]:
