@@ -295,7 +295,11 @@ async def run_worker(
             await wait(runtime.inbox_signal)
 
     async def outbox_step() -> None:
-        if not await sender.deliver_due():
+        # Lanes here too: while one batch's calls to LINE are in flight, the next is claimed or recorded (one
+        # at a time, a sender spent most of its turn in the database and answered 220/s with replies waiting).
+        # Claims skip each other's rows and a person's later rows wait behind their unsent ones: order holds.
+        sent = await asyncio.gather(*(sender.deliver_due() for _ in range(lanes)))
+        if not sum(sent):
             await wait(runtime.outbox_signal, await asyncio.to_thread(until_next_due))
 
     async def periodic_step() -> None:

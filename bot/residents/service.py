@@ -66,8 +66,10 @@ def unreachable(session: Session, resident_ids: Sequence[int]) -> dict[int, str]
     cannot receive them: one query for a sender's whole batch."""
     if not resident_ids:
         return {}
-    query = select(Resident).where(col(Resident.id).in_(set(resident_ids)))
-    return {r.id or 0: f"resident {r.status}" for r in session.exec(query).all() if not r.can_receive}
+    # Only those who cannot receive, and only two columns: the sender asks this for every batch it sends.
+    cannot = (col(Resident.status) != FollowStatus.FOLLOWING) | col(Resident.line_user_id).is_(None)
+    query = select(Resident.id, Resident.status).where(col(Resident.id).in_(set(resident_ids)), cannot)
+    return {resident_id or 0: f"resident {status}" for resident_id, status in session.exec(query).all()}
 
 
 def is_set_up(resident: Resident, org: Organisation) -> bool:

@@ -169,3 +169,21 @@ def test_on_postgresql_a_claim_finds_a_persons_earlier_unsent_rows_through_the_p
         event.remove(connection, "before_cursor_execute", explain)
     assert len(claimed) == 20 and len({row.recipient for row in claimed}) == 20
     assert plans and all("ix_outbox_unsent_by_recipient" in plan for plan in plans), plans
+
+
+def test_plain_sends_are_recorded_together_but_not_over_a_row_another_sender_took_over(db: Session) -> None:
+    ours, taken, scrubbed = (
+        outbox.enqueue_push(db, resident_id=None, user_id=user, messages=texts(1), now=NOW)[0]
+        for user in (ALICE, BOB, "U" + "c" * 32)
+    )
+    scrubbed.scrub_after_send = True
+    db.flush()
+    claimed = outbox.claim_due(db, NOW)
+    assert [outbox.is_plain(row) for row in claimed] == [True, True, False]
+    claims = [(row.id or 0, row.attempts) for row in claimed[:2]]
+    taken.attempts += 1  # its lease expired and another sender claimed it again
+    db.flush()
+    outbox.mark_many_sent(db, claims, NOW)
+    db.expire_all()
+    assert (ours.status, ours.sent_at, ours.lease_until) == (OutboxStatus.SENT, NOW, None)
+    assert taken.status == OutboxStatus.SENDING and taken.sent_at is None
