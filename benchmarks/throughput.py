@@ -273,7 +273,8 @@ def measure(
 def main() -> int:
     opts = parse_args()
     results: list[Figures] = []
-    with tempfile.TemporaryDirectory(prefix="tambon-throughput-") as folder:
+    keep = os.environ.get("TAMBON_BENCH_KEEP")  # a folder to keep the servers' logs in, for a look afterwards
+    with contextlib.nullcontext(keep) if keep else tempfile.TemporaryDirectory(prefix="tambon-throughput-") as folder:
         work = Path(folder)
         script = work / "events.lua"
         script.write_text(WRK_SCRIPT + (PACING if opts.paced else ""))

@@ -248,6 +248,28 @@ def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harne
     assert harness.line.state.texts_to(user) == [str(i) for i in range(8)]
 
 
+def test_two_sender_lanes_side_by_side_keep_each_persons_order(harness: Harness) -> None:
+    """The worker runs its sender's batches side by side (lanes): a lane's claim skips the other's rows, and a
+    person's later rows wait behind their unsent ones, so each still gets our messages in order, once each."""
+    users = [harness.new_user(f"lane{i}") for i in range(6)]
+    with Session(harness.engine) as session:
+        for i in range(5):
+            for user in users:
+                outbox.enqueue_push(
+                    session, resident_id=None, user_id=user, messages=[m.text(str(i))], now=harness.clock()
+                )
+        session.commit()
+
+    async def lanes() -> None:
+        async with build_sender(harness.runtime) as sender:
+            while sum(await asyncio.gather(sender.deliver_due(limit=4), sender.deliver_due(limit=4))):
+                pass
+
+    asyncio.run(lanes())
+    assert all(harness.line.state.texts_to(user) == ["0", "1", "2", "3", "4"] for user in users)
+    assert len(harness.line.calls("pushMessage")) == 30
+
+
 # --- a reply has no retry key: an attempt whose outcome is unknown is never repeated ---------------
 
 
