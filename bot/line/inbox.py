@@ -214,19 +214,18 @@ def _walking_in_order(session: Session) -> Iterator[None]:
     """PostgreSQL: walk the pending events in order through their index and stop at `limit`. Its planner
     cannot guess how many candidates are first of their user, guesses few, and so gathered and sorted every
     pending event (each checked by the subquery): 38 ms a claim at 3,400 pending. Ordered, it reads about
-    `limit` of them. For this statement only (SET LOCAL, then back)."""
+    `limit` of them. For this statement only (SET LOCAL, then back; should it fail, the rollback undoes it,
+    and a statement sent into the failed transaction would hide the error)."""
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         session.execute(
             text("SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)")
         )
-    try:
-        yield
-    finally:
-        if postgres:
-            session.execute(
-                text("SELECT set_config('enable_sort', 'on', true), set_config('enable_bitmapscan', 'on', true)")
-            )
+    yield
+    if postgres:
+        session.execute(
+            text("SELECT set_config('enable_sort', 'on', true), set_config('enable_bitmapscan', 'on', true)")
+        )
 
 
 def _next_event_query() -> Any:
