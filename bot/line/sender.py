@@ -59,7 +59,7 @@ class Outcome:
 
 # Close a pooled connection after this long idle, before the server does (uvicorn's default is 5 s): a
 # request written on a connection the server is closing fails with ServerDisconnectedError, and a reply that
-# may have left is never sent again (sent_uncertain). With 16 workers, 8-31 replies a burst went that way.
+# may have left is never sent again (sent_uncertain). With 16 workers, 8 replies of one burst went that way.
 IDLE_CONNECTION_SECONDS = 4.0
 
 
