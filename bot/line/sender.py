@@ -204,8 +204,13 @@ class Sender:
     def _record_once(self, results: list[tuple[OutboxMessage, Outcome]]) -> None:
         settings = self.runtime.settings
         now = self.clock()
-        plain = [(c.id or 0, c.attempts) for c, o in results if o.action == "sent" and outbox.is_plain(c)]
-        others = [(c, o) for c, o in results if not (o.action == "sent" and outbox.is_plain(c))]
+        plain: list[tuple[int, int]] = []
+        others: list[tuple[OutboxMessage, Outcome]] = []
+        for claimed, outcome in results:
+            if outcome.action == "sent" and outbox.is_plain(claimed):
+                plain.append((claimed.id or 0, claimed.attempts))
+            else:
+                others.append((claimed, outcome))
         with Session(self.runtime.engine) as session:
             if plain:  # most of a batch: one UPDATE
                 outbox.mark_many_sent(session, plain, now)
