@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -70,30 +71,35 @@ class InboxProcessor:
             # this batch: one processor serves several threads (the worker's lanes) at once.
             active = {row.user_id for row in rows if row.user_id and row.mode == "active"}
             batch = self.dispatcher.prefetch(session, active, self.clock())
+            answers: list[dict[str, Any]] = []  # the straight run's outbox rows, written after its flush
             for row in rows:
                 event_id = row.id
-                failed = self._handle(session, row, careful, batch)
+                failed = self._handle(session, row, careful, batch, answers)
                 if failed is not None:
                     failures.append((event_id, *failed))
             if not careful:
-                self._flush_straight(session)
+                self._flush_straight(session, answers)
             session.commit()
         for event_id, failure, sealed in failures:
             self._record_failure(event_id, failure, sealed)
         return len(rows)
 
     @staticmethod
-    def _flush_straight(session: Session) -> None:
+    def _flush_straight(session: Session, answers: list[dict[str, Any]]) -> None:
         """The straight run's writes reach the database only here, all at once: one event's bad row (a
-        constraint it breaks) must send the batch to the careful run, which pins it on that event."""
+        constraint it breaks) must send the batch to the careful run, which pins it on that event. The
+        answers go last, so that what a handler queued for a person comes before the reply to them."""
         try:
             session.flush()
+            outbox.insert(session, answers)
         except DATABASE_ERRORS:
             raise
         except Exception:
             raise _Redo from None
 
-    def _handle(self, session: Session, row: InboxEvent, careful: bool, batch: Prefetched) -> tuple[str, bool] | None:
+    def _handle(
+        self, session: Session, row: InboxEvent, careful: bool, batch: Prefetched, answers: list[dict[str, Any]]
+    ) -> tuple[str, bool] | None:
         """One event of the batch; returns why it failed (and whether the turn was sealed), or None.
         Not `careful`, a failure raises _Redo instead (nothing logged: the careful run will say it)."""
         started = time.perf_counter()
@@ -106,7 +112,7 @@ class InboxProcessor:
                     with session.begin_nested():
                         self._apply(session, row, batch, careful)
                 else:
-                    self._apply(session, row, batch, careful)
+                    self._apply(session, row, batch, careful, answers)
                 return None
             except DATABASE_ERRORS:  # the store, not the event: the batch stays pending, the loop backs off
                 raise
@@ -139,7 +145,15 @@ class InboxProcessor:
             done += handled
         return done
 
-    def _apply(self, session: Session, row: InboxEvent, batch: Prefetched, careful: bool = True) -> None:
+    def _apply(
+        self,
+        session: Session,
+        row: InboxEvent,
+        batch: Prefetched,
+        careful: bool = True,
+        answers: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """One event's changes; its answer is added to `answers`, or without them written at once."""
         now = self.clock()
         sealer = self.runtime.sealer
         arrived_sealed = sealed_inbox.is_sealed(row)
@@ -172,19 +186,21 @@ class InboxProcessor:
         resident = turn.resident
         if not turn.replies or resident.status == FollowStatus.BLOCKED:
             return
-        rows = outbox.enqueue_reply(
-            session,
+        rows = outbox.reply(
             resident_id=None if sealed else resident.id,
             user_id=sealer.seal_recipient(incoming.user_id) if sealed else incoming.user_id,
             reply_token=incoming.reply_token,
             reply_expires_at=reply_expires_at,
             messages=turn.replies,
-            now=now,
+            now=coarse_time(now) if sealed else now,  # sealed rows carry the hour (still due at once)
             source_event_id=None if sealed else row.id,
             scrub_after_send=sealed or resident.status == FollowStatus.ERASED,
         )
-        if sealed:
-            _coarsen(rows, now)
+        if answers is not None:
+            answers.extend(rows)
+        else:
+            session.flush()  # what the handler queued first gets its id (its place in line) first
+            outbox.insert(session, rows)
 
     def _record_failure(self, event_id: int | None, failure: str, sealed: bool = False) -> None:
         now = self.clock()

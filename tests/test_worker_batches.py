@@ -4,6 +4,7 @@ event's failure undoes only its own changes."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.chat.state import Conversation
 from bot.errors import Conflict
 from bot.line.models import InboxEvent, InboxStatus
 from bot.main import build_dispatcher
+from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage
 from bot.worker import InboxProcessor
 from tests.harness import Harness
@@ -111,6 +113,54 @@ def test_a_refusal_reruns_the_batch_carefully_and_undoes_only_the_refused_turn(h
     with Session(harness.engine) as session:
         states = {c.resident_id: c.state for c in session.exec(select(Conversation)).all()}
     assert sorted(states.values(), key=str) == [None, "half-way"]  # the good turn's state only
+
+
+def test_what_a_turn_queues_for_its_resident_goes_before_the_reply_and_the_replies_are_one_insert(
+    harness: Harness,
+) -> None:
+    """The answers are written after the batch's other rows (straight) or after a flush (careful): a push a
+    handler queued to the same person keeps its place before the reply, in both runs."""
+    users = [harness.new_user(f"u{i}") for i in range(3)]
+    for user in users:
+        harness.onboard(user)
+    with Session(harness.engine) as session:
+        onboarding = len(session.exec(select(OutboxMessage)).all())  # the welcome and its questions
+    harness.post_events(*[harness.event("text", user, text="อะไรก็ได้") for user in users])
+    processor = InboxProcessor(harness.runtime, build_dispatcher(harness.runtime), clock=harness.clock)
+    hooks = processor.dispatcher.hooks
+    refuse = {users[2]}
+
+    def fallback(turn: Any) -> None:
+        outbox.enqueue_push(
+            turn.session, resident_id=None, user_id=turn.incoming.user_id, messages=[text("ก่อน")], now=turn.now
+        )
+        if turn.incoming.user_id in refuse:
+            raise Conflict("ขออภัยค่ะ ทำรายการนี้ไม่ได้")
+        turn.reply(text("หลัง"))
+
+    processor.dispatcher.hooks = dataclasses.replace(hooks, fallback=fallback)
+    inserts: list[str] = []
+    event.listen(
+        harness.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_: inserts.append(sql) if sql.upper().startswith("INSERT INTO OUTBOX") else None,
+    )
+    refuse.clear()  # a straight run first: the replies written in one INSERT, after the pushes
+    assert processor.process_batch(20) == 3
+    assert len([sql for sql in inserts if "RETURNING" not in sql.upper()]) == 1  # the replies (the pushes: ORM)
+    harness.post_events(*[harness.event("text", user, text="อะไรก็ได้") for user in users])
+    refuse.add(users[2])  # a careful run: each event's push, then its reply (or, refused, its apology)
+    assert processor.process_batch(20) == 3
+    with Session(harness.engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()[onboarding:]
+    for user in users[:2]:
+        texts = [json.loads(r.messages)[0]["text"] for r in rows if r.recipient == user]
+        assert texts == ["ก่อน", "หลัง", "ก่อน", "หลัง"]
+    assert [json.loads(r.messages)[0]["text"] for r in rows if r.recipient == users[2]] == [
+        "ก่อน",
+        "หลัง",
+        "ขออภัยค่ะ ทำรายการนี้ไม่ได้",
+    ]
 
 
 def test_concurrent_batches_never_hold_two_events_of_one_resident(harness: Harness) -> None:

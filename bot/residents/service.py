@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -66,10 +67,15 @@ def unreachable(session: Session, resident_ids: Sequence[int]) -> dict[int, str]
     cannot receive them: one query for a sender's whole batch."""
     if not resident_ids:
         return {}
-    # Only those who cannot receive, and only two columns: the sender asks this for every batch it sends.
-    cannot = (col(Resident.status) != FollowStatus.FOLLOWING) | col(Resident.line_user_id).is_(None)
-    query = select(Resident.id, Resident.status).where(col(Resident.id).in_(set(resident_ids)), cannot)
-    return {resident_id or 0: f"resident {status}" for resident_id, status in session.exec(query).all()}
+    rows = session.exec(_CANNOT_RECEIVE, params={"ids": sorted(set(resident_ids))}).all()
+    return {resident_id or 0: f"resident {status}" for resident_id, status in rows}
+
+
+# Only those who cannot receive, and only two columns; built once: the sender asks it for every batch it sends.
+_CANNOT_RECEIVE = select(Resident.id, Resident.status).where(
+    col(Resident.id).in_(bindparam("ids", expanding=True)),
+    (col(Resident.status) != FollowStatus.FOLLOWING) | col(Resident.line_user_id).is_(None),
+)
 
 
 def is_set_up(resident: Resident, org: Organisation) -> bool:

@@ -199,18 +199,16 @@ def test_nothing_is_sent_to_a_resident_who_blocked_us(harness: Harness) -> None:
 
 
 def test_more_than_five_messages_become_a_reply_and_a_push(harness: Harness) -> None:
-    with Session(harness.engine) as session:
-        rows = outbox.enqueue_reply(
-            session,
-            resident_id=None,
-            user_id="U" + "a" * 32,
-            reply_token="t",
-            reply_expires_at=harness.clock(),
-            messages=[m.text(str(i)) for i in range(7)],
-            now=harness.clock(),
-        )
-    assert [(r.kind, len(json.loads(r.messages))) for r in rows] == [(OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
-    assert len({r.retry_key for r in rows}) == 2
+    rows = outbox.reply(
+        resident_id=None,
+        user_id="U" + "a" * 32,
+        reply_token="t",
+        reply_expires_at=harness.clock(),
+        messages=[m.text(str(i)) for i in range(7)],
+        now=harness.clock(),
+    )
+    assert [(r["kind"], len(json.loads(r["messages"]))) for r in rows] == [(OutboxKind.REPLY, 5), (OutboxKind.PUSH, 2)]
+    assert len({r["retry_key"] for r in rows}) == 2
 
 
 def test_multicast_is_chunked_by_500_each_with_its_own_retry_key(harness: Harness) -> None:
@@ -231,8 +229,7 @@ def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harne
     user = harness.new_user()
     token = harness.line.state.issue_reply_token(user)
     with Session(harness.engine) as session:
-        outbox.enqueue_reply(
-            session,
+        answer = outbox.reply(
             resident_id=None,
             user_id=user,
             reply_token=token,
@@ -240,6 +237,7 @@ def test_each_person_gets_our_messages_in_the_order_we_wrote_them(harness: Harne
             messages=[m.text(str(i)) for i in range(7)],
             now=harness.clock(),
         )
+        outbox.insert(session, answer)
         outbox.enqueue_push(session, resident_id=None, user_id=user, messages=[m.text("7")], now=harness.clock())
         session.commit()
     harness.line.state.fail_next("replyMessage", 429)  # the first row retries; the others wait behind it

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.chat import messages as m
 from bot.db import take_outbox_pending
@@ -22,8 +22,17 @@ def texts(count: int) -> list[m.Message]:
     return [m.text(f"ข้อความ {i}") for i in range(count)]
 
 
+def queue_reply(db: Session, **fields: object) -> list[OutboxMessage]:
+    """`outbox.reply`'s rows written by `outbox.insert`, as the worker does, and read back in order."""
+    rows = outbox.reply(**fields)  # type: ignore[arg-type]
+    outbox.insert(db, rows)
+    keys = [row["retry_key"] for row in rows]
+    found = {r.retry_key: r for r in db.exec(select(OutboxMessage).where(col(OutboxMessage.retry_key).in_(keys)))}
+    return [found[key] for key in keys]
+
+
 def test_a_reply_of_seven_messages_is_a_reply_of_five_then_a_push_of_two(db: Session) -> None:
-    rows = outbox.enqueue_reply(
+    rows = queue_reply(
         db,
         resident_id=None,
         user_id=ALICE,
@@ -45,7 +54,7 @@ def test_a_multicast_is_one_row_per_500_recipients(db: Session) -> None:
 def test_every_way_of_queueing_marks_the_session_for_its_committer_to_wake_the_sender(db: Session) -> None:
     take_outbox_pending(db)
     queue = [
-        lambda: outbox.enqueue_reply(
+        lambda: queue_reply(
             db, resident_id=None, user_id=ALICE, reply_token="t" * 32, reply_expires_at=NOW, messages=texts(1), now=NOW
         ),
         lambda: outbox.enqueue_push(db, resident_id=None, user_id=ALICE, messages=texts(1), now=NOW),
@@ -87,7 +96,7 @@ def test_a_crashed_senders_lease_expires_and_the_row_is_claimed_again(db: Sessio
 
 
 def test_a_reply_whose_token_aged_before_the_first_try_goes_as_a_push(db: Session) -> None:
-    row = outbox.enqueue_reply(
+    row = queue_reply(
         db,
         resident_id=None,
         user_id=ALICE,
@@ -120,7 +129,7 @@ def test_rows_to_unreachable_residents_are_skipped_with_the_reason(db: Session) 
 
 
 def test_a_dead_letter_is_requeued_as_a_push_with_its_retry_key(db: Session) -> None:
-    row = outbox.enqueue_reply(
+    row = queue_reply(
         db, resident_id=None, user_id=ALICE, reply_token="t" * 32, reply_expires_at=NOW, messages=texts(1), now=NOW
     )[0]
     db.flush()
