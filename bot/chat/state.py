@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, String, Text, delete
+from sqlalchemy import Column, String, Text, bindparam, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bot.crypto import Sealer, coarse_after
@@ -111,13 +111,16 @@ def lock_many(session: Session, resident_ids: list[int]) -> dict[int, Conversati
     overlapping sets in the same order). A resident without one has none to lock: `save` creates it."""
     if not resident_ids:
         return {}
-    query = (
-        select(Conversation)
-        .where(col(Conversation.resident_id).in_(resident_ids))
-        .order_by(col(Conversation.resident_id))
-        .with_for_update()
-    )
-    return {row.resident_id: row for row in session.exec(query)}
+    return {row.resident_id: row for row in session.exec(_LOCK_MANY, params={"ids": resident_ids})}
+
+
+# Built once (the worker asks for every batch): building a statement costs more CPU than running it.
+_LOCK_MANY = (
+    select(Conversation)
+    .where(col(Conversation.resident_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(Conversation.resident_id))
+    .with_for_update()
+)
 
 
 def save(stored: Stored, state: DialogState, now: datetime, ttl: timedelta, sealer: Sealer) -> None:
@@ -185,8 +188,11 @@ def sealed_user_ids(session: Session, sealer: Sealer, user_ids: Iterable[str]) -
     by_key = {key: user_id for user_id in set(user_ids) for key in sealer.blinds(user_id)}
     if not by_key:
         return set()
-    found = session.exec(select(SealedDialog.key).where(col(SealedDialog.key).in_(list(by_key)))).all()
+    found = session.exec(_SEALED_KEYS, params={"keys": list(by_key)}).all()
     return {by_key[key] for key in found}
+
+
+_SEALED_KEYS = select(SealedDialog.key).where(col(SealedDialog.key).in_(bindparam("keys", expanding=True)))
 
 
 def purge_abandoned(session: Session, now: datetime) -> int:

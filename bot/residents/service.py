@@ -30,8 +30,8 @@ def find_or_create_many(session: Session, line_user_ids: Collection[str], now: d
     """`find_or_create` for a worker's batch: one query, and one INSERT for the newcomers."""
     if not line_user_ids:
         return {}
-    query = select(Resident).where(col(Resident.line_user_id).in_(list(line_user_ids)))
-    found = {r.line_user_id: r for r in session.exec(query) if r.line_user_id}
+    rows = session.exec(_BY_USER_IDS, params={"ids": list(line_user_ids)})
+    found = {r.line_user_id: r for r in rows if r.line_user_id}
     new = [
         Resident(line_user_id=user, created_at=now, followed_at=now)
         for user in sorted(line_user_ids)
@@ -45,6 +45,10 @@ def find_or_create_many(session: Session, line_user_ids: Collection[str], now: d
             return found
         found.update({r.line_user_id: r for r in new if r.line_user_id})
     return found
+
+
+# Built once, like the queries below: the worker asks it for every batch.
+_BY_USER_IDS = select(Resident).where(col(Resident.line_user_id).in_(bindparam("ids", expanding=True)))
 
 
 def record_follow(resident: Resident, now: datetime) -> None:
