@@ -29,8 +29,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_db import POSTGRES_SERVER, database  # noqa: E402
-from throughput import FakeLine, served, wait_started, write_bodies  # noqa: E402
-from webhook_ack import ACCESS_TOKEN, BOT_USER_ID, SECRET, free_port, running, server_env, wait_ready  # noqa: E402
+from throughput import FakeLine, fake_line_running, served, wait_started, write_bodies  # noqa: E402
+from webhook_ack import BOT_USER_ID, free_port, running  # noqa: E402
 
 from bot.line.simulator import events  # noqa: E402
 
@@ -97,20 +97,7 @@ def main() -> int:
 
 
 def run(opts: argparse.Namespace, work: Path) -> None:
-    line_port = free_port()
-    line = FakeLine(f"http://127.0.0.1:{line_port}")
-    env = server_env(
-        LINE_CHANNEL_SECRET=SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
-        LINE_API_BASE_URL=line.url,
-        LINE_DATA_API_BASE_URL=line.url,
-        LINE_BOT_USER_ID=BOT_USER_ID,
-        TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=",
-        LOG_FORMAT="json",
-    )
-    fake_line = [sys.executable, str(HERE / "fake_line.py"), "--port", str(line_port), "--access-token", ACCESS_TOKEN]
-    with running(fake_line, env, HERE.parent, work / "line.log") as process:
-        asyncio.run(wait_ready(line.url, process, work / "line.log"))
+    with fake_line_running(work) as (line, env):
         for kind in opts.databases.split(","):
             drain(kind, opts, line, env, work)
 

@@ -278,24 +278,7 @@ def main() -> int:
         work = Path(folder)
         script = work / "events.lua"
         script.write_text(WRK_SCRIPT + (PACING if opts.paced else ""))
-        line_port = free_port()
-        line = FakeLine(f"http://127.0.0.1:{line_port}")
-        env = server_env(
-            LINE_CHANNEL_SECRET=SECRET,
-            LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
-            LINE_API_BASE_URL=line.url,
-            LINE_DATA_API_BASE_URL=line.url,
-            LINE_BOT_USER_ID=BOT_USER_ID,
-            TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=",
-            LOG_FORMAT="json",
-        )
-        with running(
-            [sys.executable, str(HERE / "fake_line.py"), "--port", str(line_port), "--access-token", ACCESS_TOKEN],
-            env,
-            HERE.parent,
-            work / "line.log",
-        ) as process:
-            asyncio.run(wait_ready(line.url, process, work / "line.log"))
+        with fake_line_running(work) as (line, env):
             port = free_port()
             with served(
                 [sys.executable, str(HERE / "bare_app.py"), "--port", str(port)],
@@ -384,6 +367,26 @@ def main() -> int:
                 results.append(with_workers(count, line, opts, work, script, env))
     report(results, opts)
     return 0
+
+
+@contextlib.contextmanager
+def fake_line_running(work: Path) -> Iterator[tuple[FakeLine, dict[str, str]]]:
+    """One fake LINE in its own process, and the environment that points our servers (and the example) at it."""
+    port = free_port()
+    line = FakeLine(f"http://127.0.0.1:{port}")
+    env = server_env(
+        LINE_CHANNEL_SECRET=SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
+        LINE_API_BASE_URL=line.url,
+        LINE_DATA_API_BASE_URL=line.url,
+        LINE_BOT_USER_ID=BOT_USER_ID,
+        TAMBON_TIPS_KEY="pQ3k0Sx6F0sWb6YxC9m8L3tqkZ8Yb1r2n4c5d6e7f8g=",
+        LOG_FORMAT="json",
+    )
+    argv = [sys.executable, str(HERE / "fake_line.py"), "--port", str(port), "--access-token", ACCESS_TOKEN]
+    with running(argv, env, HERE.parent, work / "line.log") as process:
+        asyncio.run(wait_ready(line.url, process, work / "line.log"))
+        yield line, env
 
 
 def wait_started(logs: list[Path], timeout: float = 180) -> None:
