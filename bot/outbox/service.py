@@ -7,6 +7,7 @@ transaction as the change that caused the message, so either both happen or neit
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import uuid
@@ -97,7 +98,7 @@ def insert(session: Session, rows: list[dict[str, Any]]) -> None:
         mark_outbox_pending(session)
 
 
-_DEFAULTS = {"status": OutboxStatus.PENDING, "attempts": 0, "resident_id": None, "source_event_id": None}
+_DEFAULTS = {"status": OutboxStatus.PENDING, "attempts": 0}  # the columns `reply` leaves to the table's defaults
 
 
 def enqueue_push(
@@ -126,14 +127,13 @@ def enqueue_broadcast(session: Session, *, messages: list[Message], now: datetim
     return row
 
 
+@functools.cache
 def _due_queries(limit: int) -> tuple[Any, Any]:
     """The claim's two queries (abandoned leases, then due rows), `now` a parameter: built once per `limit`,
     not for every claim (building them, alias and all, cost more CPU than PostgreSQL spent running them).
 
     A row waits while an earlier row to the same recipient is unsent, so each person receives our
     messages in the order we wrote them (a reply and its overflow push, an apology and what follows)."""
-    if limit in _DUE_QUERIES:
-        return _DUE_QUERIES[limit]
     earlier = aliased(OutboxMessage)
     one_to_one = [OutboxKind.REPLY, OutboxKind.PUSH]  # multicast chunks are paced by their notice instead
     unsent = [OutboxStatus.PENDING, OutboxStatus.SENDING]
@@ -154,7 +154,7 @@ def _due_queries(limit: int) -> tuple[Any, Any]:
         query = select(OutboxMessage).where(condition, ~queued_behind).order_by(*order).limit(limit)
         return query.with_for_update(skip_locked=True)
 
-    queries = (
+    return (
         due(
             (col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.lease_until) <= now),
             [col(OutboxMessage.lease_until), col(OutboxMessage.id)],
@@ -164,11 +164,7 @@ def _due_queries(limit: int) -> tuple[Any, Any]:
             [col(OutboxMessage.next_attempt_at), col(OutboxMessage.id)],
         ),
     )
-    _DUE_QUERIES[limit] = queries
-    return queries
 
-
-_DUE_QUERIES: dict[int, tuple[Any, Any]] = {}
 
 # The claim of a plain row, for a whole batch in one statement (the unit of work would send one UPDATE per row).
 _LEASE = (
